@@ -1,9 +1,58 @@
-"""emlkit: the EML calculus, every elementary function from eml(x, y) = exp(x) - ln(y) and 1."""
+"""emlkit: the EML calculus — every elementary function from eml(x, y) = exp(x) - ln(y) and 1.
+
+The public API lives here. Heavy parts (SymPy, the compiler, torch, python-flint) are imported
+lazily on first use, so ``import emlkit`` stays fast and works without the optional extras.
+
+>>> import emlkit as ek
+>>> f = ek.parse("eml(1, eml(eml(1, x), 1))")      # ln x
+>>> f.K, f.depth, f.dag_size
+(7, 3, 3)
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .errors import DomainError, EMLError, EvaluationError, ParseError, UnsupportedError
 from .expr import ONE, Eml, Expr, One, Var, as_expr, eml, fold, postorder, substitute
 
+try:
+    __version__ = version("emlkit")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+# public name -> module that defines it (imported on first access)
+_LAZY = {
+    "parse": "emlkit.syntax",
+    "to_text": "emlkit.syntax",
+    "evaluate": "emlkit.backends",
+    "trace_nan": "emlkit.backends",
+    "certify": "emlkit.backends",
+    "to_code": "emlkit.backends.codegen",
+    "compile": "emlkit.compiler",
+    "to_sympy": "emlkit.decompiler",
+    "decompile": "emlkit.decompiler",
+    "draw": "emlkit.viz",
+}
+
 __all__ = [
+    "__version__",
     "EMLError", "ParseError", "DomainError", "UnsupportedError", "EvaluationError",
     "Expr", "One", "Var", "Eml", "ONE", "eml", "as_expr", "postorder", "fold", "substitute",
+    *_LAZY,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
