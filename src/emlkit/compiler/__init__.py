@@ -1,0 +1,61 @@
+"""Compiler: a formula (text or SymPy) → a pure EML expression over ``1``, variables and ``eml``.
+
+>>> import emlkit as ek
+>>> ek.compile("x - y").K
+11
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..expr import Expr
+from .formula import from_sympy, parse_formula
+from .lowering import DOMAINS, lower
+
+__all__ = ["compile", "DOMAINS"]
+
+
+def compile(source: Any, *, domain: str = "strip") -> Expr:  # noqa: A001 - mirrors the API name
+    """Compile a formula into pure EML.
+
+    Parameters
+    ----------
+    source : str or sympy.Expr
+        Calculator notation such as ``"sin(x)^2 + log(y, 2)"`` (``pi``, ``e``, ``i`` are the
+        constants; ``log(x, b)`` is log base b) or a SymPy expression.
+    domain : {"strip", "plane"}, default "strip"
+        Where the result must be correct. ``"strip"``: every real input (either sign, cuts
+        approached from above) and complex inputs with ``|Im| < π``. ``"plane"``: every complex
+        input; additive steps then use longer forms (see the user guide).
+
+    Returns
+    -------
+    Expr
+        A hash-consed DAG; shared subterms are shared objects.
+
+    Raises
+    ------
+    ParseError
+        Malformed text (with line and column).
+    UnsupportedError
+        A function outside the elementary basis, e.g. ``gamma(x)``.
+
+    Examples
+    --------
+    >>> import emlkit as ek
+    >>> f = ek.compile("exp(x)")
+    >>> str(f)
+    'eml(x, 1)'
+    >>> ek.compile("ln(x)").K
+    7
+    """
+    if domain not in DOMAINS:
+        raise ValueError(f"unknown domain {domain!r}: expected one of {', '.join(DOMAINS)}")
+    if isinstance(source, Expr):
+        return source
+    if isinstance(source, str):
+        ast = parse_formula(source)
+    else:
+        ast = from_sympy(source)
+    return lower(ast, domain)

@@ -1,0 +1,408 @@
+"""Lowering: formula AST → pure EML, choosing per operation the shortest form valid on the domain.
+
+Each intermediate carries an :class:`Info`: a bound on ``|Im value|`` over the inputs of the
+domain, and its exact value when it is a constant. Additive steps use the short strip forms
+(``a − b = E(ln a, exp b)``) only when the bound proves ``Im b ∈ (−π, π]``; otherwise they use
+forms that are valid on the whole plane. Multiplicative steps never need the bound: a sum that
+is only exponentiated may take any branch (``exp(w + 2πik) = exp(w)``).
+
+>>> from emlkit.compiler.formula import parse_formula
+>>> expr = lower(parse_formula("x * y"))
+>>> expr.K
+31
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable
+
+import mpmath
+
+from ..errors import UnsupportedError
+from ..expr import ONE, Eml, Expr, Var
+from . import primitives as P
+from .constants import constant_form, constant_value, register
+from .formula import Node
+
+__all__ = ["lower", "Info", "DOMAINS"]
+
+DOMAINS = ("strip", "plane")
+INF = math.inf
+PI = math.pi
+_mp = mpmath.MPContext()
+_mp.dps = 60
+
+
+@dataclass(frozen=True)
+class Info:
+    """What the lowering knows of a value: ``imb`` bounds ``|Im|`` over the domain's inputs."""
+
+    imb: float = INF
+    const: Any = None  # exact value (mpc) when the value is a constant
+    nonzero: bool = False  # never exactly zero (an exponential, a non-zero constant)
+
+
+def _log_of(a: Expr) -> Expr:
+    """Some logarithm of ``a`` (any branch): ``u`` when ``a = exp(u)``, else ``ln a``."""
+    if isinstance(a, Eml) and a.right is ONE:
+        return a.left
+    return P.ln(a)
+
+
+def _smallest(*cands: Expr) -> Expr:
+    return min(cands, key=lambda e: (e.K, e.dag_size))
+
+
+class Lowering:
+    """Turns formula ASTs into EML under one domain, memoising constants by value."""
+
+    def __init__(self, domain: str = "strip") -> None:
+        if domain not in DOMAINS:
+            raise ValueError(f"unknown domain {domain!r}: expected one of {', '.join(DOMAINS)}")
+        self.domain = domain
+        self.var_imb = PI if domain == "strip" else INF
+
+    # ----------------------------------------------------------------- constants
+    def const(self, value: Any, build: Callable[[], Expr] | None = None) -> Expr:
+        """The shortest known form of a constant value; ``build`` makes one if none is known.
+
+        Every candidate is checked against the exact value (principal branch, exact
+        arithmetic): the 7-token ``ln`` of an *exactly* negative constant is ``ln|c| − iπ``, so
+        constructions through ``ln(−1)`` must be chosen by their exact value, not by intent.
+        """
+        form = constant_form(value)
+        if form is not None:
+            return form
+        builders = [build] if build is not None else self._constant_builders(value)
+        matching = []
+        for make in builders:
+            expr = make()
+            if _close(constant_value(expr), value):
+                matching.append(expr)
+        if not matching:
+            raise UnsupportedError(f"no EML construction found for the constant {value}")
+        best = _smallest(*matching)
+        register(best)
+        return constant_form(value) or best
+
+    def _constant_builders(self, value: Any) -> list[Callable[[], Expr]]:
+        v = _mp.mpc(value)
+        ln_m1 = P.ln(P.MINUS_ONE)  # exactly −iπ (see const)
+        kind, q = _recognize(v)
+        if kind == "rat" and q.denominator == 1:
+            return [lambda: self._integer(int(q))]
+        if kind == "rat":
+            return [lambda: P.div(self.const(q.numerator), self.const(q.denominator)),
+                    lambda: self._scale(self.const(q.numerator), Fraction(1, q.denominator))]
+        if kind == "pi" and q == 1:
+            return [lambda: self._scale(ln_m1, _mp.mpc(0, 1)), lambda: self._scale(ln_m1, _mp.mpc(0, -1))]
+        if kind == "pi":
+            return [lambda: self._scale(self.const(_mp.pi), q)]
+        if kind == "i" and abs(q) == 1:
+            return [lambda: P.exp(self._scale(ln_m1, 0.5)), lambda: P.exp(self._scale(ln_m1, -0.5))]
+        if kind == "i":
+            return [lambda: self._scale(self.const(_rat(q)), _mp.mpc(0, 1))]
+        if kind == "ipi":
+            return [lambda: self._scale(ln_m1, -_rat(q)), lambda: self._scale(self.const(_mp.pi), _mp.mpc(0, _rat(q)))]
+        if kind == "complex":
+            re, im = q
+            return [lambda: self._shift(self.const(_mp.mpc(0, im)), re)]
+        if kind == "neg":
+            return [lambda: P.neg_strip(self.const(-v.real))]
+        if kind == "exp":
+            return [lambda: P.exp(self.const(q))]
+        raise UnsupportedError(f"no EML construction known for the constant {_mp.nstr(v, 15)}")
+
+    def _integer(self, n: int) -> Expr:
+        if n == 0:
+            return P.ZERO
+        if n == 1:
+            return ONE
+        if n < 0:
+            return P.neg_strip(self.const(-n))
+        cands = [P.E(P.ln(self.const(n - 1)), P.INV_E)]  # (n−1) + 1
+        if n % 2 == 0 and n > 2:
+            cands.append(self._scale(self.const(n // 2), 2))
+        return _smallest(*cands)
+
+    def pi(self) -> Expr:
+        return self.const(_mp.pi)
+
+    def imag_unit(self) -> Expr:
+        return self.const(_mp.mpc(0, 1))
+
+    # ----------------------------------------------------------------- arithmetic
+    def _scale(self, a: Expr, c: Any) -> Expr:
+        """a·c for a constant c ≠ 0: exp(log a − ln(1/c)). Valid everywhere."""
+        return P.exp(P.E(P.ln(_log_of(a)), self.const(1 / _to_mp(c))))
+
+    def _shift(self, a: Expr, c: Any) -> Expr:
+        """a + c for a constant c with Im(−c) ∈ (−π, π]: exp(ln a) − ln(e^(−c)). Valid everywhere in a."""
+        return P.E(P.ln(a), self.const(_mp.exp(-_to_mp(c))))
+
+    def add(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
+        info = Info(ia.imb + ib.imb)
+        if ib.const is not None and _in_strip(-ib.const):
+            return self._shift(a, ib.const), info
+        if ia.const is not None and _in_strip(-ia.const):
+            return self._shift(b, ia.const), info
+        cands = []
+        if ib.imb <= PI:
+            cands.append(P.add_strip(a, b))
+        if ia.imb <= PI:
+            cands.append(P.add_strip(b, a))
+        if cands:
+            return _smallest(*cands), info
+        return self._safe(a, ia, b, ib, P.exp_plus_one), info
+
+    def sub(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
+        info = Info(ia.imb + ib.imb)
+        if ib.const is not None and _in_strip(ib.const):
+            return P.E(P.ln(a), self.const(_mp.exp(ib.const))), info
+        if ib.imb <= PI:
+            return P.sub_strip(a, b), info
+        nb, inb = self.neg(b, ib)
+        if ia.const is not None and _in_strip(-ia.const):
+            return self._shift(nb, ia.const), info
+        if ia.imb <= PI:
+            return self._scale(P.sub_strip(b, a), -1), info
+        # a − b = b·(a/b − 1); the divisor must not vanish, prefer one known to be non-zero
+        if ia.nonzero and not ib.nonzero:
+            return self._scale(self._safe(b, ib, a, ia, P.exp_minus_one, divisor_first=False), -1), info
+        return self._safe(a, ia, b, ib, P.exp_minus_one, divisor_first=False), info
+
+    def _safe(self, a: Expr, ia: Info, b: Expr, ib: Info, step: Callable[[Expr], Expr],
+              divisor_first: bool = True) -> Expr:
+        """a ± b = d·(o/d ± 1) with divisor d: valid on the whole plane except where d = 0."""
+        d, o = (b, a)
+        if divisor_first and ia.nonzero and not ib.nonzero:
+            d, o = a, b
+        ratio_log = P.sub_ln(_log_of(o), d)  # log(o) − ln d, a log of o/d
+        return self.mul(d, Info(), step(ratio_log), Info())[0]
+
+    def neg(self, a: Expr, ia: Info) -> tuple[Expr, Info]:
+        if ia.imb <= PI:
+            return P.neg_strip(a), Info(ia.imb)
+        return self._scale(a, -1), Info(ia.imb)
+
+    def mul(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
+        imb = INF
+        if ib.const is not None and ib.const.imag == 0:
+            imb = ia.imb * abs(float(ib.const.real))
+        elif ia.const is not None and ia.const.imag == 0:
+            imb = ib.imb * abs(float(ia.const.real))
+        info = Info(imb, nonzero=ia.nonzero and ib.nonzero)
+        if ib.const is not None:
+            return self._scale(a, ib.const), info
+        if ia.const is not None:
+            return self._scale(b, ia.const), info
+        if a is b:
+            return self.square(a), info
+        c1 = P.exp(P.E(P.ln(_log_of(a)), P.inv(b)))
+        c2 = P.exp(P.E(P.ln(_log_of(b)), P.inv(a)))
+        return _smallest(c1, c2), info
+
+    def square(self, a: Expr) -> Expr:
+        """a² = exp(log a + ln a) = a / (1/a)."""
+        return P.exp(P.E(P.ln(_log_of(a)), P.inv(a)))
+
+    def div(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
+        imb = INF
+        if ib.const is not None and ib.const.imag == 0 and ib.const.real != 0:
+            imb = ia.imb / abs(float(ib.const.real))
+        info = Info(imb, nonzero=ia.nonzero)
+        if ib.const is not None:
+            return self._scale(a, 1 / ib.const), info
+        if ia.const is not None and ia.const == 1:
+            return P.inv(b), info
+        return P.exp(P.E(P.ln(_log_of(a)), b)), info
+
+    def pow(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
+        info = Info(INF, nonzero=ia.nonzero)
+        if ib.const is not None and ib.const.imag == 0:
+            c = ib.const.real
+            if c == 1:
+                return a, ia
+            if c == 2:
+                return self.square(a), info
+            if c == -1:
+                return P.inv(a), info
+            if _mp.isint(c) and c > 0:
+                # x^n = exp(n·ln x) exactly for integer n; compare with repeated squaring
+                return self._scale_exp(a, c), info
+        if ia.const is not None and _close(ia.const, _mp.e):
+            return P.exp(b), info
+        # principal power: exp(b·ln a)
+        return P.exp(self.mul(b, ib, P.ln(a), Info(PI))[0]), info
+
+    def _scale_exp(self, a: Expr, c: Any) -> Expr:
+        """exp(c·ln a), the principal power a^c for a constant c."""
+        return P.exp(self._scale(P.ln(a), c))
+
+
+def _close(a: Any, b: Any) -> bool:
+    a, b = _mp.mpc(a), _mp.mpc(b)
+    if _mp.isinf(a.real) or _mp.isinf(b.real):
+        return a.real == b.real
+    return abs(a - b) <= _mp.mpf(10) ** -40 * max(1, abs(b))
+
+
+def _in_strip(c: Any) -> bool:
+    """Im c ∈ (−π, π]: then ln(exp c) = c."""
+    im = _mp.mpc(c).imag
+    return -_mp.pi < im <= _mp.pi
+
+
+# ---------------------------------------------------------------------------- driver
+def _mp_eval(op: str, args: list[Any]) -> Any:
+    """Exact value of an operation on constants; a real argument sits on the +0 side of cuts."""
+    ctx = _mp
+    nudge = [ctx.mpc(a) + (ctx.mpc(0, ctx.mpf(10) ** -70) if ctx.mpc(a).imag == 0 else 0) for a in args]
+    a = nudge[0]
+    table: dict[str, Callable[[], Any]] = {
+        "add": lambda: args[0] + args[1], "sub": lambda: args[0] - args[1],
+        "mul": lambda: args[0] * args[1], "div": lambda: args[0] / args[1],
+        "neg": lambda: -args[0], "pow": lambda: ctx.power(nudge[0], args[1]),
+        "exp": lambda: ctx.exp(args[0]), "ln": lambda: ctx.log(a),
+        "log": lambda: ctx.log(a) / ctx.log(nudge[1]), "sqrt": lambda: ctx.sqrt(a),
+        "sin": lambda: ctx.sin(args[0]), "cos": lambda: ctx.cos(args[0]),
+        "tan": lambda: ctx.tan(args[0]), "asin": lambda: ctx.asin(a),
+        "acos": lambda: ctx.acos(a), "atan": lambda: ctx.atan(a),
+        "sinh": lambda: ctx.sinh(args[0]), "cosh": lambda: ctx.cosh(args[0]),
+        "tanh": lambda: ctx.tanh(args[0]), "asinh": lambda: ctx.asinh(a),
+        "acosh": lambda: ctx.acosh(a), "atanh": lambda: ctx.atanh(a),
+        "sigmoid": lambda: 1 / (1 + ctx.exp(-args[0])),
+        "hypot": lambda: ctx.sqrt(args[0] ** 2 + args[1] ** 2),
+        "avg": lambda: (args[0] + args[1]) / 2,
+    }
+    value = ctx.mpc(table[op]())
+    # undo the nudge: round away the 1e-70 perturbation
+    eps = ctx.mpf(10) ** -50
+    re = value.real if abs(value.real) > eps * abs(value) else ctx.mpf(0)
+    im = value.imag if abs(value.imag) > eps * abs(value) else ctx.mpf(0)
+    return ctx.mpc(re, im)
+
+
+_NAMED = {"pi": lambda: _mp.pi, "E": lambda: _mp.e, "I": lambda: _mp.mpc(0, 1)}
+
+
+def lower(ast: Node, domain: str = "strip") -> Expr:
+    """Lower a formula AST (see :mod:`emlkit.compiler.formula`) to pure EML, iteratively.
+
+    >>> from emlkit.compiler.formula import parse_formula
+    >>> str(lower(parse_formula("exp(x)")))
+    'eml(x, 1)'
+    """
+    from .functions import FUNCTIONS
+
+    L = Lowering(domain)
+    done: dict[int, tuple[Expr, Info]] = {}
+    stack: list[tuple[Node, bool]] = [(ast, False)]
+    keep: list[Node] = []  # keep AST nodes alive so their ids stay unique
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in done:
+            continue
+        head = node[0]
+        if head in ("num", "const", "var"):
+            done[id(node)] = _leaf(L, node)
+            keep.append(node)
+            continue
+        if not expanded:
+            stack.append((node, True))
+            stack.extend((child, False) for child in node[1:] if id(child) not in done)
+            continue
+        args = [done[id(child)] for child in node[1:]]
+        done[id(node)] = _apply(L, FUNCTIONS, head, args)
+        keep.append(node)
+    return done[id(ast)][0]
+
+
+def _leaf(L: Lowering, node: Node) -> tuple[Expr, Info]:
+    head, payload = node
+    if head == "var":
+        return Var(payload), Info(L.var_imb)
+    value = _mp.mpc(payload.numerator) / payload.denominator if head == "num" else _NAMED[payload]()
+    if head == "const" and payload == "pi":
+        expr = L.pi()
+    elif head == "const" and payload == "I":
+        expr = L.imag_unit()
+    else:
+        expr = L.const(value)
+    return expr, Info(abs(float(value.imag)), value, nonzero=value != 0)
+
+
+def _apply(L: Lowering, functions: dict, head: str, args: list[tuple[Expr, Info]]) -> tuple[Expr, Info]:
+    consts = [info.const for _, info in args]
+    if all(c is not None for c in consts):
+        try:
+            value = _mp_eval(head, consts)
+        except (ZeroDivisionError, ValueError):
+            value = None
+        if value is not None and _mp.isfinite(value.real) and _mp.isfinite(value.imag):
+            expr = L.const(value, lambda: _apply_generic(L, functions, head, args)[0])
+            return expr, Info(abs(float(value.imag)), value, nonzero=value != 0)
+    return _apply_generic(L, functions, head, args)
+
+
+def _apply_generic(L: Lowering, functions: dict, head: str, args: list[tuple[Expr, Info]]) -> tuple[Expr, Info]:
+    flat = [v for pair in args for v in pair]
+    if head in ("add", "sub", "mul", "div", "pow"):
+        return getattr(L, head)(*flat)
+    if head == "neg":
+        return L.neg(*flat)
+    if head == "exp":
+        return P.exp(flat[0]), Info(INF, nonzero=True)
+    if head == "ln":
+        return P.ln(flat[0]), Info(PI)
+    fn = functions.get(head)
+    if fn is None:
+        raise UnsupportedError(f"no EML form for the operation {head!r}")
+    imb = PI if head in ("log",) and args[1][1].const is not None else INF
+    return fn(L, *flat), Info(imb)
+
+
+def _rat(q: Fraction) -> Any:
+    return _mp.mpf(q.numerator) / q.denominator
+
+
+def _as_fraction(x: Any) -> Fraction | None:
+    """x as a fraction with a small denominator, if it is one (to 40 digits)."""
+    frac = Fraction(str(_mp.nstr(x, 45))).limit_denominator(1000)
+    return frac if abs(_rat(frac) - x) <= _mp.mpf(10) ** -40 * max(1, abs(x)) else None
+
+
+def _recognize(v: Any) -> tuple[str, Any]:
+    """Classify a constant: rat q, q·π, q·i, q·iπ, a + bi of those, a negative, or exp of one."""
+    if v.imag == 0:
+        q = _as_fraction(v.real)
+        if q is not None:
+            return "rat", q
+        q = _as_fraction(v.real / _mp.pi)
+        if q is not None:
+            return "pi", q
+        if v.real < 0:
+            return "neg", None
+        if v.real > 0 and _recognize(_mp.mpc(_mp.log(v.real)))[0] in ("rat", "pi"):
+            return "exp", _mp.log(v.real)
+        return "unknown", None
+    if v.real == 0:
+        q = _as_fraction(v.imag)
+        if q is not None:
+            return "i", q
+        q = _as_fraction(v.imag / _mp.pi)
+        if q is not None:
+            return "ipi", q
+        return "unknown", None
+    if _recognize(_mp.mpc(v.real))[0] != "unknown" and _recognize(_mp.mpc(0, v.imag))[0] != "unknown":
+        return "complex", (v.real, v.imag)
+    return "unknown", None
+
+
+def _to_mp(c: Any) -> Any:
+    if isinstance(c, Fraction):
+        return _mp.mpc(_rat(c))
+    return _mp.mpc(c)
