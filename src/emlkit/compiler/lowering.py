@@ -26,6 +26,7 @@ from ..expr import ONE, Eml, Expr, Var
 from . import primitives as P
 from .constants import constant_form, constant_value, register
 from .formula import Node
+from .templates import template
 
 __all__ = ["lower", "Info", "DOMAINS"]
 
@@ -63,7 +64,8 @@ class Lowering:
         if domain not in DOMAINS:
             raise ValueError(f"unknown domain {domain!r}: expected one of {', '.join(DOMAINS)}")
         self.domain = domain
-        self.var_imb = PI if domain == "strip" else INF
+        # strip inputs have |Im| < π: an open bound, just below π
+        self.var_imb = math.nextafter(PI, 0.0) if domain == "strip" else INF
 
     # ----------------------------------------------------------------- constants
     def const(self, value: Any, build: Callable[[], Expr] | None = None) -> Expr:
@@ -145,10 +147,13 @@ class Lowering:
 
     def add(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
         info = Info(ia.imb + ib.imb)
+        if ia.const is not None and ib.const is None:
+            a, ia, b, ib = b, ib, a, ia
         if ib.const is not None and _in_strip(-ib.const):
-            return self._shift(a, ib.const), info
-        if ia.const is not None and _in_strip(-ia.const):
-            return self._shift(b, ia.const), info
+            cands = [self._shift(a, ib.const)]
+            if ib.const == 1 and (t := self._template("x+1", a, ia)) is not None:
+                cands.append(t)
+            return _smallest(*cands), info
         cands = []
         if ib.imb <= PI:
             cands.append(P.add_strip(a, b))
@@ -164,6 +169,8 @@ class Lowering:
             return P.E(P.ln(a), self.const(_mp.exp(ib.const))), info
         if ib.imb <= PI:
             return P.sub_strip(a, b), info
+        if ia.const is not None and ia.const == 1 and (t := self._template("1-x", b, ib)) is not None:
+            return t, info
         nb, inb = self.neg(b, ib)
         if ia.const is not None and _in_strip(-ia.const):
             return self._shift(nb, ia.const), info
@@ -206,8 +213,19 @@ class Lowering:
         return _smallest(c1, c2), info
 
     def square(self, a: Expr) -> Expr:
-        """a² = exp(log a + ln a) = a / (1/a)."""
-        return P.exp(P.E(P.ln(_log_of(a)), P.inv(a)))
+        """a²: the table's plane-valid template if shorter, else exp(log a + ln a) = a / (1/a)."""
+        cands = [P.exp(P.E(P.ln(_log_of(a)), P.inv(a)))]
+        t = template("x**2")
+        if t is not None and t.domain == "plane":
+            cands.append(t.apply(a))
+        return _smallest(*cands)
+
+    def _template(self, target: str, a: Expr, ia: Info) -> Expr | None:
+        """The table's form of ``target`` at ``a`` when ``a`` is provably inside its domain."""
+        t = template(target)
+        if t is None or (t.domain == "strip" and not ia.imb < PI):
+            return None
+        return t.apply(a)
 
     def div(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
         imb = INF

@@ -1,0 +1,69 @@
+"""Unary templates from the shortest-forms table: ``f(x)`` forms substituted for ``x``.
+
+The search engine's table (``emlkit/data/shortest_forms.json``) lists, for shapes such as
+``x**2`` or ``x + 1``, the shortest EML form found and the domain where it was verified
+("plane": every complex x; "strip": real x and |Im x| < π). The compiler substitutes a
+sub-expression for ``x`` when the sub-expression is known to lie in that domain.
+
+>>> t = template("x**2")
+>>> (t.form.K, t.domain)
+(17, 'plane')
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..expr import Expr, Var, _from_rpn, substitute
+
+__all__ = ["Template", "template"]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A verified one-variable form: ``form`` in the variable ``x``, valid on ``domain``."""
+
+    form: Expr
+    domain: str
+
+    def apply(self, arg: Expr) -> Expr:
+        """The form with ``arg`` substituted for ``x``."""
+        return substitute(self.form, {"x": arg})
+
+
+@lru_cache(maxsize=None)
+def _table() -> dict[str, Template]:
+    try:
+        text = resources.files("emlkit").joinpath("data/shortest_forms.json").read_text()
+    except (FileNotFoundError, OSError):
+        return {}
+    data = json.loads(text)
+    entries = data["forms"] if isinstance(data, dict) else data
+    out: dict[str, Template] = {}
+    for entry in entries:
+        rpn, target = entry.get("rpn"), entry.get("target", "")
+        if not rpn or entry.get("domain") not in ("strip", "plane"):
+            continue
+        form = _from_rpn(rpn)
+        if form.free_vars != {"x"}:
+            continue
+        best = out.get(target)
+        plane_first = (entry["domain"] != "plane", form.K)
+        if best is None or plane_first < (best.domain != "plane", best.form.K):
+            out[target] = Template(form, entry["domain"])
+    return out
+
+
+def template(target: str) -> Template | None:
+    """The table's template for a target written as in the table (``"x**2"``, ``"x+1"``), or None.
+
+    >>> template("x+1").domain
+    'strip'
+    """
+    return _table().get(target)
+
+
+X = Var("x")

@@ -1,0 +1,273 @@
+"""Bottom-up numeric recognition of EML sub-DAGs as readable operations.
+
+Each node is evaluated at fixed generic points (complex, inside the strip, away from the
+branch cuts of the basis functions). Recognised nodes form a pool; every basis operation applied
+to pool members is indexed by its rounded value vector, and a node whose vector is in the index
+takes that form. Constants are named with SymPy's ``nsimplify`` at 45 digits.
+
+>>> import emlkit as ek
+>>> forms = recognize_nodes(ek.compile("cos(x)"))
+>>> forms[id(ek.compile("cos(x)"))]
+cos(x)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..expr import Eml, Expr, Var, postorder
+
+__all__ = ["recognize_nodes", "SAMPLE_POINTS"]
+
+#: Generic sample points (one column per point); variables take shifted copies.
+SAMPLE_POINTS = np.array([0.3712 + 0.2133j, -0.5871 + 0.4119j, 0.7353 - 0.3061j, -0.2417 - 0.1873j])
+_MAX_POOL = 400
+
+
+def _unary() -> dict[str, tuple[Callable, Callable]]:
+    import sympy as sp
+
+    def sig_np(z: Any) -> Any:
+        return 1 / (1 + np.exp(-z))
+
+    return {
+        "exp": (np.exp, sp.exp), "log": (np.log, sp.log), "sqrt": (np.sqrt, sp.sqrt),
+        "sin": (np.sin, sp.sin), "cos": (np.cos, sp.cos), "tan": (np.tan, sp.tan),
+        "asin": (np.arcsin, sp.asin), "acos": (np.arccos, sp.acos), "atan": (np.arctan, sp.atan),
+        "sinh": (np.sinh, sp.sinh), "cosh": (np.cosh, sp.cosh), "tanh": (np.tanh, sp.tanh),
+        "asinh": (np.arcsinh, sp.asinh), "acosh": (np.arccosh, sp.acosh), "atanh": (np.arctanh, sp.atanh),
+        "neg": (np.negative, lambda a: -a), "inv": (lambda z: 1 / z, lambda a: 1 / a),
+        "sigmoid": (sig_np, lambda a: 1 / (1 + sp.exp(-a))),
+    }
+
+
+def _unary_inverses() -> list[tuple[Callable, Callable]]:
+    """(inverse of f, SymPy f): a node v = f(w) is recognised when f⁻¹(v) is known."""
+    import sympy as sp
+
+    return [
+        (np.log, sp.exp), (np.exp, sp.log), (np.square, sp.sqrt),
+        (np.arcsin, sp.sin), (np.arccos, sp.cos), (np.arctan, sp.tan),
+        (np.arcsinh, sp.sinh), (np.arccosh, sp.cosh), (np.arctanh, sp.tanh),
+        (np.sin, sp.asin), (np.cos, sp.acos), (np.tan, sp.atan),
+        (np.sinh, sp.asinh), (np.cosh, sp.acosh), (np.tanh, sp.atanh),
+    ]
+
+
+def _binary() -> list[tuple[Callable, Callable, Callable]]:
+    """(solve for b given node value v and operand a, SymPy builder(a, b)) for each op and order."""
+    import sympy as sp
+
+    def hyp(v: Any, a: Any) -> Any:
+        return np.sqrt(v * v - a * a)
+
+    return [
+        (lambda v, a: v - a, lambda a, b: a + b),
+        (lambda v, a: a - v, lambda a, b: a - b),
+        (lambda v, a: v + a, lambda a, b: b - a),
+        (lambda v, a: v / a, lambda a, b: a * b),
+        (lambda v, a: a / v, lambda a, b: a / b),
+        (lambda v, a: v * a, lambda a, b: b / a),
+        (lambda v, a: np.log(v) / np.log(a), lambda a, b: a**b),
+        (lambda v, a: np.exp(np.log(v) / a), lambda a, b: b**a),
+        (lambda v, a: np.exp(np.log(a) / v), lambda a, b: sp.log(a, b)),
+        (lambda v, a: np.exp(v * np.log(a)), lambda a, b: sp.log(b, a)),
+        (hyp, lambda a, b: sp.sqrt(a**2 + b**2)),
+        (lambda v, a: -hyp(v, a), lambda a, b: sp.sqrt(a**2 + b**2)),
+    ]
+
+
+def _key(values: np.ndarray) -> tuple | None:
+    """Hashable fingerprint of a value vector: 9 significant digits on a shared decimal scale."""
+    if not np.all(np.isfinite(values)):
+        return None
+    top = float(np.max(np.abs(values)))
+    exponent = int(np.floor(np.log10(top))) if top > 1e-300 else 0
+    q = np.round(values / 10.0**exponent * 1e8)
+    return (exponent, *q.real.astype(np.int64).tolist(), *q.imag.astype(np.int64).tolist())
+
+
+def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
+    from ..compiler.constants import constant_value
+
+    vals: dict[int, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        for node in postorder(expr):
+            if isinstance(node, Eml):
+                if node.is_constant:
+                    vals[id(node)] = np.full(SAMPLE_POINTS.shape, complex(constant_value(node)))
+                else:
+                    vals[id(node)] = np.exp(vals[id(node.left)]) - np.log(vals[id(node.right)])
+            elif isinstance(node, Var):
+                vals[id(node)] = env[node.name]
+            else:
+                vals[id(node)] = np.ones(SAMPLE_POINTS.shape, complex)
+    return vals
+
+
+def _name_constant(node: Expr) -> Any:
+    from ..compiler.constants import constant_value
+
+    return _name_value(complex(constant_value(node)), constant_value(node))
+
+
+_NAMES: dict[tuple, Any] = {}
+
+
+def _name_value(z: complex, exact: Any = None) -> Any:
+    """A short closed form (rational, π, e, i combinations) of a constant, or None. Cached."""
+    import mpmath
+    import sympy as sp
+
+    if not np.isfinite(z):
+        return None
+    key = (round(z.real, 12), round(z.imag, 12))
+    if key in _NAMES:
+        return _NAMES[key]
+    if exact is not None:
+        approx = sp.Float(mpmath.nstr(exact.real, 45), 45) + sp.I * sp.Float(mpmath.nstr(exact.imag, 45), 45)
+        tol = sp.Float(10) ** -38
+    else:
+        approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
+    guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
+    if guess.has(sp.Float) or sp.count_ops(guess) > 12:
+        guess = None
+    _NAMES[key] = guess
+    return guess
+
+
+def recognize_nodes(expr: Expr) -> dict[int, Any]:
+    """Map ``id(node) → SymPy form`` for every node of ``expr`` that could be named.
+
+    Examples
+    --------
+    >>> import emlkit as ek
+    >>> f = ek.compile("x*y")
+    >>> recognize_nodes(f)[id(f)]
+    x*y
+    """
+    import sympy as sp
+
+    names = sorted(expr.free_vars)
+    env = {n: SAMPLE_POINTS * (1 + 0.37 * i) + 0.11j * i for i, n in enumerate(names)}
+    vals = _node_values(expr, env)
+    unary, binary, inverses = _unary(), _binary(), _unary_inverses()
+    index: dict[tuple, Any] = {}  # value key -> form (pool members and unary images)
+    pool: list[tuple[Any, np.ndarray]] = []
+    known: dict[int, Any] = {}
+    parents_nonconst = _maximal_constants(expr)
+
+    def add_to_pool(form: Any, v: np.ndarray) -> None:
+        k = _key(v)
+        if k is None or len(pool) >= _MAX_POOL:
+            return
+        index.setdefault(k, form)
+        with np.errstate(all="ignore"):
+            for fn, sym in unary.values():
+                _index(index, fn(v), sym, form)
+        pool.append((form, v))
+
+    def solve(v: np.ndarray) -> Any:
+        import sympy as sp
+
+        k = _key(v)
+        if k is None:
+            return None
+        if k in index:
+            form = index[k]
+            if isinstance(form, _Lazy):
+                form = index[k] = form.build()
+            return form
+        with np.errstate(all="ignore"):
+            for inverse, build in inverses:
+                kw = _key(inverse(v))
+                form_w = index.get(kw) if kw is not None else None
+                if isinstance(form_w, _Lazy):
+                    form_w = form_w.build()
+                if form_w is not None:
+                    form = build(form_w)
+                    if _agrees(form, v, env):
+                        return form
+            for form_a, a in pool:
+                for inverse, build in binary:
+                    b = inverse(v, a)
+                    kb = _key(b)
+                    if kb is None:
+                        continue
+                    form_b = index.get(kb)
+                    if form_b is None and np.allclose(b, b[0], rtol=1e-10, atol=1e-12):
+                        form_b = _name_value(complex(b[0]))
+                    if isinstance(form_b, _Lazy):
+                        form_b = index[kb] = form_b.build()
+                    if form_b is not None:
+                        form = build(form_a, form_b)
+                        if _agrees(form, v, env):
+                            return form
+        return None
+
+    for name in names:
+        add_to_pool(sp.Symbol(name), env[name])
+    for node in postorder(expr):
+        if isinstance(node, Var):
+            known[id(node)] = sp.Symbol(node.name)
+        elif not isinstance(node, Eml):
+            known[id(node)] = sp.Integer(1)
+        elif node.is_constant:
+            if id(node) in parents_nonconst or node is expr:
+                form = _name_constant(node)
+                if form is not None:
+                    known[id(node)] = form
+                    add_to_pool(form, vals[id(node)])
+        else:
+            form = solve(vals[id(node)])
+            if form is not None:
+                known[id(node)] = form
+                add_to_pool(form, vals[id(node)])
+    return known
+
+
+def _agrees(form: Any, v: np.ndarray, env: dict[str, np.ndarray]) -> bool:
+    """Does the SymPy form evaluate to the node's values at the sample points?"""
+    import sympy as sp
+
+    if form.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return False
+    names = sorted(str(s) for s in form.free_symbols)
+    try:
+        fn = sp.lambdify([sp.Symbol(n) for n in names], form, "numpy")
+        with np.errstate(all="ignore"):
+            got = np.broadcast_to(np.asarray(fn(*(env[n] for n in names)), dtype=complex), v.shape)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, NameError):
+        return False
+    return bool(np.all(np.isfinite(got)) and np.allclose(got, v, rtol=1e-7, atol=1e-9))
+
+
+def _maximal_constants(expr: Expr) -> set[int]:
+    """ids of constant nodes with a non-constant parent."""
+    out: set[int] = set()
+    for node in postorder(expr):
+        if isinstance(node, Eml) and not node.is_constant:
+            for child in node.args:
+                if isinstance(child, Eml) and child.is_constant:
+                    out.add(id(child))
+    return out
+
+
+def _index(index: dict, values: np.ndarray, make: Callable, *args: Any) -> None:
+    k = _key(values)
+    if k is not None and k not in index:
+        index[k] = _Lazy(make, args)
+
+
+class _Lazy:
+    """A SymPy form built only when a node actually matches (most candidates never do)."""
+
+    __slots__ = ("make", "args")
+
+    def __init__(self, make: Callable, args: tuple) -> None:
+        self.make, self.args = make, args
+
+    def build(self) -> Any:
+        return self.make(*(a.build() if isinstance(a, _Lazy) else a for a in self.args))
