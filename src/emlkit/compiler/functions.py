@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..expr import ONE, Expr
 from . import primitives as P
-from .lowering import _mp, INF, Info, Lowering
+from .lowering import _mp, INF, Info, Lowering, _log_of
 
 __all__ = ["FUNCTIONS"]
 
@@ -145,11 +145,28 @@ def atanh(L: Lowering, x: Expr, ix: Info) -> Expr:
 
 
 def hypot(L: Lowering, x: Expr, ix: Info, y: Expr, iy: Info) -> Expr:
+    if L.domain == "strip":
+        return _hypot_strip(L, x, y)
     iy_ = L._scale(y, _I)
     miy = L._scale(y, -_I)
     p, _ = L.add(iy_, _ANY, x, ix)
     m, _ = L.add(miy, _ANY, x, ix)
-    q = L.mul(p, _ANY, m, _ANY)[0]
+    q = L.mul(p, _ANY, m, _ANY)[0]  # (x + iy)(x − iy) = x² + y²
+    return P.exp(_half_log(L, P.neg_ln(q)))
+
+
+def _hypot_strip(L: Lowering, x: Expr, y: Expr) -> Expr:
+    """√(x² + y²) as √(((x² + c) + y²) − c) with c = e^e.
+
+    x² + c vanishes only at x = ±i·e^(e/2) ≈ ±3.89i, outside the strip, so it can be factored
+    out: (x² + c) + y² = (x² + c)·(1 + y²/(x² + c)), a product (valid with any log branch).
+    """
+    eee = P.exp(P.exp(P.E_CONST))  # e^(e^e), so ln of it is c = e^e
+    c_neg = L.const(_mp.exp(-_mp.exp(_mp.e)), lambda: P.inv(eee))  # e^(−c)
+    xc = P.E(P.ln(L.square(x)), c_neg)  # x² + c
+    ratio = P.E(P.ln(_log_of(L.square(y))), xc)  # a log of y² / (x² + c)
+    total = P.exp(P.E(P.ln(P.ln(xc)), P.inv(P.exp_plus_one(ratio))))  # (x² + c) + y²
+    q = P.E(P.ln(total), eee)  # − c
     return P.exp(_half_log(L, P.neg_ln(q)))
 
 

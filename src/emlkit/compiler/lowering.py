@@ -44,6 +44,7 @@ class Info:
     imb: float = INF
     const: Any = None  # exact value (mpc) when the value is a constant
     nonzero: bool = False  # never exactly zero (an exponential, a non-zero constant)
+    log: Any = None  # (t, c): the value is exactly c·ln(t) for an Expr t and a real constant c
 
 
 def _log_of(a: Expr) -> Expr:
@@ -75,6 +76,7 @@ class Lowering:
         arithmetic): the 7-token ``ln`` of an *exactly* negative constant is ``ln|c| − iπ``, so
         constructions through ``ln(−1)`` must be chosen by their exact value, not by intent.
         """
+        value = _to_mp(value)
         form = constant_form(value)
         if form is not None:
             return form
@@ -103,6 +105,12 @@ class Lowering:
             return [lambda: self._scale(ln_m1, _mp.mpc(0, 1)), lambda: self._scale(ln_m1, _mp.mpc(0, -1))]
         if kind == "pi":
             return [lambda: self._scale(self.const(_mp.pi), q)]
+        if kind == "lnrat":
+            return [lambda: P.ln(self.const(q))]
+        if kind == "invln":
+            return [lambda: P.inv(self.const(_mp.log(_rat(q))))]
+        if kind == "invpi":
+            return [lambda: P.div(self.const(q), self.const(_mp.pi))]
         if kind == "i" and abs(q) == 1:
             return [lambda: P.exp(self._scale(ln_m1, 0.5)), lambda: P.exp(self._scale(ln_m1, -0.5))]
         if kind == "i":
@@ -159,6 +167,10 @@ class Lowering:
             cands.append(P.add_strip(a, b))
         if ia.imb <= PI:
             cands.append(P.add_strip(b, a))
+        for (u, iu), (w, iw) in (((a, ia), (b, ib)), ((b, ib), (a, ia))):
+            if iw.log is not None:  # u + c·ln t = c·(u/c + ln t), valid everywhere
+                t, c = iw.log
+                cands.append(P.add_ln(u, t) if c == 1 else self._scale(P.add_ln(self._scale(u, 1 / c), t), c))
         if cands:
             return _smallest(*cands), info
         return self._safe(a, ia, b, ib, P.exp_plus_one), info
@@ -167,6 +179,12 @@ class Lowering:
         info = Info(ia.imb + ib.imb)
         if ib.const is not None and _in_strip(ib.const):
             return P.E(P.ln(a), self.const(_mp.exp(ib.const))), info
+        if ib.log is not None:  # a − c·ln t = c·(a/c − ln t), valid everywhere
+            t, c = ib.log
+            cand = P.sub_ln(a, t) if c == 1 else self._scale(P.sub_ln(self._scale(a, 1 / c), t), c)
+            if ib.imb > PI:
+                return cand, info
+            return _smallest(cand, P.sub_strip(a, b)), info
         if ib.imb <= PI:
             return P.sub_strip(a, b), info
         if ia.const is not None and ia.const == 1 and (t := self._template("1-x", b, ib)) is not None:
@@ -202,6 +220,10 @@ class Lowering:
         elif ia.const is not None and ia.const.imag == 0:
             imb = ib.imb * abs(float(ia.const.real))
         info = Info(imb, nonzero=ia.nonzero and ib.nonzero)
+        if ib.const is not None and ia.log is not None and ib.const.imag == 0:
+            info = Info(imb, log=(ia.log[0], ia.log[1] * ib.const.real))
+        elif ia.const is not None and ib.log is not None and ia.const.imag == 0:
+            info = Info(imb, log=(ib.log[0], ib.log[1] * ia.const.real))
         if ib.const is not None:
             return self._scale(a, ib.const), info
         if ia.const is not None:
@@ -232,6 +254,8 @@ class Lowering:
         if ib.const is not None and ib.const.imag == 0 and ib.const.real != 0:
             imb = ia.imb / abs(float(ib.const.real))
         info = Info(imb, nonzero=ia.nonzero)
+        if ib.const is not None and ia.log is not None and ib.const.imag == 0 and ib.const != 0:
+            info = Info(imb, log=(ia.log[0], ia.log[1] / ib.const.real))
         if ib.const is not None:
             return self._scale(a, 1 / ib.const), info
         if ia.const is not None and ia.const == 1:
@@ -375,12 +399,14 @@ def _apply_generic(L: Lowering, functions: dict, head: str, args: list[tuple[Exp
     if head == "exp":
         return P.exp(flat[0]), Info(INF, nonzero=True)
     if head == "ln":
-        return P.ln(flat[0]), Info(PI)
+        return P.ln(flat[0]), Info(PI, log=(flat[0], _mp.mpf(1)))
     fn = functions.get(head)
     if fn is None:
         raise UnsupportedError(f"no EML form for the operation {head!r}")
-    imb = PI if head in ("log",) and args[1][1].const is not None else INF
-    return fn(L, *flat), Info(imb)
+    if head == "log" and args[1][1].const is not None and args[1][1].const.imag == 0 and args[1][1].const.real > 0:
+        c = 1 / _mp.log(args[1][1].const.real)
+        return fn(L, *flat), Info(float(PI * abs(c)), log=(flat[0], c))
+    return fn(L, *flat), Info(INF)
 
 
 def _rat(q: Fraction) -> Any:
@@ -402,6 +428,16 @@ def _recognize(v: Any) -> tuple[str, Any]:
         q = _as_fraction(v.real / _mp.pi)
         if q is not None:
             return "pi", q
+        q = _as_fraction(v.real * _mp.pi)
+        if q is not None:
+            return "invpi", q
+        q = _as_fraction(_mp.exp(v.real))
+        if q is not None and q > 0:
+            return "lnrat", q
+        if v.real != 0:
+            q = _as_fraction(_mp.exp(1 / v.real))
+            if q is not None and q > 0:
+                return "invln", q
         if v.real < 0:
             return "neg", None
         if v.real > 0 and _recognize(_mp.mpc(_mp.log(v.real)))[0] in ("rat", "pi"):
