@@ -1,0 +1,463 @@
+"""The ``eml`` command: parses arguments and calls the library, one call per subcommand.
+
+Bad input of any kind ends with exit status 2 and exactly one line on standard error, such as
+``eml: parse error: expected ')' at line 1, column 9``; an interrupt ends with status 130.
+
+>>> main(["compile", "exp(x)"])
+eml(x, 1)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import emlkit as ek
+
+from .errors import DomainError, EMLError, EvaluationError, ParseError, UnsupportedError
+
+__all__ = ["main"]
+
+PROG = "eml"
+FORMATS = ("eml", "rpn", "wolfram", "json", "latex", "dot")
+BACKENDS = ("numpy", "mpmath", "torch", "arb")
+DOMAINS = ("strip", "plane")
+MAX_DPS = 10_000
+_DEFAULT_DPS = {"mpmath": 50, "arb": 30}  # digits those backends compute without --dps
+_MESSAGE_CHARS = 300  # longest message printed (inputs can be megabytes long)
+
+
+class UsageError(Exception):
+    """Bad command-line arguments (reported like any other bad input)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        if "required: EXPR" in message:
+            message += "; an EXPR that starts with '-' goes after '--', as in: -- '-x'"
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# ---------------------------------------------------------------- input helpers
+
+
+def _read_expr(text: str) -> str:
+    """EXPR as given, or standard input when it is ``-``."""
+    if text != "-":
+        return text
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (byte {exc.start})") from None
+
+
+_EML_MARKERS = re.compile(r"\beml\s*\(|\bEML\s*\[|\\operatorname|\\mathrm")
+_EML_START = re.compile(r"\s*(?:\{|\[|let\s|let#|digraph\b|strict\b|graph\b)")
+_RPN = re.compile(r"\s*(?:(?:1|[A-Za-z_]\w*)\s+){2,}E(?:\s+(?:1|[A-Za-z_]\w*|E))*\s*\Z")
+
+
+_FORMULA_CONSTANTS = frozenset({"pi", "e", "E", "i", "I", "j"})
+
+
+def _looks_like_eml(text: str) -> bool:
+    """True when the text is meant as EML (so its parse error is the one worth reporting)."""
+    head = text[:4096]
+    return bool(_EML_MARKERS.search(head) or _EML_START.match(head) or _RPN.match(text))
+
+
+def _load(args: argparse.Namespace) -> Any:
+    """EXPR as an Expr: EML text in any format, else a formula compiled to pure EML."""
+    text = _read_expr(args.expr)
+    if args.formula:
+        return ek.compile(text, domain=args.domain)
+    if args.eml or _looks_like_eml(text):
+        return ek.parse(text, format="auto")
+    try:
+        expr = ek.parse(text, format="auto")
+    except ParseError:
+        return ek.compile(text, domain=args.domain)
+    if isinstance(expr, ek.Var) and expr.name in _FORMULA_CONSTANTS:
+        return ek.compile(text, domain=args.domain)  # "pi" means the number, not a variable
+    return expr
+
+
+_NUM = r"(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf(?:inity)?|nan)"
+_REAL = re.compile(rf"\s*(?P<re>[+-]?{_NUM})\s*\Z", re.IGNORECASE)
+_IMAG = re.compile(rf"\s*(?P<im>[+-]?(?:{_NUM})?)\s*[ij]\s*\Z", re.IGNORECASE)
+_BOTH = re.compile(
+    rf"\s*(?P<re>[+-]?{_NUM})\s*(?P<im>[+-]\s*(?:{_NUM})?)\s*[ij]\s*\Z", re.IGNORECASE
+)
+
+
+def parse_value(text: str) -> tuple[str, str]:
+    """Split a number such as ``-2+0.5j``, ``1e-3``, ``-0.0``, ``inf`` or ``2i`` into (re, im) text.
+
+    Examples
+    --------
+    >>> parse_value("-2+0.5j"), parse_value("-0.0"), parse_value("2i"), parse_value("-j")
+    (('-2', '+0.5'), ('-0.0', '0'), ('0', '2'), ('0', '-1'))
+    """
+    for pattern in (_REAL, _IMAG, _BOTH):
+        m = pattern.match(text)
+        if m:
+            groups = m.groupdict()
+            re_ = groups.get("re") or "0"
+            im = groups["im"].replace(" ", "") if "im" in groups else "0"
+            if im in ("", "+", "-"):
+                im += "1"
+            return re_.lower(), im.lower()
+    raise UsageError(f"{text!r} is not a number (examples: 0.7, -2+0.5j, -0.0, inf)")
+
+
+def _parse_at(items: Sequence[str]) -> dict[str, tuple[str, str]]:
+    values: dict[str, tuple[str, str]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise UsageError(f"bad --at {item!r}: expected NAME=VALUE, e.g. --at x=0.7")
+        if name in values:
+            raise UsageError(f"bad --at {item!r}: {name} is given twice")
+        try:
+            values[name] = parse_value(value)
+        except UsageError as exc:
+            raise UsageError(f"bad --at {item!r}: {exc}") from None
+    return values
+
+
+def _dps(text: str) -> int:
+    try:
+        dps = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of digits") from None
+    if not 1 <= dps <= MAX_DPS:
+        raise argparse.ArgumentTypeError(f"{dps} is out of range (1 to {MAX_DPS} digits)")
+    return dps
+
+
+# ---------------------------------------------------------------- output helpers
+
+
+def _float_text(x: float) -> str:
+    return repr(float(x))
+
+
+def format_value(value: Any, dps: int | None = None) -> tuple[str, str, str]:
+    """(re, im, "re±imj") text of an evaluation result of any backend.
+
+    Examples
+    --------
+    >>> format_value(complex(0.5, -0.0))
+    ('0.5', '-0.0', '0.5-0.0j')
+    """
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        value = value.item()  # numpy scalar or 0-d array, 0-d torch tensor
+    if type(value).__module__.startswith("mpmath"):
+        from mpmath import mp
+
+        digits = dps or mp.dps  # (no mp.mpc(value): that would round to the global precision)
+        re_, im = mp.nstr(value.real, digits), mp.nstr(abs(value.imag), digits)
+        sign = "-" if value.imag < 0 else "+"
+        return re_, ("-" + im if sign == "-" else im), f"{re_}{sign}{im}j"
+    if type(value).__module__.startswith("flint"):  # an arb ball: midpoint +/- radius
+        re_, im = value.real.str(dps or 30), value.imag.str(dps or 30)
+        return re_, im, f"{re_} + {im}j"
+    z = complex(value)
+    sign = "-" if math.copysign(1.0, z.imag) < 0 else "+"
+    re_, im = _float_text(z.real), _float_text(z.imag)
+    return re_, im, f"{re_}{sign}{_float_text(abs(z.imag))}j"
+
+
+def _print_json(obj: dict) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    expr = ek.compile(_read_expr(args.expr), domain=args.domain)
+    text = ek.to_text(expr, format=args.format, let=args.let)
+    if args.json:
+        _print_json(
+            {
+                "expr": text,
+                "format": args.format,
+                "K": expr.K,
+                "depth": expr.depth,
+                "dag_size": expr.dag_size,
+                "domain": args.domain,
+            }
+        )
+        return 0
+    print(text)
+    if args.stats:
+        print(f"K={expr.K} depth={expr.depth} dag_size={expr.dag_size}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    backend = args.backend or ("mpmath" if args.dps else "numpy")
+    if args.dps and backend not in ("mpmath", "arb"):
+        raise UsageError(f"--dps needs --backend mpmath or arb, not {backend}")
+    at = _parse_at(args.at)
+    expr = _load(args)
+    names = sorted(expr.free_vars)
+    unknown = sorted(set(at) - set(names))
+    if unknown:
+        has = ", ".join(names) if names else "no variables"
+        raise UsageError(f"unknown variable {unknown[0]!r} in --at: the expression has {has}")
+    missing = [n for n in names if n not in at]
+    if missing:
+        raise UsageError(f"missing value for {missing[0]!r}: add --at {missing[0]}=VALUE")
+    values = {name: _number(re_, im, backend, args.dps) for name, (re_, im) in at.items()}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = ek.evaluate(expr, values, backend=backend, dps=args.dps)
+    digits = args.dps or _DEFAULT_DPS.get(backend)
+    re_, im, text = format_value(value, digits)
+    notes = [_one_line(str(w.message)) for w in caught]
+    if args.json:
+        _print_json(
+            {
+                "value": text,
+                "re": re_,
+                "im": im,
+                "at": {n: format_value(values[n], args.dps)[2] for n in names},
+                "backend": backend,
+                "dps": args.dps,
+                "K": expr.K,
+                "warnings": notes,
+            }
+        )
+    else:
+        print(text)
+    for note in notes:
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
+    return 0
+
+
+def _number(re_: str, im: str, backend: str, dps: int | None) -> Any:
+    """An input value for the backend from its text.
+
+    A complex128 when both parts are exact doubles (this keeps the sign of a zero imaginary
+    part, which picks the side of a cut); for mpmath and arb, a decimal such as ``0.1`` that no
+    double holds is passed as an mpmath number carrying all its digits at ``dps``.
+    """
+    z = complex(float(re_), float(im))
+    if backend not in ("mpmath", "arb"):
+        return z
+    from mpmath import mp
+
+    with mp.workdps((dps or 50) + 10):
+        exact = all(
+            not mp.isfinite(mp.mpf(text)) or mp.mpf(text) == mp.mpf(part)
+            for text, part in ((re_, z.real), (im, z.imag))
+        )
+        return z if exact else mp.mpc(mp.mpf(re_), mp.mpf(im))
+
+
+def _cmd_draw(args: argparse.Namespace) -> int:
+    expr = _load(args)
+    layout = ek.draw(
+        expr,
+        args.output,
+        share_leaves=args.share_leaves,
+        max_nodes=args.max_nodes,
+        labels=False if args.no_labels else None,
+    )
+    print(
+        f"wrote {args.output}: {layout.n_nodes} nodes, {layout.n_edges} edges, "
+        f"{layout.n_shared} shared"
+    )
+    return 0
+
+
+# ---------------------------------------------------------------- argument parser
+
+_EXPR_HELP = (
+    "EML text in any format (eml(1, x), RPN, EML[..], JSON, LaTeX, DOT; detected) or, when it "
+    "is not EML, a formula compiled to EML (sin(x) + y/2); '-' reads standard input"
+)
+
+
+def _add_source(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expr", metavar="EXPR", help=_EXPR_HELP)
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--formula", action="store_true", help="always treat EXPR as a formula")
+    kind.add_argument("--eml", action="store_true", help="always treat EXPR as EML text")
+    p.add_argument(
+        "--domain", choices=DOMAINS, default="strip",
+        help="validity domain when a formula is compiled (default: strip)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``eml`` argument parser (subcommands ``compile``, ``eval``, ``draw``).
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["eval", "ln(x)", "--at", "x=2"]).at
+    ['x=2']
+    """
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog=PROG,
+        description="The EML calculus: every elementary function from eml(x, y) = exp(x) - ln(y)"
+        " and the constant 1.",
+        epilog="examples:\n  eml compile 'sin(x) + y/2' --stats\n"
+        "  eml eval 'eml(1, eml(eml(1, x), 1))' --at x=2\n  eml draw 'x*y' -o tree.svg\n\n"
+        "Bad input ends with exit status 2 and one line on standard error.",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {ek.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "compile",
+        help="compile a formula to pure EML",
+        description="Compile a formula (calculator notation) to a pure EML expression.",
+        epilog="examples:\n  eml compile 'exp(x)'\n  eml compile 'x*y' --format rpn --stats\n"
+        "  eml compile 'sin(x)' --let --json\n  eml compile -- '-x'      (an EXPR that starts "
+        "with '-' follows '--')",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    p.add_argument("expr", metavar="EXPR", help="formula, e.g. 'sin(x) + y/2'; '-' reads stdin")
+    p.add_argument("--format", choices=FORMATS, default="eml", help="output format (default: eml)")
+    p.add_argument("--let", action="store_true", help="name shared subterms once (let-form)")
+    p.add_argument("--stats", action="store_true", help="also print K, depth and dag_size")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--domain", choices=DOMAINS, default="strip",
+        help="strip: real inputs and |Im| < pi (default); plane: every complex input",
+    )
+    p.set_defaults(run=_cmd_compile)
+
+    p = sub.add_parser(
+        "eval",
+        help="evaluate an expression at a point",
+        description="Evaluate EML text, or a formula compiled to EML, at the given values.",
+        epilog="examples:\n  eml eval 'eml(1, eml(eml(1, x), 1))' --at x=2\n"
+        "  eml eval 'sin(x)' --at x=-2+0.5j\n  eml eval 'x - y' --at x=1 --at y=inf --json\n"
+        "  eml eval 'eml(1, 1)' --dps 50        (e to 50 digits, mpmath)\n\n"
+        "EXPR that parses as EML is used as it is; anything else (and the bare names pi, e,\n"
+        "i) is compiled as a formula; --formula / --eml force one reading.\n"
+        "Values: 0.7, -2+0.5j, 3i, -0.0, inf, nan.",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    _add_source(p)
+    p.add_argument(
+        "--at", action="append", default=[], metavar="NAME=VALUE",
+        help="value of a variable (repeat for each), e.g. --at x=0.7 --at y=-2+0.5j",
+    )
+    p.add_argument(
+        "--backend", choices=BACKENDS, help="evaluator (default: numpy; mpmath with --dps)"
+    )
+    p.add_argument("--dps", type=_dps, help="decimal digits for mpmath or arb")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_cmd_eval)
+
+    p = sub.add_parser(
+        "draw",
+        help="draw the expression DAG to SVG or PNG",
+        description="Draw the expression as a DAG (shared nodes drawn once, in orange).",
+        epilog="examples:\n  eml draw 'eml(1, eml(eml(1, x), 1))' -o ln.png\n"
+        "  eml draw 'x + y' -o add.svg --share-leaves",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    _add_source(p)
+    p.add_argument("-o", "--output", required=True, help="output file, .svg or .png")
+    p.add_argument("--share-leaves", action="store_true", help="draw each leaf once")
+    p.add_argument("--max-nodes", type=int, default=1000, help="refuse larger drawings")
+    p.add_argument("--no-labels", action="store_true", help="leave out the node labels")
+    p.set_defaults(run=_cmd_draw)
+    return parser
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _one_line(message: str) -> str:
+    """Printable, single-line, bounded text for standard error."""
+    first = str(message).strip().splitlines()[0] if str(message).strip() else "unknown error"
+    clean = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in first)
+    if len(clean) > _MESSAGE_CHARS:
+        clean = clean[: _MESSAGE_CHARS - 1] + "…"
+    return clean
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ParseError):
+        return f"parse error: {exc.one_line()}"
+    if isinstance(exc, UsageError):
+        return f"usage error: {exc}"
+    if isinstance(exc, UnsupportedError):
+        return f"unsupported: {exc}"
+    if isinstance(exc, EvaluationError):
+        return f"evaluation error: {exc}"
+    if isinstance(exc, DomainError):
+        return f"error: {exc}"
+    if isinstance(exc, RecursionError):
+        return "error: input nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "error: out of memory (input too large)"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"error: {exc.strerror or exc}{where}"
+    return f"error: {exc}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``eml`` command; returns the exit status (0 ok, 2 bad input, 130 interrupted).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+
+    Examples
+    --------
+    >>> main(["eval", "eml(x, 1)", "--at", "x=0"])
+    1.0+0.0j
+    0
+    """
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except (EMLError, UsageError, ValueError, RecursionError, MemoryError, OSError) as exc:
+        print(f"{PROG}: {_one_line(_describe(exc))}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, but say so
+        if os.environ.get("EMLKIT_DEBUG"):
+            raise
+        name = type(exc).__name__
+        print(
+            f"{PROG}: internal error: {name}: {_one_line(str(exc))} "
+            "(set EMLKIT_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return 1

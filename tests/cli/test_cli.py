@@ -1,0 +1,273 @@
+"""The ``eml`` command: outputs of each subcommand, and one-line errors with status 2."""
+
+from __future__ import annotations
+
+import cmath
+import json
+import math
+import os
+import subprocess
+import sys
+
+import mpmath
+import pytest
+
+import emlkit as ek
+from emlkit.cli import main, parse_value
+
+LN = "eml(1, eml(eml(1, x), 1))"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def bad(capsys, *argv, match=""):
+    """Run a command that must fail: status 2, one line on stderr naming the problem."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2, (argv, out, err)
+    assert out == ""
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("eml: ") and "Traceback" not in err
+    assert match.lower() in err.lower(), err
+    assert len(err) < 400
+    return err
+
+
+# ---------------------------------------------------------------- compile
+
+
+def test_compile_prints_pure_eml(capsys):
+    assert run(capsys, "compile", "exp(x)") == (0, "eml(x, 1)\n", "")
+    code, out, _ = run(capsys, "compile", "ln(x)", "--format", "rpn")
+    assert out == "1 1 x E 1 E E\n"
+
+
+def test_compile_stats_and_json(capsys):
+    expr = ek.compile("sin(x) + y/2")
+    code, out, _ = run(capsys, "compile", "sin(x) + y/2", "--stats")
+    lines = out.splitlines()
+    assert code == 0 and ek.parse(lines[0]) is expr
+    assert lines[1] == f"K={expr.K} depth={expr.depth} dag_size={expr.dag_size}"
+    code, out, _ = run(capsys, "compile", "sin(x) + y/2", "--json", "--format", "wolfram")
+    data = json.loads(out)
+    assert data == {
+        "expr": ek.to_text(expr, "wolfram"), "format": "wolfram", "K": expr.K,
+        "depth": expr.depth, "dag_size": expr.dag_size, "domain": "strip",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["eml", "rpn", "wolfram", "json", "latex", "dot"])
+def test_compile_every_format_round_trips(capsys, fmt):
+    code, out, _ = run(capsys, "compile", "x*y - 1", "--format", fmt)
+    assert code == 0 and ek.parse(out, format=fmt) is ek.compile("x*y - 1")
+
+
+def test_compile_let_and_domain(capsys):
+    code, out, _ = run(capsys, "compile", "sin(x)", "--let")
+    assert code == 0 and out.startswith("let") and ek.parse(out) is ek.compile("sin(x)")
+    bad(capsys, "compile", "-x", match="after '--'")
+    code, out, _ = run(capsys, "compile", "--domain", "plane", "--json", "--", "-x")
+    assert json.loads(out)["domain"] == "plane"
+    assert ek.parse(json.loads(out)["expr"]) is ek.compile("-x", domain="plane")
+
+
+# ---------------------------------------------------------------- eval
+
+
+def _value(out: str) -> complex:
+    return complex(out.strip())
+
+
+def test_eval_eml_text_and_formulas(capsys):
+    code, out, _ = run(capsys, "eval", LN, "--at", "x=2")
+    assert code == 0 and _value(out) == pytest.approx(math.log(2), abs=1e-15)
+    code, out, _ = run(capsys, "eval", "1 1 x E 1 E E", "--at", "x=2")  # RPN, detected
+    assert _value(out) == pytest.approx(math.log(2), abs=1e-15)
+    code, out, _ = run(capsys, "eval", "sin(x)", "--at", "x=-2+0.5j")  # a formula: compiled
+    assert _value(out) == pytest.approx(cmath.sin(-2 + 0.5j), abs=1e-12)
+    code, out, _ = run(capsys, "eval", "x - y", "--at", "x=1.5", "--at", "y=-0.25")
+    assert _value(out) == pytest.approx(1.75, abs=1e-12)
+
+
+def test_eval_bare_constant_names_are_formulas(capsys):
+    assert _value(run(capsys, "eval", "pi")[1]) == pytest.approx(math.pi, rel=1e-15)
+    assert _value(run(capsys, "eval", "e")[1]) == pytest.approx(math.e, rel=1e-15)
+    code, out, _ = run(capsys, "eval", "--eml", "e", "--at", "e=2")  # or a variable, if asked
+    assert code == 0 and _value(out) == 2
+
+
+def test_eval_values_with_signed_zero_and_infinity(capsys):
+    _, above, _ = run(capsys, "eval", LN, "--at", "x=-2")
+    _, below, _ = run(capsys, "eval", LN, "--at", "x=-2-0.0j")
+    assert _value(above).imag == pytest.approx(math.pi)
+    assert _value(below).imag == pytest.approx(-math.pi)
+    _, out, _ = run(capsys, "eval", "eml(x, y)", "--at", "x=1", "--at", "y=0")
+    assert _value(out) == complex(math.inf, 0)  # e - ln 0 = +inf
+    _, out, _ = run(capsys, "eval", "eml(x, 1)", "--at", "x=-inf")
+    assert _value(out) == 0
+
+
+def test_eval_high_precision(capsys):
+    code, out, _ = run(capsys, "eval", "eml(1, 1)", "--dps", "50")
+    with mpmath.workdps(60):
+        assert code == 0 and out == mpmath.nstr(+mpmath.e, 50) + "+0.0j\n"
+    code, out, _ = run(capsys, "eval", LN, "--at", "x=0.1", "--dps", "40", "--json")
+    data = json.loads(out)
+    assert data["backend"] == "mpmath" and data["dps"] == 40
+    assert data["re"].startswith("-2.302585092994045684017991454684364207")  # ln(1/10) exactly
+
+
+def test_eval_json_and_backends(capsys):
+    code, out, _ = run(capsys, "eval", LN, "--at", "x=2", "--json")
+    data = json.loads(out)
+    assert data["backend"] == "numpy" and data["at"] == {"x": "2.0+0.0j"}
+    assert float(data["re"]) == pytest.approx(math.log(2)) and float(data["im"]) == 0
+    for backend in ("mpmath", "torch"):
+        code, out, _ = run(capsys, "eval", LN, "--at", "x=2", "--backend", backend)
+        assert code == 0 and _value(out) == pytest.approx(math.log(2), abs=1e-15)
+    code, out, _ = run(capsys, "eval", LN, "--at", "x=2", "--backend", "arb", "--dps", "20")
+    assert code == 0 and out.startswith("[0.69314718055994530942 +/- ")  # a rigorous ball
+
+
+def test_eval_reports_nan_in_one_line(capsys):
+    code, out, err = run(capsys, "eval", "eml(x, y)", "--at", "x=inf", "--at", "y=inf")
+    assert code == 0 and out.startswith("nan")
+    assert err.count("\n") == 1 and err.startswith("eml: warning: NaN") and "eml(x, y)" in err
+
+
+# ---------------------------------------------------------------- draw
+
+
+def test_draw_writes_a_picture(capsys, tmp_path):
+    out_file = tmp_path / "tree.png"
+    code, out, _ = run(capsys, "draw", "sin(x)", "-o", str(out_file))
+    assert code == 0 and out_file.read_bytes().startswith(b"\x89PNG")
+    assert out.startswith(f"wrote {out_file}: ") and "shared" in out
+    code, out, _ = run(capsys, "draw", LN, "-o", str(tmp_path / "ln.svg"), "--share-leaves")
+    assert code == 0 and (tmp_path / "ln.svg").read_text().startswith("<?xml")
+
+
+# ---------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("command", [[], ["compile"], ["eval"], ["draw"]])
+def test_help_has_an_example(capsys, command):
+    code, out, err = run(capsys, *command, "--help")
+    assert code == 0 and err == "" and "example" in out and "eml" in out
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_expressions(capsys):
+    bad(capsys, "compile", "", match="empty")
+    bad(capsys, "eval", "", match="empty")
+    bad(capsys, "eval", "eml(1, x", "--at", "x=1", match="parse error")
+    bad(capsys, "eval", "eml(1, x))", "--at", "x=1", match="line 1, column 10")
+    bad(capsys, "compile", "sin(x", match="parse error")
+    bad(capsys, "compile", "(x + 1))", match="unbalanced")
+    bad(capsys, "compile", "foo(x)", match="foo")
+    bad(capsys, "eval", "foo(x)", "--at", "x=1", match="foo")
+    bad(capsys, "eval", "eml(1, \x00x)", "--at", "x=1", match="parse error")
+    bad(capsys, "compile", "x +\x00 1", match="parse error")
+    bad(capsys, "compile", "x @ y", match="parse error")
+    bad(capsys, "eval", "eml(1, 2)", match="parse error")
+
+
+def test_huge_and_deep_input(capsys):
+    n = 100_000
+    bad(capsys, "eval", "eml(1, " * n + "x", "--at", "x=1", match="parse error")
+    bad(capsys, "eval", "eml(1, " * 200_000 + "x", "--at", "x=1", match="parse error")  # 1.4 MB
+    bad(capsys, "compile", "(" * n + "x", match="parse error")
+    bad(capsys, "compile", ")" + "x+" * 500_000, match="column 1")  # a megabyte
+    code, out, _ = run(capsys, "eval", "(" * n + "x" + ")" * n, "--at", "x=0.5")
+    assert code == 0 and _value(out) == 0.5
+    deep = "eml(" * 30_000 + "1" + ", x)" * 30_000  # valid, but far too big to draw
+    bad(capsys, "draw", deep, "-o", "deep.svg", match="too large to draw")
+
+
+def test_megabyte_valid_input(capsys):
+    e = ek.Var("x")
+    for _ in range(7_000):  # ln(exp(e)) = e
+        e = ek.eml(1, ek.eml(ek.eml(1, ek.eml(e, 1)), 1))
+    text = ek.to_text(e)
+    assert len(text) > 200_000
+    code, out, _ = run(capsys, "eval", text, "--at", "x=0.5")
+    assert code == 0 and _value(out) == pytest.approx(0.5, abs=1e-9)
+
+
+def test_bad_options(capsys):
+    bad(capsys, "eval", LN, "--at", "x=abc", match="'abc' is not a number")
+    bad(capsys, "eval", LN, "--at", "x", match="NAME=VALUE")
+    bad(capsys, "eval", LN, "--at", "2x=1", match="NAME=VALUE")
+    bad(capsys, "eval", LN, "--at", "x=1", "--at", "x=2", match="twice")
+    bad(capsys, "eval", LN, "--at", "x=1", "--at", "z=2", match="unknown variable 'z'")
+    bad(capsys, "eval", LN, match="missing value for 'x'")
+    bad(capsys, "eval", LN, "--at", "x=1", "--dps", "0", match="--dps")
+    bad(capsys, "eval", LN, "--at", "x=1", "--dps", "abc", match="--dps")
+    bad(capsys, "eval", LN, "--at", "x=1", "--dps", "10", "--backend", "numpy", match="--dps")
+    bad(capsys, "eval", LN, "--at", "x=1", "--backend", "gpu", match="--backend")
+    bad(capsys, "compile", "x", "--format", "svg", match="--format")
+    bad(capsys, "compile", "x", "--format", "rpn", "--let", match="let")
+    bad(capsys, "compile", "x", "--domain", "disc", match="--domain")
+    bad(capsys, "draw", LN, match="--output")
+    bad(capsys, "draw", LN, "-o", "tree.gif", match=".svg or .png")
+    bad(capsys, "draw", LN, "-o", "/nonexistent-dir/t.png", match="no such file")
+    bad(capsys, match="COMMAND")
+    bad(capsys, "frobnicate", match="invalid choice")
+    bad(capsys, "eval", LN, "--at", "x=1", "--bogus", match="unrecognized")
+
+
+@pytest.mark.parametrize("text, want", [
+    ("0.7", ("0.7", "0")), ("-2+0.5j", ("-2", "+0.5")), ("-0.0", ("-0.0", "0")),
+    ("inf", ("inf", "0")), ("-INF", ("-inf", "0")), ("3i", ("0", "3")), ("1-j", ("1", "-1")),
+    ("1e-3 + 2E2j", ("1e-3", "+2e2")), ("nan", ("nan", "0")),
+])
+def test_value_syntax(text, want):
+    assert parse_value(text) == want
+
+
+def test_interrupt_and_internal_errors(capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ek, "compile", interrupted)
+    code, out, err = run(capsys, "compile", "x")
+    assert code == 130 and err == "eml: interrupted\n"
+
+    def broken(*args, **kwargs):
+        raise TypeError("something\nwent wrong")
+
+    monkeypatch.setattr(ek, "compile", broken)
+    code, out, err = run(capsys, "compile", "x")
+    assert code == 1 and err.count("\n") == 1 and "internal error: TypeError: something" in err
+
+
+# ---------------------------------------------------------------- as a program
+
+
+def _python_m(*args, stdin=None):
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    return subprocess.run(
+        [sys.executable, "-m", "emlkit", *args], input=stdin, capture_output=True, env=env,
+        timeout=60,
+    )
+
+
+def test_python_m_emlkit():
+    proc = _python_m("compile", "exp(x)")
+    assert proc.returncode == 0 and proc.stdout == b"eml(x, 1)\n" and proc.stderr == b""
+    proc = _python_m("eval", "eml(1,", "--at", "x=1")
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode().count("\n") == 1 and b"parse error" in proc.stderr
+
+
+def test_python_m_reads_stdin():
+    text = ("(" * 50_000 + "x" + ")" * 50_000 + " + 1").encode()
+    proc = _python_m("eval", "-", "--at", "x=0.5", stdin=text)
+    assert proc.returncode == 0 and complex(proc.stdout.decode()) == pytest.approx(1.5)
+    proc = _python_m("eval", "-", "--at", "x=1", stdin=b"\xff\xfe\x00garbage")
+    assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1 and b"UTF-8" in proc.stderr
