@@ -98,7 +98,7 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     result = values[id(expr)]
     if simplify and (id(expr) not in known or sympy.count_ops(result) <= 40):
         result = sympy.simplify(result)
-    result = sympy.powsimp(result)  # exp(y*log(x)) -> x**y
+    result = result.replace(_is_exp_of_log_product, _as_power)  # exp(y*log(x)) -> x**y
     back = {sym: sympy.Symbol(name) for name, sym in pos.items()}
     return result.xreplace(back)
 
@@ -118,3 +118,18 @@ def _exact_constant(node: Expr) -> Any:
     if mpmath.isinf(v.real):
         return sympy.oo if v.real > 0 else -sympy.oo
     return sympy.Float(mpmath.nstr(v.real, 30), 30) + sympy.I * sympy.Float(mpmath.nstr(v.imag, 30), 30)
+
+
+def _is_exp_of_log_product(e: Any) -> bool:
+    import sympy
+
+    return isinstance(e, sympy.exp) and e.args[0].is_Mul and sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
+
+
+def _as_power(e: Any) -> Any:
+    import sympy
+
+    factors = e.args[0].args
+    log = next(f for f in factors if isinstance(f, sympy.log))
+    rest = sympy.Mul(*(f for f in factors if f is not log))
+    return log.args[0] ** rest
