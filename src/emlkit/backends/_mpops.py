@@ -1,0 +1,202 @@
+"""The mpmath ops: exp, ln and subtraction that follow the semantics exactly, on mpmath numbers.
+
+A value is a pair ``(v, zs)``:
+
+``v``
+    the ``mpc`` value, computed at the working precision and *snapped*: an imaginary part below
+    ``10**−snap_digits(wp)`` of ``|v|`` becomes exactly 0, a difference that cancels to that
+    fraction of its operands becomes exactly 0 (exact landings stay exact, and ``ln`` of an
+    exactly negative real number is the principal ``+iπ``);
+``zs``
+    for an exact zero, the signs of its two zero parts (``None`` for ``+0 + 0j``): C99's
+    ``exp(−∞ + iy) = 0·cis y`` keeps the quadrant and ``ln`` of it is ``−∞ + i·Arg``; the
+    textbook ``add(−∞, y)`` (so ``x·0``) needs it.
+
+Infinities and NaN follow C99 Annex G like NumPy. ``exp`` of a real part beyond
+``2**MAX_EXP_MAG`` is treated as overflow (mpmath could otherwise run out of memory).
+
+>>> from mpmath import mp
+>>> ops = MpmathOps(40)
+>>> with mp.workdps(40):
+...     v = ops.eml(None, (mp.mpc(0), None), (mp.mpc(-2), None))
+>>> mp.nstr(v[0], 10)                        # exp(0) − ln(−2): the principal value
+'(0.3068528194 - 3.141592654j)'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mpmath import mp
+
+from ..expr import ONE
+from ..semantics import MAX_EXP_MAG, snap_digits
+
+__all__ = ["MpmathOps", "zero_signs"]
+
+_LOG2_10 = math.log2(10)
+_isfinite = mp.isfinite
+_isnan = mp.isnan
+_isinf = mp.isinf
+_mag = mp.mag
+
+_NAN = mp.mpc(mp.nan, mp.nan)
+
+
+def _finite(z: Any) -> bool:
+    return _isfinite(z.real) and _isfinite(z.imag)
+
+
+def zero_signs(value: Any) -> tuple[int, int] | None:
+    """Signs of the zero parts of an input that is exactly zero (``None`` for ``+0 + 0j``).
+
+    >>> zero_signs(-0.0), zero_signs(complex(0.0, -0.0)), zero_signs(0)
+    ((-1, 1), (1, -1), None)
+    """
+    signs = []
+    for part in (getattr(value, "real", value), getattr(value, "imag", 0)):
+        if isinstance(part, float) or type(part).__module__ == "numpy":
+            signs.append(-1 if math.copysign(1.0, float(part)) < 0 else 1)
+        else:
+            signs.append(1)
+    return None if signs == [1, 1] else (signs[0], signs[1])
+
+
+class MpmathOps:
+    """exp, ln and subtraction on ``(v, zs)`` values (see the module docstring).
+
+    Parameters
+    ----------
+    wp : int
+        Working digits; the snapping tolerance is ``10**−snap_digits(wp)``. Call the methods
+        under ``mp.workdps(wp)``.
+    residue : int, optional
+        Digits of the result: the direction ``y`` of ``exp(±∞ + iy)`` is taken as exactly 0
+        when ``|y| < 10**−residue`` (the perturbation of a real input leaves such phases).
+    """
+
+    def __init__(self, wp: int, residue: int | None = None) -> None:
+        self.wp = wp
+        self.tol_bits = int(snap_digits(wp) * _LOG2_10)
+        self.residue_bits = int((residue or snap_digits(wp)) * _LOG2_10)
+        with mp.workdps(wp):
+            self.e = mp.mpc(mp.e)
+        self.zero = mp.mpc(0)
+
+    # -- snapping -----------------------------------------------------------------------
+    def tiny(self, x: Any, scale: Any) -> bool:
+        """``x`` is nonzero but below the tolerance relative to ``scale``."""
+        return bool(x) and _mag(x) < _mag(scale) - self.tol_bits
+
+    def snap(self, z: Any) -> Any:
+        """Make ``z`` exactly real when its imaginary part is below the tolerance."""
+        im = z.imag
+        if im:
+            re = z.real
+            if re and _isfinite(re) and _isfinite(im) and self.tiny(im, re):
+                return mp.mpc(re, 0)
+        return z
+
+    def sub_snap(self, a: Any, b: Any) -> Any:
+        """``a − b``, exactly ``0`` when it cancels to the tolerance, then :meth:`snap`."""
+        r = a - b
+        finite = r and _finite(r) and _finite(a) and _finite(b)
+        if finite and _mag(r) < max(_mag(a), _mag(b)) - self.tol_bits:
+            return self.zero
+        return self.snap(r)
+
+    def cis_signs(self, y: Any) -> tuple[int, int]:
+        """Signs of ``cos y`` and ``sin y``; an exact zero of either is read as the limit from
+        ``|y|`` slightly smaller (as IEEE's rounded ``π`` and ``π/2`` do)."""
+        c, s = mp.cos(y), mp.sin(y)
+        one = mp.mpf(1)
+        if not c or self.tiny(c, one):
+            sc = 1 if y * s >= 0 else -1  # cos(y(1 − ε)) ≈ cos y + ε·y·sin y
+        else:
+            sc = 1 if c > 0 else -1
+        if not s or self.tiny(s, one):
+            ss = 1 if -y * c >= 0 else -1  # sin(y(1 − ε)) ≈ sin y − ε·y·cos y
+        else:
+            ss = 1 if s > 0 else -1
+        return sc, ss
+
+    # -- the three operations -------------------------------------------------------------
+    def exp(self, z: Any, zs: Any = None) -> tuple[Any, Any]:
+        re, im = z.real, z.imag
+        if _isfinite(re) and _isfinite(im):
+            if re and _mag(re) > MAX_EXP_MAG:
+                return (self.inf_cis(im), None) if re > 0 else self.zero_cis(im)
+            if im and _mag(im) > MAX_EXP_MAG:
+                return _NAN, None
+            return self.snap(mp.exp(z)), None
+        if _isnan(re):
+            return (mp.mpc(mp.nan, 0) if im == 0 else _NAN), None
+        if re == mp.ninf:
+            return self.zero_cis(im) if _isfinite(im) else (self.zero, None)
+        if re == mp.inf:
+            return (self.inf_cis(im) if _isfinite(im) else mp.mpc(mp.inf, mp.nan)), None
+        return _NAN, None  # finite real part, infinite or NaN imaginary part
+
+    def no_phase(self, y: Any) -> bool:
+        """``y`` is 0 or a residue of the perturbation, as a direction."""
+        return not y or _mag(y) < -self.residue_bits
+
+    def zero_cis(self, y: Any) -> tuple[Any, Any]:
+        """``+0·cis y``: zero, with the signs of ``cos y`` and ``sin y`` on its parts."""
+        sc, ss = (1, 1) if self.no_phase(y) else self.cis_signs(y)
+        return self.zero, (None if sc > 0 and ss > 0 else (sc, ss))
+
+    def inf_cis(self, y: Any) -> Any:
+        """``+∞·cis y`` componentwise, as C99's ``exp(+∞ + iy)`` for finite ``y``."""
+        if self.no_phase(y):
+            return mp.mpc(mp.inf, 0)
+        sc, ss = self.cis_signs(y)
+        return mp.mpc(sc * mp.inf, ss * mp.inf)
+
+    def ln(self, z: Any, zs: Any = None) -> tuple[Any, Any]:
+        re, im = z.real, z.imag
+        if not re and not im:  # ln(±0 ± 0i) = −∞ + i·Arg, C99's signed-zero argument
+            sr, si = zs or (1, 1)
+            angle = (mp.pi if si > 0 else -mp.pi) if sr < 0 else 0
+            return mp.mpc(mp.ninf, angle), None
+        if not _finite(z):
+            return _ln_special(re, im), None
+        return self.snap(mp.log(z)), None
+
+    def sub(self, a: tuple, b: tuple) -> tuple[Any, Any]:
+        va, vb = a[0], b[0]
+        v = self.sub_snap(va, vb)
+        zs = None
+        if not va and not vb:  # IEEE: a zero part is −0 only for (−0) − (+0)
+            (ar, ai), (br, bi) = a[1] or (1, 1), b[1] or (1, 1)
+            sr = -1 if ar < 0 < br else 1
+            si = -1 if ai < 0 < bi else 1
+            zs = None if sr > 0 and si > 0 else (sr, si)
+        return v, zs
+
+    def one(self) -> tuple[Any, Any]:
+        return mp.mpc(1), None
+
+    def eml(
+        self, node: Any, a: tuple, b: tuple, free_a: bool = False, free_b: bool = False
+    ) -> tuple[Any, Any]:
+        """``exp(a) − ln(b)``; a leaf ``1`` child (``node.left``/``node.right``) costs nothing."""
+        one_left = node is not None and node.left is ONE
+        one_right = node is not None and node.right is ONE
+        lb = (self.zero, None) if one_right else self.ln(*b)
+        ea = (self.e, None) if one_left else self.exp(*a)
+        return self.sub(ea, lb)
+
+
+def _ln_special(re: Any, im: Any) -> Any:
+    """``ln`` where a part is infinite or NaN: ``+∞ + i·angle`` as C99 Annex G (and NumPy)."""
+    if _isnan(re) or _isnan(im):
+        return mp.mpc(mp.inf, mp.nan) if (_isinf(re) or _isinf(im)) else _NAN
+    if _isinf(re) and _isinf(im):
+        angle = (mp.pi / 4 if re > 0 else 3 * mp.pi / 4) * (1 if im > 0 else -1)
+    elif _isinf(re):
+        angle = mp.mpf(0) if re > 0 else (-mp.pi if im < 0 else mp.pi)
+    else:
+        angle = mp.pi / 2 if im > 0 else -mp.pi / 2
+    return mp.mpc(mp.inf, angle)

@@ -1,0 +1,490 @@
+"""arb backend: rigorous complex balls (python-flint ``acb``) and certificates of values.
+
+Ball arithmetic is the judge of a form's robustness. Inputs on the real axis are perturbed
+exactly as in the mpmath backend (an exact binary ``i·s·η·S``, see :mod:`emlkit.semantics`),
+so every ball encloses the value at that point. Where a form needs more than arithmetic, the
+walk records why and where:
+
+* a ball that contains 0 under ``ln`` (arb has no ``−∞``: forms through ``ln 0`` never
+  certify);
+* a ball under ``ln`` that meets the negative real axis without being exactly real (an
+  intermediate that lands on the cut: the ball cannot tell the side);
+* a value under ``ln`` that is zero up to the perturbation (a difference that cancels to
+  ``10**−(dps + 5)`` of its operands): the input sits on a zero of that intermediate, whose
+  ``ln`` would be ``−∞`` in the limit, not the finite ``ln η`` the ball encloses.
+
+The node reported is the one whose ball it is (the argument of that ``ln``).
+
+>>> from emlkit import eml
+>>> ln = eml(1, eml(eml(1, "x"), 1))
+>>> c = certify(ln, [2.0])[0]
+>>> c.certified, c.value.overlaps(acb(2).log())
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import flint
+import numpy as np
+from flint import acb, arb
+
+from ..errors import DomainError
+from ..expr import ONE, Eml, Expr, ExprLike, as_expr
+from ..semantics import (
+    describe,
+    perturbation_bits,
+    report_nan,
+    residue_digits,
+    working_dps,
+    zero_imag_sign,
+)
+from ._walk import make_plan, run, split_points
+
+__all__ = [
+    "DEFAULT_DPS",
+    "ArbOps",
+    "Certificate",
+    "absorb_residue",
+    "certify",
+    "evaluate",
+    "to_ball",
+    "trace_nan",
+]
+
+#: Digits of an arb result (and of certification) when ``dps`` is not given.
+DEFAULT_DPS = 30
+_MAX_DOUBLINGS = 3
+
+
+def _bits(dps: int) -> int:
+    return math.ceil(working_dps(dps) * math.log2(10)) + 8
+
+
+class _Precision:
+    """Set python-flint's global working precision for a block, and restore it."""
+
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+
+    def __enter__(self) -> None:
+        self.saved = flint.ctx.prec
+        flint.ctx.prec = self.bits
+
+    def __exit__(self, *exc: object) -> None:
+        flint.ctx.prec = self.saved
+
+
+class ArbOps:
+    """``exp``, ``ln`` and subtraction on ``(ball, tiny)``; ``failures`` lists ``(node, why)``.
+
+    ``tiny`` marks a difference that cancelled to below ``10**−residue`` of its operands. Call
+    inside a block with the intended flint precision.
+    """
+
+    def __init__(self, residue: int) -> None:
+        self.failures: list[tuple[Expr, str]] = []
+        self.e = acb(1).exp()
+        self.zero = acb(0)
+        self.residue = arb(10) ** (-residue)
+
+    def fail(self, node: Expr, reason: str) -> None:
+        self.failures.append((node, reason))
+
+    def one(self) -> tuple[acb, bool]:
+        return acb(1), False
+
+    def ln(self, node: Eml, z: acb, tiny: bool) -> acb:
+        arg = node.right  # reports name the ball's node, the argument of this ln
+        re, im = z.real, z.imag
+        if not z.is_finite():
+            self.fail(arg, "non-finite ball under ln")
+        elif re.contains(0) and im.contains(0):
+            self.fail(arg, "ball contains 0 under ln")
+        elif tiny:
+            self.fail(arg, "value is zero up to the signed-zero perturbation, under ln")
+        elif im.contains(0) and not im.is_zero() and re.lower() < 0:
+            self.fail(arg, "ball straddles the branch cut (negative real axis) under ln")
+        return z.log()
+
+    def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> tuple[acb, bool]:
+        lb = self.zero if node.right is ONE else self.ln(node, *b)
+        ea = self.e if node.left is ONE else a[0].exp()
+        r = ea - lb
+        scale = max(abs(ea.mid()), abs(lb.mid()))
+        tiny = not r.is_zero() and r.is_finite() and abs(r.mid()) <= self.residue * scale
+        return r, bool(tiny)
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def _to_arb(x: Any) -> arb:
+    if isinstance(x, arb):
+        return x
+    if isinstance(x, (int, float)):
+        return arb(x)
+    man_exp = getattr(x, "man_exp", None)  # mpmath mpf: exact as mantissa · 2**exponent
+    if man_exp is not None and math.isfinite(x):
+        man, exp = man_exp
+        return arb(flint.fmpz(int(man))) * arb(2) ** int(exp)
+    return arb(str(x))
+
+
+def to_ball(name: str, value: Any) -> acb:
+    """An input as an exact (or, for decimal strings, rigorously rounded) ``acb``.
+
+    >>> to_ball("x", 0.5).is_exact(), to_ball("x", "0.1").is_exact()
+    (True, False)
+    """
+    if isinstance(value, acb):
+        return value
+    if isinstance(value, arb):
+        return acb(value)
+    if hasattr(value, "item") and not isinstance(value, (complex, float, int)):
+        value = value.item()
+    try:
+        if isinstance(value, str):
+            return acb(value)
+        if isinstance(value, complex):
+            return acb(value.real, value.imag)
+        if hasattr(value, "imag") and not isinstance(value, (int, float)):
+            return acb(_to_arb(value.real), _to_arb(value.imag))
+        return acb(_to_arb(value))
+    except (TypeError, ValueError) as err:
+        raise DomainError(f"cannot use {value!r} as the value of variable {name!r}") from err
+
+
+def _inputs(point: Mapping[str, Any], dps: int) -> dict[str, tuple[acb, bool]]:
+    """Balls for one point, with the mpmath backend's signed-zero perturbation (exact)."""
+    balls, sides = {}, {}
+    for name, value in point.items():
+        ball = to_ball(name, value)
+        balls[name] = ball
+        if isinstance(value, acb):
+            side = 1 if value.imag.is_zero() else None
+        else:
+            side = 1 if isinstance(value, arb) else zero_imag_sign(value)
+        if side is not None and ball.is_finite() and not ball.is_zero():
+            sides[name] = side
+    if sides:
+        scale = max([arb(1)] + [abs(balls[n].real.mid()) for n in sides])
+        eta = arb(2) ** (-perturbation_bits(dps)) * scale.mid()
+        for name, side in sides.items():
+            balls[name] = acb(balls[name].real, side * eta)
+    return {name: (ball, False) for name, ball in balls.items()}
+
+
+def _walk(
+    plan: Any, point: Mapping[str, Any], dps: int, bits: int, hook: Any = None
+) -> tuple[acb, ArbOps]:
+    with _Precision(bits):
+        ops = ArbOps(residue_digits(dps))
+        return run(plan, ops, _inputs(point, dps), hook)[0], ops
+
+
+def absorb_residue(z: acb, dps: int) -> acb:
+    """Widen a part that is below ``10**−residue_digits(dps)`` of ``|z|`` to a ball around 0.
+
+    The perturbation leaves such a part (``Im ln(2 + iη) ≈ η/2``); the widened ball encloses
+    both the value at the perturbed point and the limit on the axis.
+
+    >>> from flint import acb, arb
+    >>> absorb_residue(acb(2, arb("1e-70")), 15).imag.contains(0)
+    True
+    """
+    if not z.is_finite():
+        return z
+    cut = arb(10) ** (-residue_digits(dps)) * abs(z.mid())
+    re, im = z.real, z.imag
+    if abs(im).upper() <= cut and not im.is_zero():
+        im = arb(0, abs(im).upper())
+    elif abs(re).upper() <= cut and not re.is_zero():
+        re = arb(0, abs(re).upper())
+    return acb(re, im)
+
+
+def _is_nan(z: acb) -> bool:
+    return z.real.mid().is_nan() or z.imag.mid().is_nan()
+
+
+def _check_dps(dps: int | None) -> int:
+    if dps is None:
+        return DEFAULT_DPS
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
+        raise DomainError(f"dps must be a positive integer, got {dps!r}")
+    return dps
+
+
+def evaluate(
+    expr: Expr,
+    inputs: Mapping[str, Any],
+    *,
+    dps: int | None = None,
+    on_nan: str = "warn",
+    stacklevel: int = 2,
+) -> Any:
+    """Rigorous enclosure(s) of ``expr``: an ``acb`` ball (object array for array inputs).
+
+    The walk runs at ``working_dps(dps)`` digits; the ball is returned as computed (its radius
+    is the rigorous error bound), with the perturbation's residue absorbed
+    (:func:`absorb_residue`). Use :func:`certify` to learn whether it is tight and why not.
+
+    Examples
+    --------
+    >>> from emlkit import eml
+    >>> e = evaluate(eml(1, 1), {}, dps=20)
+    >>> e.overlaps(acb(1).exp()), e.imag.is_zero(), e.rad() < 1e-40
+    (True, True, True)
+    """
+    dps = _check_dps(dps)
+    plan = make_plan(expr, fold_constants=False)
+    shape, points = split_points(inputs)
+    bits = _bits(dps)
+    first: list[Expr] = []
+
+    def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+        if not first and _is_nan(value[0]):
+            first.append(node)
+
+    results, count, origin = [], 0, None
+    for point in points:
+        first.clear()
+        z, _ = _walk(plan, point, dps, bits, hook)
+        z = absorb_residue(z, dps)
+        if _is_nan(z):
+            count += 1
+            origin = origin or (first[0] if first else None)
+        results.append(z)
+    report_nan(on_nan, origin, count, len(points), stacklevel=stacklevel + 1)
+    if shape is None:
+        return results[0]
+    out = np.empty(len(results), dtype=object)
+    out[:] = results
+    return out.reshape(shape)
+
+
+def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) -> Expr | None:
+    """The first node whose ball has a NaN midpoint at some point, or ``None``.
+
+    Examples
+    --------
+    >>> from emlkit import eml
+    >>> print(trace_nan(eml(1, "x"), {"x": 0.0}))                 # ln 0
+    eml(1, x)
+    """
+    plan = make_plan(expr, fold_constants=False)
+    found: list[Expr] = []
+
+    def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+        if not found and _is_nan(value[0]):
+            found.append(node)
+
+    dps = _check_dps(dps)
+    for point in split_points(inputs)[1]:
+        _walk(plan, point, dps, _bits(dps), hook)
+        if found:
+            return found[0]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# certification
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What arb proves about an expression at one point.
+
+    Attributes
+    ----------
+    point : dict
+        The input values.
+    value : flint.acb
+        A rigorous enclosure of the expression's value.
+    certified : bool
+        The enclosure is tight: finite, with radius ``≤ 10**−dps · max(1, |value|)``.
+    node : Expr or None
+        If not certified, the first node whose ball arb cannot take ``ln`` of rigorously (it
+        contains 0 or meets the cut, see the module notes), or ``None`` when the ball only lost
+        precision.
+    reason : str
+        Why it is not certified (empty when it is).
+    reference : flint.acb or None
+        The reference's enclosure, when a reference was given.
+    equal : bool or None
+        With a reference: ``True`` when both are tight and agree to ``dps`` digits, ``False``
+        when both are tight and differ, ``None`` when either is not tight (undecided).
+    reference_node, reference_reason
+        Same as ``node``/``reason`` for a reference expression.
+    """
+
+    point: dict[str, Any]
+    value: acb
+    certified: bool
+    node: Expr | None = None
+    reason: str = ""
+    reference: acb | None = None
+    equal: bool | None = None
+    reference_node: Expr | None = field(default=None, repr=False)
+    reference_reason: str = field(default="", repr=False)
+
+    def __bool__(self) -> bool:
+        return self.certified and self.equal is not False
+
+    def summary(self) -> str:
+        """One line: the point, the verdict and, if any, where certification failed.
+
+        Examples
+        --------
+        >>> from emlkit import eml
+        >>> print(certify(eml(1, "x"), [0.0])[0].summary())
+        x=0.0: not certified: ball contains 0 under ln at node K=1 depth=0: x
+        """
+        where = ", ".join(f"{k}={v!r}" for k, v in self.point.items()) or "()"
+        if self.certified:
+            verdict = "certified"
+        else:
+            at = f" at node {describe(self.node)}" if self.node is not None else ""
+            verdict = f"not certified: {self.reason}{at}"
+        if self.equal is not None:
+            verdict += ", equal to the reference" if self.equal else ", DIFFERS from the reference"
+        return f"{where}: {verdict}"
+
+
+def _tight(z: acb, dps: int) -> bool:
+    if not z.is_finite():
+        return False
+    scale = max(arb(1), abs(z.mid()))
+    return bool(z.rad() <= scale * arb(10) ** (-dps))
+
+
+def _certify_expr(plan: Any, point: Mapping[str, Any], dps: int) -> tuple[acb, bool, Any, str]:
+    bits = _bits(dps)
+    for _ in range(_MAX_DOUBLINGS + 1):
+        z, ops = _walk(plan, point, dps, bits)
+        z = absorb_residue(z, dps)
+        if ops.failures:  # a convention the ball cannot vouch for, even if it looks tight
+            node, reason = ops.failures[0]
+            return z, False, node, reason
+        if _tight(z, dps):
+            return z, True, None, ""
+        bits *= 2
+    return z, False, None, f"precision loss: the ball is still wide at {bits // 2} bits"
+
+
+def _call_reference(fn: Callable[..., Any], point: Mapping[str, Any], dps: int) -> acb:
+    """Call a reference function on the same (perturbed) input balls as the expression."""
+    with _Precision(_bits(dps)):
+        args = {name: ball for name, (ball, _) in _inputs(point, dps).items()}
+        result = fn(**args)
+        result = result if isinstance(result, acb) else to_ball("reference", result)
+        return absorb_residue(result, dps)
+
+
+def _normalize_points(points: Any, names: Sequence[str]) -> list[dict[str, Any]]:
+    if points is None:
+        if names:
+            raise TypeError(f"certify() needs points for the variables {', '.join(names)}")
+        return [{}]
+    if isinstance(points, Mapping):
+        missing = [n for n in names if n not in points]
+        if missing:
+            raise TypeError(f"certify() points have no values for {', '.join(missing)}")
+        return split_points({n: points[n] for n in names})[1]
+    out = []
+    for p in points:
+        if isinstance(p, Mapping):
+            out.append({n: p[n] for n in names})
+        elif len(names) == 1:
+            out.append({names[0]: p})
+        elif not names:
+            out.append({})
+        else:
+            raise TypeError(
+                f"certify() points must be mappings for the variables {', '.join(names)}"
+            )
+    return out
+
+
+def certify(
+    expr: ExprLike,
+    points: Any = None,
+    reference: Expr | Callable[..., Any] | None = None,
+    *,
+    dps: int = DEFAULT_DPS,
+) -> list[Certificate]:
+    """Certify the value of ``expr`` at each point with ball arithmetic, optionally against a
+    reference.
+
+    Parameters
+    ----------
+    expr : Expr
+    points : sequence or mapping, optional
+        One entry per point: a mapping of variable values, or a bare number when the
+        expression(s) have a single variable; or a mapping of arrays (broadcast together).
+        May be left out for constant expressions.
+    reference : Expr or callable, optional
+        Another expression (certified the same way), or a function called with the variables
+        as keyword arguments holding ``acb`` balls (e.g. ``lambda x: x.log()``), returning an
+        ``acb`` or a number. It receives the same perturbed inputs as the expression, so it
+        sees the same side of a cut.
+    dps : int, default 30
+        Digits that a tight ball must determine.
+
+    Returns
+    -------
+    list of Certificate
+        One per point (in order); a certificate is truthy when certified (and, with a
+        reference, not proven different).
+
+    Examples
+    --------
+    >>> from emlkit import eml
+    >>> ln = eml(1, eml(eml(1, "x"), 1))
+    >>> [bool(c) for c in certify(ln, [0.5, 3.0, 1j], reference=lambda x: x.log())]
+    [True, True, True]
+    >>> c = certify(ln, [-2.0, complex(-2.0, -0.0)])      # both sides of the cut
+    >>> [(x.certified, x.value.imag > 0) for x in c]
+    [(True, True), (True, False)]
+    >>> c = certify(eml(1, eml(1, eml(eml(1, 1), 1))))[0]      # e − ln 0
+    >>> c.certified, c.reason, str(c.node)
+    (False, 'ball contains 0 under ln', 'eml(1, eml(eml(1, 1), 1))')
+    """
+    expr = as_expr(expr)
+    dps = _check_dps(dps)
+    ref_expr = reference if isinstance(reference, Expr) else None
+    if reference is not None and ref_expr is None and not callable(reference):
+        raise TypeError(f"reference must be an Expr or a callable, got {type(reference).__name__}")
+    names = sorted(expr.free_vars | (ref_expr.free_vars if ref_expr is not None else frozenset()))
+    plan = make_plan(expr, fold_constants=False)
+    ref_plan = make_plan(ref_expr, fold_constants=False) if ref_expr is not None else None
+    reports = []
+    for point in _normalize_points(points, names):
+        value, ok, node, reason = _certify_expr(plan, {n: point[n] for n in expr.free_vars}, dps)
+        ref = None
+        ref_ok, ref_node, ref_reason = True, None, ""
+        if ref_plan is not None:
+            ref, ref_ok, ref_node, ref_reason = _certify_expr(
+                ref_plan, {n: point[n] for n in ref_expr.free_vars}, dps
+            )
+        elif reference is not None:
+            ref = _call_reference(reference, point, dps)
+            ref_ok = _tight(ref, dps)
+            ref_reason = "" if ref_ok else "the reference's ball is not tight"
+        equal = None
+        if ref is not None and ok and ref_ok:
+            scale = max(arb(1), abs(value.mid()))
+            close = abs(value.mid() - ref.mid()) <= 2 * scale * arb(10) ** (-dps)
+            equal = bool(value.overlaps(ref) or close)
+        reports.append(
+            Certificate(dict(point), value, ok, node, reason, ref, equal, ref_node, ref_reason)
+        )
+    return reports

@@ -1,0 +1,371 @@
+"""mpmath backend: complex values at any precision, with exact landings and signed-zero sides.
+
+Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``;
+inputs on the real axis are moved by ``i·s·η`` towards the side of their signed zero, and
+intermediates that land exactly on the cut are snapped (see :mod:`emlkit.semantics`). This
+module also computes the exact constants that the NumPy and torch backends inject
+(:func:`constant_info`).
+
+>>> import mpmath
+>>> from emlkit import eml, ONE
+>>> ln = lambda z: eml(ONE, eml(eml(ONE, z), ONE))       # e − ln(e^e / z) = ln z
+>>> mpmath.nstr(evaluate(ln("x"), {"x": complex(-2, -0.0)}, dps=20), 20)   # lower side
+'(0.69314718055994530942 - 3.1415926535897932385j)'
+
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from mpmath import mp
+
+from ..errors import DomainError, EvaluationError
+from ..expr import Eml, Expr, One
+from ..semantics import (
+    CONSTANT_DPS,
+    describe,
+    perturbation_bits,
+    report_nan,
+    residue_digits,
+    working_dps,
+    zero_imag_sign,
+)
+from ._mpops import MpmathOps, zero_signs
+from ._walk import make_plan, run, split_points
+
+__all__ = [
+    "DEFAULT_DPS",
+    "ConstInfo",
+    "MpmathOps",
+    "constant_info",
+    "convert_point",
+    "evaluate",
+    "trace_nan",
+]
+
+#: Digits of an mpmath result when ``dps`` is not given.
+DEFAULT_DPS = 50
+_isfinite = mp.isfinite
+_isnan = mp.isnan
+_mag = mp.mag
+
+
+def _finite(z: Any) -> bool:
+    return _isfinite(z.real) and _isfinite(z.imag)
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs and outputs
+# ---------------------------------------------------------------------------------------------
+
+
+def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, Any]]:
+    """The inputs of one point as ops values ``(mpc, zero_signs)`` (call under ``workdps``).
+
+    Every input on the real axis except ``0`` moves by ``i·s·η·S`` towards the side ``s`` of
+    its signed zero, ``η = 2**−perturbation_bits(dps)``, ``S = max(1, |inputs|)`` (one scale
+    for the point); an exact zero keeps the signs of its parts instead.
+
+    >>> from mpmath import mp
+    >>> with mp.workdps(65):
+    ...     z, zs = convert_point({"x": complex(-2.0, -0.0)}, 15)["x"]
+    >>> z.real, z.imag < 0, -z.imag < mp.mpf(10) ** -39
+    (mpf('-2.0'), True, True)
+    """
+    values: dict[str, Any] = {}
+    sides: dict[str, int] = {}
+    for name, value in point.items():
+        side = zero_imag_sign(value)
+        if hasattr(value, "item") and not isinstance(value, (complex, float, int)):
+            value = value.item()  # NumPy scalar types that mpmath does not know
+        try:
+            z = mp.mpc(mp.mpmathify(value))
+        except (TypeError, ValueError) as err:
+            raise DomainError(f"cannot use {value!r} as the value of variable {name!r}") from err
+        if not z:  # an exact zero is not moved (ln 0 = −∞); its signs act as in C99
+            values[name] = (z, zero_signs(value))
+            continue
+        values[name] = (z, None)
+        if side is not None and _finite(z):
+            sides[name] = side
+    if sides:
+        scale = max([mp.mpf(1)] + [abs(values[n][0].real) for n in sides])
+        eta = mp.ldexp(scale, -perturbation_bits(dps))
+        for name, side in sides.items():
+            z = values[name][0]
+            values[name] = (mp.mpc(z.real, side * eta), None)
+    return values
+
+
+def _finish(z: Any, dps: int) -> Any:
+    """Drop a part that is residue next to the other one (perturbation, rounding); round."""
+    re, im = z.real, z.imag
+    if re and im and _isfinite(re) and _isfinite(im):
+        cut = int(residue_digits(dps) * 3.3219280948873626)
+        if _mag(re) < _mag(im) - cut:
+            re = mp.mpf(0)
+        elif _mag(im) < _mag(re) - cut:
+            im = mp.mpf(0)
+    with mp.workdps(dps):
+        return mp.mpc(+re, +im)
+
+
+class _Found(Exception):
+    def __init__(self, node: Expr) -> None:
+        self.node = node
+
+
+def _check_dps(dps: int | None) -> int:
+    if dps is None:
+        return DEFAULT_DPS
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
+        raise DomainError(f"dps must be a positive integer, got {dps!r}")
+    return dps
+
+
+def _walk_point(plan: Any, ops: MpmathOps, point: Mapping[str, Any], dps: int, hook: Any) -> Any:
+    with mp.workdps(ops.wp):
+        return run(plan, ops, convert_point(point, dps), hook)[0]
+
+
+def evaluate(
+    expr: Expr,
+    inputs: Mapping[str, Any],
+    *,
+    dps: int | None = None,
+    strict: bool = False,
+    on_nan: str = "warn",
+    stacklevel: int = 2,
+) -> Any:
+    """Value of ``expr`` as an ``mpc`` at ``dps`` digits (an object array for array inputs).
+
+    Parameters
+    ----------
+    expr : Expr
+    inputs : mapping
+        Value per variable: numbers, strings (read at working precision) or arrays of them.
+    dps : int, default 50
+    strict : bool, default False
+        Raise :class:`~emlkit.errors.EvaluationError` at the first infinite value.
+    on_nan : {"warn", "raise", "ignore"}
+
+    Examples
+    --------
+    The result is rounded to ``dps`` digits; mpmath prints at its global precision, so use
+    :func:`mpmath.nstr` to see the digits.
+
+    >>> import mpmath
+    >>> from emlkit import eml
+    >>> mpmath.nstr(evaluate(eml(1, 1), {}, dps=30), 30)     # e
+    '(2.71828182845904523536028747135 + 0.0j)'
+    >>> [mpmath.nstr(v, 5) for v in evaluate(eml("x", 1), {"x": [0, 1]}, dps=5)]   # elementwise
+    ['(1.0 + 0.0j)', '(2.7183 + 0.0j)']
+    """
+    dps = _check_dps(dps)
+    plan = make_plan(expr, fold_constants=False)
+    ops = MpmathOps(working_dps(dps), residue_digits(dps))
+    shape, points = split_points(inputs)
+    nan_origin: list[Expr] = []
+
+    def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+        z = value[0]
+        if _finite(z):
+            return
+        if _isnan(z.real) or _isnan(z.imag):
+            if not nan_origin:
+                nan_origin.append(node)
+        elif strict:
+            raise EvaluationError(
+                f"infinite value at node {describe(node)}; strict=True refuses infinities", node
+            )
+
+    results = []
+    first_nan: Expr | None = None
+    count = 0
+    for point in points:
+        nan_origin.clear()
+        z = _walk_point(plan, ops, point, dps, hook)
+        if _isnan(z.real) or _isnan(z.imag):
+            count += 1
+            first_nan = first_nan or (nan_origin[0] if nan_origin else None)
+        results.append(_finish(z, dps))
+    report_nan(on_nan, first_nan, count, len(points), stacklevel=stacklevel + 1)
+    if shape is None:
+        return results[0]
+    out = np.empty(len(results), dtype=object)
+    out[:] = results
+    return out.reshape(shape)
+
+
+def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) -> Expr | None:
+    """The first node (in evaluation order) whose value is NaN at some point, or ``None``.
+
+    Examples
+    --------
+    >>> from emlkit import eml
+    >>> inf = float("inf")
+    >>> print(trace_nan(eml("x", 1), {"x": complex(0, inf)}))      # exp(i·∞) is NaN
+    eml(x, 1)
+    """
+    dps = _check_dps(dps)
+    plan = make_plan(expr, fold_constants=False)
+    ops = MpmathOps(working_dps(dps), residue_digits(dps))
+
+    def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+        z = value[0]
+        if _isnan(z.real) or _isnan(z.imag):
+            raise _Found(node)
+
+    for point in split_points(inputs)[1]:
+        try:
+            _walk_point(plan, ops, point, dps, hook)
+        except _Found as found:
+            return found.node
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# exact constants for the floating backends
+# ---------------------------------------------------------------------------------------------
+
+
+class ConstInfo:
+    """A variable-free node computed with the mpmath rules at ``CONSTANT_DPS`` digits.
+
+    Attributes
+    ----------
+    value : tuple
+        The ops value ``(mpc, zero_signs)`` at working precision (see
+        :mod:`emlkit.backends._mpops`).
+    c : complex
+        The value rounded to complex128 (an exact zero keeps the signs of its parts).
+    exp, ln : complex
+        ``exp`` and ``ln`` of the exact value, rounded; so ``ln`` of a constant exactly on the
+        cut is the principal ``+iπ`` branch of the constant, not of its rounding.
+    first_inf, first_nan, first_nonreal : Expr or None
+        The first node of the subtree (children first) whose value is infinite, NaN, not real.
+
+    Examples
+    --------
+    >>> from emlkit import eml
+    >>> zero = eml(1, eml(eml(1, 1), 1))              # e − ln(e^e) = 0, exactly
+    >>> constant_info(zero).c, constant_info(zero).ln
+    (0j, (-inf+0j))
+    """
+
+    __slots__ = ("_exp", "_ln", "_markers", "c", "value")
+
+    def __init__(self, value: tuple, first_inf: Any, first_nan: Any, first_nonreal: Any) -> None:
+        self.value = value
+        self.c = _to_complex(value, _constant_ops())
+        # weak: a marker may be the cached node itself, which must stay collectable
+        markers = (first_inf, first_nan, first_nonreal)
+        self._markers = tuple(None if m is None else weakref.ref(m) for m in markers)
+        self._exp: complex | None = None
+        self._ln: complex | None = None
+
+    def _marker(self, i: int) -> Expr | None:
+        ref = self._markers[i]
+        return None if ref is None else ref()
+
+    @property
+    def first_inf(self) -> Expr | None:
+        return self._marker(0)
+
+    @property
+    def first_nan(self) -> Expr | None:
+        return self._marker(1)
+
+    @property
+    def first_nonreal(self) -> Expr | None:
+        return self._marker(2)
+
+    @property
+    def exp(self) -> complex:
+        if self._exp is None:
+            ops = _constant_ops()
+            with mp.workdps(ops.wp):
+                self._exp = _to_complex(ops.exp(*self.value), ops)
+        return self._exp
+
+    @property
+    def ln(self) -> complex:
+        if self._ln is None:
+            ops = _constant_ops()
+            with mp.workdps(ops.wp):
+                self._ln = _to_complex(ops.ln(*self.value), ops)
+        return self._ln
+
+
+def _to_complex(value: tuple, ops: MpmathOps) -> complex:
+    """Round an ops value to complex128, dropping residue parts (zero signs kept)."""
+    z, zs = value
+    re, im = z.real, z.imag
+    if re and im and _isfinite(re) and _isfinite(im):
+        if ops.tiny(re, im):
+            re = 0
+        elif ops.tiny(im, re):
+            im = 0
+    if not re and not im and zs is not None:
+        return complex(zs[0] * 0.0, zs[1] * 0.0)
+    return complex(float(re), float(im))
+
+
+_CONSTANTS: weakref.WeakKeyDictionary[Expr, ConstInfo] = weakref.WeakKeyDictionary()
+_CONST_OPS: list[MpmathOps] = []
+
+
+def _constant_ops() -> MpmathOps:
+    if not _CONST_OPS:
+        _CONST_OPS.append(MpmathOps(working_dps(CONSTANT_DPS)))
+    return _CONST_OPS[0]
+
+
+def constant_info(node: Expr) -> ConstInfo:
+    """Exact value of a variable-free node and where it first became infinite, NaN or complex.
+
+    Results are cached per node (weakly, nodes are interned); only uncached descendants are
+    visited, so asking for every constant node of a DAG costs one pass in total.
+
+    Examples
+    --------
+    >>> from emlkit import eml
+    >>> constant_info(eml(1, 1)).c                     # e
+    (2.718281828459045+0j)
+    """
+    info = _CONSTANTS.get(node)
+    if info is not None:
+        return info
+    ops = _constant_ops()
+    stack: list[tuple[Expr, bool]] = [(node, False)]
+    with mp.workdps(ops.wp):
+        while stack:
+            n, expanded = stack.pop()
+            if n in _CONSTANTS:
+                continue
+            if isinstance(n, Eml) and not expanded:
+                stack.append((n, True))
+                for child in (n.right, n.left):
+                    if child not in _CONSTANTS:
+                        stack.append((child, False))
+                continue
+            if isinstance(n, One):
+                _CONSTANTS[n] = ConstInfo(ops.one(), None, None, None)
+                continue
+            if not isinstance(n, Eml):
+                raise DomainError(f"constant_info needs a variable-free node, got {n!r}")
+            left, right = _CONSTANTS[n.left], _CONSTANTS[n.right]
+            value = ops.eml(n, left.value, right.value)
+            z = value[0]
+            nan = _isnan(z.real) or _isnan(z.imag)
+            _CONSTANTS[n] = ConstInfo(
+                value,
+                left.first_inf or right.first_inf or (n if not nan and not _finite(z) else None),
+                left.first_nan or right.first_nan or (n if nan else None),
+                left.first_nonreal or right.first_nonreal or (n if z.imag != 0 else None),
+            )
+    return _CONSTANTS[node]
