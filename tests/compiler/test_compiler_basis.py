@@ -51,8 +51,11 @@ CONSTANTS = {  # evaluated lazily, at the working precision of the test
     "pi/4": lambda: mpmath.pi / 4, "ln(2)": lambda: mpmath.log(2), "e^2": lambda: mpmath.exp(2),
     "sqrt(2)": lambda: mpmath.sqrt(2), "12": lambda: 12, "1/pi": lambda: 1 / mpmath.pi,
 }
-# branch points and poles: the function is singular there, so values are compared loosely
-SINGULAR = {"asin(x)": (1, -1), "acos(x)": (1, -1), "acosh(x)": (1, -1), "atanh(x)": (1, -1)}
+# branch points: √(1 − x)-type singularities cost half the digits, so values are compared loosely
+SINGULAR = {"asin(x)": (1, -1), "acos(x)": (1, -1), "acosh(x)": (1, -1)}
+# poles: the value is infinite; a form returns a large finite number there (log of a rounding
+# residue, or of the nudge), so poles are checked for size only
+POLES = {"atanh(x)": (1, -1)}
 
 REALS = [-25.0, -3.7, -1.9, -1.0, -0.6, -0.3, 0.4, 1.0, 1.9, 3.7, 25.0]
 COMPLEX = [complex(a, b) for a in (-2.5, -0.6, 0.3, 1.2, 3.0) for b in (-2.9, -0.9, 0.5, 2.0)]
@@ -116,7 +119,12 @@ def test_unary_forms_match_the_mathematical_function(src, backend):
     for z in grid():
         want = reference(fn, z)
         got = ek.evaluate(f, x=z, backend=backend, **({"dps": 30} if backend == "mpmath" else {}))
-        singular = z.real in SINGULAR.get(src, ()) and z.imag == 0
+        on_axis = z.imag == 0
+        if on_axis and z.real in POLES.get(src, ()):
+            if not abs(got) > 15:
+                bad.append((z, got, "pole"))
+            continue
+        singular = on_axis and z.real in SINGULAR.get(src, ())
         rel = 1e-6 if singular else (1e-20 if backend == "mpmath" else 1e-9)
         if not close(got, want, rel):
             bad.append((z, got, want))
@@ -182,7 +190,11 @@ def test_compositions_match(src, fn):
     pts = [(0.7, 1.3), (-1.2, 0.4), (2.5, -0.8), (complex(0.3, 0.6), complex(-0.5, 0.2))]
     for a, b in pts:
         want = reference(fn, complex(a), complex(b))
-        for backend, rel in (("mpmath", 1e-15), ("numpy", 1e-8)):
+        # At x = 2.5, cos x < 0 is exactly on the cut of √ for a real input: only the limit
+        # semantics of mpmath decides its side there; NumPy's cos(x) carries a rounding residue
+        # in its imaginary part that decides instead (docs/semantics.md §3).
+        mid_cut = src.startswith("sqrt(cos(x))") and a == 2.5
+        for backend, rel in (("mpmath", 1e-15),) + ((() if mid_cut else (("numpy", 1e-8),))):
             got = ek.evaluate(f, {"x": a, "y": b}, backend=backend)
             assert close(got, want, rel), (backend, a, b, got, want)
 

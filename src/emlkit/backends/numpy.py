@@ -174,6 +174,49 @@ def _prepare(expr: Expr, inputs: Mapping[str, Any], real: bool) -> tuple[Any, di
     return plan, arrays, ops
 
 
+#: Relative size of the nudge that carries a real input's side of the cut (semantics §3).
+NUDGE = 1e-300
+#: Imaginary parts below this relative size in a result are the nudge's residue.
+NUDGE_RESIDUE = 1e-250
+
+
+def nudge_scale(arrays: Mapping[str, Any]) -> Any:
+    """One scale per point, ``max(1, |Re v|)`` over all inputs, so ``x − y`` stays exactly real."""
+    scale: Any = 1.0
+    for value in arrays.values():
+        re = np.abs(np.real(value))
+        scale = np.maximum(scale, np.where(np.isfinite(re), re, 1.0))
+    return scale
+
+
+def nudge(value: Any, scale: Any = 1.0) -> Any:
+    """A real input ``x ≠ 0`` moved to ``x ± i·1e-300·scale``, the sign of its zero imag part.
+
+    IEEE signed zeros carry the side of a branch cut through most operations but not through
+    ``0.0 − 0.0 = +0.0``; the nudge survives exactly there and is far below every rounding
+    residue elsewhere, so the tree's value is its limit from the side of the signed zero.
+
+    >>> nudge(np.complex128(complex(-2.0, -0.0)), 2.0)
+    np.complex128(-2-2e-300j)
+    """
+    arr = np.asarray(value)
+    on_axis = (arr.imag == 0) & (arr.real != 0) & np.isfinite(arr.real)
+    if not np.any(on_axis):
+        return value
+    moved = np.where(on_axis, arr.real + 1j * np.copysign(NUDGE * scale, arr.imag), arr)
+    return moved[()] if moved.ndim == 0 else moved
+
+
+def _unnudge_residue(out: Any) -> Any:
+    """Replace an imaginary part that is only the nudge's residue by a zero of the same sign."""
+    arr = np.asarray(out)
+    tiny = np.isfinite(arr) & (np.abs(arr.imag) <= NUDGE_RESIDUE * np.maximum(np.abs(arr.real), 1.0))
+    if not np.any(tiny & (arr.imag != 0)):
+        return out
+    fixed = np.where(tiny, arr.real + 1j * np.copysign(0.0, arr.imag), arr)
+    return fixed[()] if fixed.ndim == 0 else fixed
+
+
 def evaluate(
     expr: Expr,
     inputs: Mapping[str, Any],
@@ -206,17 +249,45 @@ def evaluate(
     array([1.        , 2.71828183])
     """
     plan, arrays, ops = _prepare(expr, inputs, real)
+    hook = _strict_hook if strict else None
     with np.errstate(all="ignore"):
-        out = run(plan, ops, arrays, _strict_hook if strict else None)
+        scale = None if real else nudge_scale(arrays)
+        nudged = arrays if real else {n: nudge(v, scale) for n, v in arrays.items()}
+        if not real and any(nudged[n] is not arrays[n] for n in arrays):
+            ops = NumpyOps(real, foreign=(id(v) for v in nudged.values() if type(v) is np.ndarray))
+        out = run(plan, ops, nudged, hook)
         if type(out) is Const:
             out = np.float64(out.value) if real else np.complex128(out.value)
         elif type(out) is np.ndarray and id(out) in ops.foreign:
             out = out.copy()
+        if not real and nudged is not arrays:
+            out = _retry_unnudged(plan, arrays, out, hook)
         nan = np.isnan(out)
         count = int(np.count_nonzero(nan))
         if count and (real or on_nan != "ignore"):
             node = _trace_subset(plan, ops, arrays, nan, np.shape(out), real)
             report_nan(on_nan, node, count, int(np.size(out)), stacklevel=stacklevel + 1)
+    return out
+
+
+def _retry_unnudged(plan: Any, arrays: dict, out: Any, hook: Any) -> Any:
+    """Non-finite results are recomputed without the nudge (exp(+∞ + i·tiny) would be ∞ + ∞i)."""
+    out = _unnudge_residue(out)
+    bad = ~np.isfinite(out)
+    if not np.any(bad):
+        return out
+    shape = np.shape(out)
+    if shape:
+        sub = {n: np.broadcast_to(v, shape)[bad] for n, v in arrays.items()}
+    else:
+        sub = dict(arrays)
+    ops = NumpyOps(False, foreign=(id(v) for v in sub.values() if type(v) is np.ndarray))
+    again = run(plan, ops, sub, hook)
+    again = np.complex128(again.value) if type(again) is Const else again
+    if not shape:
+        return again
+    out = np.array(out, copy=True)
+    out[bad] = again
     return out
 
 

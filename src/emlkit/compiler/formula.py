@@ -143,11 +143,13 @@ def parse_formula(text: str) -> Node:
                 op = FUNCTION_NAMES.get(tok)
                 if op is None:
                     raise UnsupportedError(
-                        f"unknown function {tok!r} at column {start + 1}: emlkit compiles "
-                        f"elementary functions only ({', '.join(sorted(set(FUNCTION_NAMES)))})"
+                        f"unknown function {tok!r} at column {start + 1}: emlkit compiles the "
+                        "elementary functions of the calculator basis only "
+                        "(exp ln log sqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh "
+                        "atanh sigmoid hypot avg pow)"
                     )
                 pos = nxt.end()
-                ops.append(("call", start, [op, len(out)]))
+                ops.append(("call", nxt.start("op"), [op, len(out)]))
                 expect_operand = True
             elif tok in CONSTANT_NAMES:
                 out.append(("const", CONSTANT_NAMES[tok]))

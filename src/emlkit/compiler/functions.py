@@ -140,7 +140,7 @@ def acosh(L: Lowering, x: Expr, ix: Info) -> Expr:
 
 def atanh(L: Lowering, x: Expr, ix: Info) -> Expr:
     plus = L._shift(x, 1)
-    minus = L._shift(L._scale(x, -1), 1)
+    minus, _ = L.sub(ONE, Info(0, _mp.mpc(1)), x, ix)  # 1 − x: carries the side of a real x
     return L._scale(P.sub_ln(P.ln(plus), minus), _HALF)
 
 

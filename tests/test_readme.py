@@ -1,0 +1,61 @@
+"""The README tells the truth: its Python examples run, its CLI examples print what it shows, and
+CI runs exactly its two quick-start commands."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from emlkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start() -> list[str]:
+    m = re.search(r"^#+[^\n]*quick ?start[^\n]*\n(.*?)```[^\n]*\n(.*?)```", README, re.I | re.S | re.M)
+    assert m, "README has no fenced block under a Quick start heading"
+    return [line.strip() for line in m.group(2).splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def test_quick_start_has_two_commands_and_ci_runs_them():
+    commands = quick_start()
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in (line.strip() for line in ci), f"{command!r} is not a line of .ci/run"
+
+
+def test_python_examples_run():
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(README, {}, "README.md", str(ROOT / "README.md"), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
+
+
+def console_examples() -> list[tuple[str, list[str]]]:
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        current = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                current = (line[2:], [])
+                out.append(current)
+            elif current is not None:
+                current[1].append(line)
+    return out
+
+
+@pytest.mark.parametrize("command,expected", console_examples())
+def test_console_examples_print_what_the_readme_shows(command, expected, capsys):
+    argv = shlex.split(command)
+    assert argv[0] == "eml"
+    main(argv[1:])
+    captured = capsys.readouterr()
+    shown = (captured.out + captured.err).rstrip("\n").splitlines()
+    assert shown == expected
