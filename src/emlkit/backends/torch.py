@@ -130,11 +130,15 @@ def evaluate(
     """
     plan = make_plan(expr, fold_constants=True)
     tensors = {name: _convert(name, v) for name, v in inputs.items()}
-    out = run(plan, TorchOps(), tensors, _strict_hook if strict else None)
+    hook = _strict_hook if strict else None
+    nudged = _nudge_all(tensors)
+    out = run(plan, TorchOps(), nudged, hook)
     if type(out) is Const:
         out = torch.tensor(out.value, dtype=torch.complex128)
     elif any(out is t for t in tensors.values()):
         out = out.clone()
+    if nudged is not tensors:
+        out = _finish_nudged(plan, tensors, out, hook)
     if on_nan != "ignore":
         nan = torch.isnan(out.detach())
         count = int(nan.sum())
@@ -142,6 +146,43 @@ def evaluate(
             node = _trace_subset(plan, tensors, nan)
             report_nan(on_nan, node, count, out.numel(), stacklevel=stacklevel + 1)
     return out
+
+
+def _nudge_all(tensors: dict) -> dict:
+    """Real inputs ``x ≠ 0`` move to ``x ± i·1e-300·S`` (docs/semantics.md §3, as NumPy).
+
+    ``S = max(1, |Re v|)`` over all inputs at each point; only the (zero) imaginary part is
+    replaced, so gradients with respect to real inputs are untouched.
+    """
+    from .numpy import NUDGE
+
+    masks = {n: (t.imag == 0) & (t.real != 0) & torch.isfinite(t.real) for n, t in tensors.items()}
+    if not any(bool(m.any()) for m in masks.values()):
+        return tensors
+    scale = torch.ones((), dtype=torch.float64)
+    for t in tensors.values():
+        re = t.real.detach().abs()
+        scale = torch.maximum(scale, torch.where(torch.isfinite(re), re, torch.ones_like(re)))
+    out = {}
+    for n, t in tensors.items():
+        size = torch.copysign(NUDGE * scale.expand_as(t.real), t.imag.detach())
+        out[n] = torch.complex(t.real, torch.where(masks[n], size, t.imag))
+    return out
+
+
+def _finish_nudged(plan: Any, tensors: dict, out: torch.Tensor, hook: Any) -> torch.Tensor:
+    """Recompute non-finite points without the nudge; drop the nudge's residue (as NumPy)."""
+    from .numpy import NUDGE_RESIDUE
+
+    bad = ~torch.isfinite(out.detach())
+    if bool(bad.any()):
+        again = run(plan, TorchOps(), tensors, hook)
+        if type(again) is Const:
+            again = torch.tensor(again.value, dtype=torch.complex128)
+        out = torch.where(bad, torch.broadcast_to(again, out.shape), out)
+    re, im = out.real, out.imag
+    tiny = torch.isfinite(out.detach()) & (im.detach().abs() <= NUDGE_RESIDUE * torch.clamp(re.detach().abs(), min=1.0))
+    return torch.complex(re, torch.where(tiny, torch.copysign(torch.zeros_like(im), im.detach()), im))
 
 
 def _trace_subset(plan: Any, tensors: dict, mask: torch.Tensor) -> Expr | None:
