@@ -50,6 +50,9 @@ CONSTANTS = {  # evaluated lazily, at the working precision of the test
     "-7/3": lambda: mpmath.mpf(-7) / 3, "2*i - 3": lambda: mpmath.mpc(-3, 2),
     "pi/4": lambda: mpmath.pi / 4, "ln(2)": lambda: mpmath.log(2), "e^2": lambda: mpmath.exp(2),
     "sqrt(2)": lambda: mpmath.sqrt(2), "12": lambda: 12, "1/pi": lambda: 1 / mpmath.pi,
+    "123456789": lambda: 123456789, "10^20": lambda: mpmath.mpf(10) ** 20, "0.001": lambda: mpmath.mpf(1) / 1000,
+    "exp(2*i)": lambda: mpmath.exp(mpmath.mpc(0, 2)), "3*pi/4 - 2*i": lambda: 3 * mpmath.pi / 4 - 2j,
+    "-22/7": lambda: mpmath.mpf(-22) / 7, "sin(1)": lambda: mpmath.sin(1),
 }
 # branch points: √(1 − x)-type singularities cost half the digits, so values are compared loosely
 SINGULAR = {"asin(x)": (1, -1), "acos(x)": (1, -1), "acosh(x)": (1, -1)}

@@ -80,7 +80,12 @@ class Lowering:
         form = constant_form(value)
         if form is not None:
             return form
-        builders = [build] if build is not None else self._constant_builders(value)
+        try:
+            builders = self._constant_builders(value)
+        except UnsupportedError:
+            if build is None:
+                raise
+            builders = [build]  # structural fallback, only when the value is not recognised
         matching = []
         for make in builders:
             expr = make()
@@ -133,7 +138,11 @@ class Lowering:
             return ONE
         if n < 0:
             return P.neg_strip(self.const(-n))
-        cands = [P.E(P.ln(self.const(n - 1)), P.INV_E)]  # (n−1) + 1
+        # binary method: (n−1) + 1 for odd n, 2·(n/2) for even n; both for small n.
+        # Recursion depth is about 2·log2(n).
+        cands = []
+        if n % 2 == 1 or n <= 16:
+            cands.append(P.E(P.ln(self.const(n - 1)), P.INV_E))  # (n−1) + 1
         if n % 2 == 0 and n > 2:
             cands.append(self._scale(self.const(n // 2), 2))
         return _smallest(*cands)
@@ -147,11 +156,13 @@ class Lowering:
     # ----------------------------------------------------------------- arithmetic
     def _scale(self, a: Expr, c: Any) -> Expr:
         """a·c for a constant c ≠ 0: exp(log a − ln(1/c)). Valid everywhere."""
-        return P.exp(P.E(P.ln(_log_of(a)), self.const(1 / _to_mp(c))))
+        c = _to_mp(c)
+        return P.exp(P.E(P.ln(_log_of(a)), self.const(1 / c, lambda: P.inv(self.const(c)))))
 
     def _shift(self, a: Expr, c: Any) -> Expr:
         """a + c for a constant c with Im(−c) ∈ (−π, π]: exp(ln a) − ln(e^(−c)). Valid everywhere in a."""
-        return P.E(P.ln(a), self.const(_mp.exp(-_to_mp(c))))
+        c = _to_mp(c)
+        return P.E(P.ln(a), self.const(_mp.exp(-c), lambda: P.exp(self.const(-c))))
 
     def add(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
         info = Info(ia.imb + ib.imb)
@@ -178,7 +189,8 @@ class Lowering:
     def sub(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
         info = Info(ia.imb + ib.imb)
         if ib.const is not None and _in_strip(ib.const):
-            return P.E(P.ln(a), self.const(_mp.exp(ib.const))), info
+            c = ib.const
+            return P.E(P.ln(a), self.const(_mp.exp(c), lambda: P.exp(self.const(c)))), info
         if ib.log is not None:  # a − c·ln t = c·(a/c − ln t), valid everywhere
             t, c = ib.log
             cand = P.sub_ln(a, t) if c == 1 else self._scale(P.sub_ln(self._scale(a, 1 / c), t), c)
@@ -431,10 +443,10 @@ def _recognize(v: Any) -> tuple[str, Any]:
         q = _as_fraction(v.real * _mp.pi)
         if q is not None:
             return "invpi", q
-        q = _as_fraction(_mp.exp(v.real))
+        q = _as_fraction(_mp.exp(v.real)) if abs(v.real) < 50 else None
         if q is not None and q > 0:
             return "lnrat", q
-        if v.real != 0:
+        if abs(v.real) > 0.02:
             q = _as_fraction(_mp.exp(1 / v.real))
             if q is not None and q > 0:
                 return "invln", q

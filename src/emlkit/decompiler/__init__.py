@@ -41,7 +41,7 @@ def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
     --------
     >>> import emlkit as ek
     >>> ek.to_sympy(ek.parse("eml(1, eml(eml(1, x), 1))"))
-    -log(exp(E)/x) + E
+    E - log(exp(E)/x)
     """
     import sympy
 
@@ -74,8 +74,8 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     Examples
     --------
     >>> import emlkit as ek
-    >>> ek.decompile(ek.compile("atanh(x)*2"))
-    2*atanh(x)
+    >>> ek.decompile(ek.compile("2*sinh(x)"))
+    2*sinh(x)
     >>> ek.decompile(ek.parse("eml(1, 1)"))
     E
     """

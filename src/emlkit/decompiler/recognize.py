@@ -6,8 +6,8 @@ to pool members is indexed by its rounded value vector, and a node whose vector 
 takes that form. Constants are named with SymPy's ``nsimplify`` at 45 digits.
 
 >>> import emlkit as ek
->>> forms = recognize_nodes(ek.compile("cos(x)"))
->>> forms[id(ek.compile("cos(x)"))]
+>>> f = ek.compile("cos(x)")
+>>> recognize_nodes(f)[id(f)]
 cos(x)
 """
 
