@@ -1,0 +1,826 @@
+"""Bottom-up enumeration of EML forms by K with observational-equivalence dedup.
+
+Every candidate ``eml(a, b)`` is evaluated on a few fixed, generic complex test points
+(vectorised over all pairs of representatives at once, complex128) and kept only when its
+*value vector* differs from every vector seen at a smaller or equal K. What survives is one
+representative (the first found, so one of smallest K) per distinct function *as seen at the
+test points*; the representative's children are stored as indices so its tree can be rebuilt.
+
+Arithmetic (shared with :mod:`emlkit.search.verify`, which repeats it in mpmath):
+
+* principal ``ln``; ``ln 0 = -inf``, ``ln(+inf + i c) = +inf``; ``ln(-inf)`` is undefined;
+* ``exp(-inf + i c) = 0``, ``exp(+inf) = +inf``; ``exp(+inf + i c)`` with ``c != 0`` is undefined
+  (the direction of a complex infinity depends on the evaluator, so no form may rely on it);
+* an ``exp`` that overflows or underflows to zero from a finite argument is undefined (the true
+  value is finite and non-zero: a float artefact must not become ``+-inf`` or ``ln 0``);
+* the result ``r = exp(a) - ln(b)`` is snapped: a part below ``2**-40`` times the operands'
+  magnitude is set to exactly 0, so values that are exactly real (or zero) in exact arithmetic
+  are exactly real (or zero) here, and ``ln`` of an exactly negative real has ``Arg = +pi``.
+  Negative zeros are replaced by ``+0``.
+
+A candidate undefined at any test point is dropped, together with everything built on it.
+
+Dedup: each finite value is quantised on a relative grid (30 bits of mantissa relative to
+``max(|Re|, |Im|)``); the quantised vector is hashed to 64 bits and checked with a second,
+independent 32-bit hash, so two different vectors are merged only if both hashes collide.
+Two values within about ``1e-9`` relative are merged (equal functions computed by different
+routes must merge); a value that falls on a grid boundary can leave a rare duplicate, which
+only costs memory.
+
+>>> en = enumerate_forms(7, variables=())
+>>> en.counts
+{1: 1, 3: 1, 5: 2, 7: 5}
+>>> [en.rpn(g) for g in en.ids(7)][:2]
+['1 1 1 1 E E E', '1 1 1 E 1 E E']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..expr import ONE, Eml, Expr, Var, rpn_string
+
+__all__ = [
+    "Enumeration",
+    "enumerate_forms",
+    "default_points",
+    "eml_arrays",
+    "exp_guarded",
+    "log_guarded",
+    "SNAP_TOL",
+]
+
+#: Relative size below which a part of an eml result is snapped to exactly zero.
+SNAP_TOL = 2.0**-40
+
+_MANT_BITS = 30
+_COARSE_BITS = 20  # grid of the meet-in-the-middle lookup (hits are re-checked exactly)
+_CONST_BITS = 40  # the same for constants (one test point)
+_U = np.uint64
+
+# Default test points: inside the strip |Im| < pi (both signs of Re and Im, and real points
+# so branch behaviour on the real axis is observed: a real input x means x + 0i, the upper
+# side of a cut, so these carry Im = 1e-7, which the snapping keeps), then points outside the
+# strip (so strip-only forms and plane-valid forms are different functions to the dedup).
+_DEFAULT_1 = {
+    "x": [
+        -1.2718281828 + 2.4731415926j,
+        0.8392718281 - 0.6153141592j,
+        1.7106271828 + 1.3349314159j,
+        -0.4427314159 - 2.8312718281j,
+        -1.3717171717 + 1e-7j,
+        0.5271828183 + 1e-7j,
+        0.3714159265 + 4.1027182818j,
+        -0.9127182818 - 5.3314159265j,
+    ]
+}
+_DEFAULT_2 = {
+    "x": [
+        -0.8271828183 + 2.2131415927j,
+        1.1914159265 - 1.8727182818j,
+        0.6127182818 + 2.6314159265j,
+        -1.3718281828 + 1e-7j,
+        0.7313131313 - 0.4117171717j,
+        0.4314159265 + 3.9271828183j,
+        -0.6218281828 - 1.1731415927j,
+    ],
+    "y": [
+        1.3714159265 + 1.9627182818j,
+        -0.5727182818 - 2.4314159265j,
+        -1.4114159265 - 2.2171828183j,
+        0.6231415927 + 1e-7j,
+        -0.3817171717 + 0.2913131313j,
+        -0.7271828183 + 0.5914159265j,
+        0.8814159265 - 4.6271828183j,
+    ],
+}
+
+
+def default_points(variables: Sequence[str]) -> dict[str, np.ndarray]:
+    """The fixed test points used when ``points`` is not given (one array per variable).
+
+    One variable: 6 points in the strip (one negative and one positive real, each as
+    ``x + 1e-7j``, the upper side) and 2 outside;
+    two variables: 5 pairs in the strip (including sums and differences of imaginary parts
+    beyond pi) and 2 pairs outside. More variables get deterministic pseudo-random points.
+
+    >>> pts = default_points(("x",))
+    >>> len(pts["x"]), int((abs(pts["x"].imag) < np.pi).sum())
+    (8, 6)
+    >>> default_points(())
+    {}
+    """
+    variables = tuple(variables)
+    if not variables:
+        return {}
+    if len(variables) == 1:
+        return {variables[0]: np.array(_DEFAULT_1["x"], dtype=np.complex128)}
+    if len(variables) == 2:
+        return {
+            variables[0]: np.array(_DEFAULT_2["x"], dtype=np.complex128),
+            variables[1]: np.array(_DEFAULT_2["y"], dtype=np.complex128),
+        }
+    rng = np.random.default_rng(20260417)
+    n = 3 * len(variables) + 2
+    out = {}
+    for v in variables:
+        re = rng.uniform(-1.5, 1.5, n)
+        im = rng.uniform(-2.9, 2.9, n)
+        im[-2:] = rng.choice([-1.0, 1.0], 2) * rng.uniform(3.5, 5.0, 2)
+        out[v] = re + 1j * im
+    return out
+
+
+def exp_guarded(v: np.ndarray) -> np.ndarray:
+    """``exp`` with the search's extended rules (NaN marks "undefined").
+
+    >>> exp_guarded(np.array([0, -np.inf, np.inf, 800, complex(np.inf, 1)], dtype=complex))
+    array([ 1.+0.j,  0.+0.j, inf+0.j, nan+0.j, nan+0.j])
+    """
+    v = np.asarray(v, dtype=np.complex128)
+    with np.errstate(all="ignore"):
+        out = np.exp(v)
+    re, im = v.real, v.imag
+    fin = np.isfinite(re) & np.isfinite(im)
+    absout = np.abs(out)
+    bad = fin & (~np.isfinite(absout) | (absout < 1e-290))
+    out[bad] = np.nan
+    out[~fin] = np.nan
+    out[(re == np.inf) & (im == 0)] = np.inf
+    out[(re == -np.inf) & np.isfinite(im)] = 0.0
+    return out
+
+
+def log_guarded(v: np.ndarray) -> np.ndarray:
+    """Principal ``ln`` with ``ln 0 = -inf``, ``ln(+inf) = +inf``, ``ln(-inf)`` undefined.
+
+    >>> log_guarded(np.array([1, 0, -1, np.inf, -np.inf], dtype=complex)).tolist()
+    [0j, (-inf+0j), 3.141592653589793j, (inf+0j), (nan+0j)]
+    """
+    v = np.asarray(v, dtype=np.complex128)
+    with np.errstate(all="ignore"):
+        out = np.log(v)
+    re, im = v.real, v.imag
+    out[(re == 0) & (im == 0)] = -np.inf
+    out[(re == np.inf) & np.isfinite(im)] = np.inf
+    out[(re == -np.inf) | ~np.isfinite(im) | np.isnan(re)] = np.nan
+    return out
+
+
+def eml_arrays(E: np.ndarray, L: np.ndarray) -> np.ndarray:
+    """``E - L`` with snapping, where ``E = exp_guarded(a)`` and ``L = log_guarded(b)``.
+
+    Broadcasts like ``E - L``. Parts smaller than :data:`SNAP_TOL` times the operands'
+    magnitude become exactly ``+0``.
+
+    >>> e = exp_guarded(np.array([1.0 + 0j]))
+    >>> zero = eml_arrays(e, log_guarded(exp_guarded(e)))   # e - ln(e^e) = 0 exactly
+    >>> zero, log_guarded(zero)
+    (array([0.+0.j]), array([-inf+0.j]))
+    """
+    with np.errstate(all="ignore"):
+        r = E - L
+        scale = np.maximum(_maxabs(E), _maxabs(L))
+        thr = scale * SNAP_TOL
+        re = r.real
+        im = r.imag
+        fin = np.isfinite(re) & np.isfinite(im)
+        snap_im = (fin & (np.abs(im) <= thr)) | (im == 0)
+        snap_re = (fin & (np.abs(re) <= thr)) | (re == 0)
+    im[snap_im] = 0.0
+    re[snap_re] = 0.0
+    return r
+
+
+def _maxabs(z: np.ndarray) -> np.ndarray:
+    return np.maximum(np.abs(z.real), np.abs(z.imag))
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser on a uint64 array (wrapping arithmetic)."""
+    z = z ^ (z >> _U(30))
+    z = z * _U(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> _U(27))
+    z = z * _U(0x94D049BB133111EB)
+    return z ^ (z >> _U(31))
+
+
+def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit hash, 32-bit check) of each row of quantised values; rows are finite or inf."""
+    re = rows.real
+    im = rows.imag
+    with np.errstate(all="ignore"):
+        m = np.maximum(np.abs(re), np.abs(im))
+        fin = np.isfinite(m)
+        # grid edges off the powers of 2 (1, 2, 1/2 are common values); 0.68615 < 1 cannot overflow
+        _, ex = np.frexp(np.where(fin, m * 0.68615, 0.0))
+        ex = ex + 1
+        qr = np.rint(np.ldexp(np.where(fin, re, 0.0), mant_bits - ex))
+        qi = np.rint(np.ldexp(np.where(fin, im, 0.0), mant_bits - ex))
+        # infinite real part: code the sign in the exponent slot, the imaginary part on its own
+        mant_i, ex_i = np.frexp(np.where(np.isfinite(im), im, 0.0))
+        qi_inf = np.rint(mant_i * 2.0**mant_bits) + ex_i * 2.0**32
+    inf = ~fin
+    ex = np.where(inf, np.where(re > 0, 5001, 5002), ex).astype(np.int64)
+    qr = np.where(inf, 0.0, qr).astype(np.int64)
+    qi = np.where(inf, qi_inf, qi).astype(np.int64)
+    k1 = (
+        ex.view(_U) * _U(0x9E3779B97F4A7C15)
+        ^ qr.view(_U) * _U(0xC2B2AE3D27D4EB4F)
+        ^ qi.view(_U) * _U(0x165667B19E3779F9)
+    )
+    k2 = (
+        ex.view(_U) * _U(0xD6E8FEB86659FD93)
+        ^ qr.view(_U) * _U(0xA0761D6478BD642F)
+        ^ qi.view(_U) * _U(0xE7037ED1A0B428DB)
+    )
+    h = np.zeros(rows.shape[0], dtype=_U)
+    c = np.full(rows.shape[0], 0x123456789, dtype=_U)
+    for p in range(rows.shape[1]):
+        h = _mix(h ^ _mix(k1[:, p] + _U(p)))
+        c = _mix(c + _mix(k2[:, p] ^ _U(p * 7919 + 1)))
+    return h, (c >> _U(32)).astype(np.uint32)
+
+
+@dataclass
+class _Level:
+    gid0: int
+    expv: np.ndarray  # (n, P) exp_guarded of the representatives' values
+    logv: np.ndarray  # (n, P) log_guarded
+    left: np.ndarray  # (n,) int64 global ids of the children (-1 for leaves)
+    right: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.left)
+
+    def nbytes(self) -> int:
+        return sum(
+            a.nbytes
+            for a in (self.expv, self.logv, self.left, self.right)
+        )
+
+
+class Enumeration:
+    """Result of :func:`enumerate_forms`: representatives grouped by K, with their values.
+
+    Global ids (``gid``) number the representatives in order of discovery (so by K); use
+    :meth:`ids` for one level, :meth:`expr` / :meth:`rpn` to rebuild a representative and
+    :meth:`values` for its value vector at the test points.
+
+    Attributes
+    ----------
+    variables : tuple of str
+    points : dict
+        Test points, one complex array of length ``P`` per variable.
+    strip : numpy.ndarray
+        Boolean mask of the test points where every variable satisfies ``|Im| < pi``.
+    counts : dict
+        ``{K: number of new distinct functions of size K}`` (odd K only).
+    max_K : int
+        Largest K enumerated completely.
+    complete : bool
+        False when the enumeration stopped early at the memory limit.
+    seconds : dict
+        Wall time per level.
+    pairs : dict
+        Number of ``(a, b)`` candidate pairs evaluated per level.
+
+    >>> en = enumerate_forms(5, variables=("x",))
+    >>> en.counts
+    {1: 2, 3: 4, 5: 16}
+    >>> en.rpn(en.find_values(np.exp(en.points["x"]))[0])
+    'x 1 E'
+    """
+
+    def __init__(self, variables: tuple[str, ...], points: dict[str, np.ndarray]) -> None:
+        self.variables = variables
+        self.points = points
+        self.P = len(next(iter(points.values()))) if points else 1
+        strip = np.ones(self.P, dtype=bool)
+        for v in variables:
+            strip &= np.abs(points[v].imag) < np.pi
+        self.strip = strip
+        self.counts: dict[int, int] = {}
+        self.seconds: dict[int, float] = {}
+        self.pairs: dict[int, int] = {}
+        self.collisions = 0
+        self.max_K = 0
+        self.complete = True
+        self._levels: dict[int, _Level] = {}
+        self._gid0s: list[int] = []
+        self._level_of: list[int] = []
+        self._hash = np.zeros(0, dtype=_U)
+        self._check = np.zeros(0, dtype=np.uint32)
+        self._leaves: list[Expr] = []
+        self._leaf_values: np.ndarray | None = None
+        self._expr_cache: dict[int, Expr] = {}
+
+    # ---------------------------------------------------------------- access
+    @property
+    def total(self) -> int:
+        """Number of representatives over all levels.
+
+        >>> enumerate_forms(5, variables=()).total
+        4
+        """
+        return sum(self.counts.values())
+
+    def ids(self, K: int) -> range:
+        """Global ids of the representatives of size ``K`` (empty for even or unknown K).
+
+        >>> list(enumerate_forms(3, variables=()).ids(3))
+        [1]
+        """
+        lv = self._levels.get(K)
+        return range(lv.gid0, lv.gid0 + lv.n) if lv is not None else range(0)
+
+    def size_of(self, gid: int) -> int:
+        """K of the representative ``gid``.
+
+        >>> en = enumerate_forms(5, variables=())
+        >>> [en.size_of(g) for g in range(en.total)]
+        [1, 3, 5, 5]
+        """
+        i = int(np.searchsorted(self._gid0s, gid, side="right")) - 1
+        return self._level_of[i]
+
+    def _gather(self, name: str, gids: np.ndarray) -> np.ndarray:
+        gids = np.asarray(gids, dtype=np.int64)
+        out = np.empty((len(gids), self.P), dtype=np.complex128)
+        which = np.searchsorted(np.asarray(self._gid0s), gids, side="right") - 1
+        for i in np.unique(which):
+            lv = self._levels[self._level_of[i]]
+            sel = which == i
+            out[sel] = getattr(lv, name)[gids[sel] - lv.gid0]
+        return out
+
+    def values(self, K: int, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Value vectors ``(n, P)`` of the representatives of size ``K`` (rows start:stop).
+
+        >>> en = enumerate_forms(3, variables=())
+        >>> en.values(3)
+        array([[2.71828183+0.j]])
+        """
+        lv = self._levels[K]
+        stop = lv.n if stop is None else min(stop, lv.n)
+        if K == 1:
+            assert self._leaf_values is not None
+            return self._leaf_values[start:stop].copy()
+        E = self._gather("expv", lv.left[start:stop])
+        L = self._gather("logv", lv.right[start:stop])
+        return eml_arrays(E, L)
+
+    def expr(self, gid: int) -> Expr:
+        """Rebuild the representative ``gid`` as an interned :class:`~emlkit.expr.Expr`.
+
+        >>> en = enumerate_forms(7, variables=())
+        >>> str(en.expr(en.find_values(np.zeros(1))[0]))
+        'eml(1, eml(eml(1, 1), 1))'
+        """
+        cache = self._expr_cache
+        stack = [int(gid)]
+        while stack:
+            g = stack[-1]
+            if g in cache:
+                stack.pop()
+                continue
+            K = self.size_of(g)
+            lv = self._levels[K]
+            if K == 1:
+                cache[g] = self._leaves[g - lv.gid0]
+                stack.pop()
+                continue
+            a, b = int(lv.left[g - lv.gid0]), int(lv.right[g - lv.gid0])
+            missing = [c for c in (a, b) if c not in cache]
+            if missing:
+                stack.extend(missing)
+                continue
+            cache[g] = Eml(cache[a], cache[b])
+            stack.pop()
+        return cache[int(gid)]
+
+    def rpn(self, gid: int) -> str:
+        """RPN text of the representative ``gid``.
+
+        >>> enumerate_forms(3, variables=()).rpn(1)
+        '1 1 E'
+        """
+        return rpn_string(self.expr(gid))
+
+    def find_values(
+        self,
+        target: np.ndarray,
+        mask: np.ndarray | None = None,
+        *,
+        rtol: float = 1e-8,
+        max_K: int | None = None,
+    ) -> list[int]:
+        """Ids (in K order) of representatives equal to ``target`` at the test points in ``mask``.
+
+        ``target`` has one value per test point (a scalar broadcasts); infinite target values
+        must match exactly. Closeness: ``|v - t| <= rtol * (|t| + 1)`` at every masked point.
+
+        >>> en = enumerate_forms(11, variables=())
+        >>> [en.size_of(g) for g in en.find_values(-np.inf)]
+        [11]
+        """
+        return self.match([(target, mask)], rtol=rtol, max_K=max_K)[0]
+
+    def match(
+        self,
+        targets: Sequence[tuple[np.ndarray, np.ndarray | None]],
+        *,
+        rtol: float = 1e-8,
+        max_K: int | None = None,
+        chunk: int = 1 << 19,
+    ) -> list[list[int]]:
+        """:meth:`find_values` for many ``(target, mask)`` pairs in one pass over the levels.
+
+        >>> en = enumerate_forms(7, variables=("x",))
+        >>> x = en.points["x"]
+        >>> [[en.rpn(g) for g in ids] for ids in en.match([(np.exp(x), None), (np.log(x), None)])]
+        [['x 1 E'], ['1 1 x E 1 E E']]
+        """
+        prepared = []
+        for target, mask in targets:
+            t = np.broadcast_to(np.asarray(target, dtype=np.complex128), (self.P,))
+            m = np.ones(self.P, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+            cols = np.flatnonzero(m)
+            t = t[cols]
+            tfin = np.isfinite(t)
+            tol = rtol * (np.abs(np.where(tfin, t, 0)) + 1.0)
+            prepared.append((cols, t, tfin, tol))
+        found: list[list[int]] = [[] for _ in targets]
+        for K in sorted(self._levels):
+            if max_K is not None and K > max_K:
+                break
+            lv = self._levels[K]
+            for s in range(0, lv.n, chunk):
+                v = self.values(K, s, s + chunk)
+                for out, (cols, t, tfin, tol) in zip(found, prepared):
+                    if len(cols) == 0:
+                        continue
+                    c0 = cols[0]
+                    with np.errstate(all="ignore"):
+                        if tfin[0]:
+                            pre = np.flatnonzero(np.abs(v[:, c0] - t[0]) <= tol[0])
+                        else:
+                            pre = np.flatnonzero(v[:, c0] == t[0])
+                        if len(pre) == 0:
+                            continue
+                        w = v[pre][:, cols]
+                        ok = np.where(tfin, np.abs(w - t) <= tol, w == t).all(axis=1)
+                    out.extend(int(i) + lv.gid0 + s for i in pre[ok])
+        return found
+
+    def _lookup_bits(self) -> int:
+        # functions (P > 1) have values spread over the plane: a coarse grid is sparse and
+        # tolerant of rounding; constants crowd the real line, so they need a finer grid
+        return _COARSE_BITS if self.P > 1 else _CONST_BITS
+
+    def _column_index(self, cols: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted coarse keys of every representative's values at the test points ``cols``."""
+        cache = self.__dict__.setdefault("_col_index", {})
+        if cols not in cache:
+            sel = list(cols)
+            keys, gids = [], []
+            for K in sorted(self._levels):
+                lv = self._levels[K]
+                for s in range(0, lv.n, 1 << 20):
+                    v = self.values(K, s, s + (1 << 20))[:, sel]
+                    h, _ = _row_keys(v, self._lookup_bits())
+                    keys.append(h)
+                    gids.append(np.arange(lv.gid0 + s, lv.gid0 + s + len(v), dtype=np.int64))
+            k = np.concatenate(keys)
+            g = np.concatenate(gids)
+            order = np.argsort(k, kind="stable")
+            cache[cols] = (k[order], g[order])
+        return cache[cols]
+
+    def match_roots(
+        self,
+        target: np.ndarray,
+        mask: np.ndarray | None = None,
+        *,
+        rtol: float = 1e-8,
+        min_K: int = 0,
+        max_pairs: int = 1 << 22,
+        chunk: int = 1 << 20,
+    ) -> list[tuple[int, int, int]]:
+        """Forms ``eml(a, b)`` equal to ``target`` with *both* children among the representatives.
+
+        Meet in the middle: for every representative ``a`` the right child must satisfy
+        ``ln b = exp(a) - target``, so ``b = exp(exp(a) - target)`` is looked up (on a coarse
+        grid, at the test points in ``mask``) among all representatives, and each hit is
+        checked exactly. This covers every form of size up to ``max_K + 2`` (both
+        children of such a form have size at most ``max_K``) and many larger ones.
+
+        Returns ``(K, a, b)`` sorted by K (then a, b), only for ``K >= min_K``.
+
+        >>> en = enumerate_forms(11, variables=("x",))
+        >>> roots = en.match_roots(-en.points["x"], en.strip, min_K=12)   # -x, beyond K = 11
+        >>> K, a, b = roots[0]
+        >>> K, str(Eml(en.expr(a), en.expr(b)))
+        (15, 'eml(eml(1, eml(1, eml(1, eml(eml(1, 1), 1)))), eml(x, 1))')
+        """
+        t = np.broadcast_to(np.asarray(target, dtype=np.complex128), (self.P,))
+        m = np.ones(self.P, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        cols = np.flatnonzero(m)
+        if len(cols) == 0 or not np.isfinite(t[cols]).all():
+            return []
+        keys, gids = self._column_index(tuple(int(c) for c in cols))
+        tt = t[cols]
+        tol = rtol * (np.abs(tt) + 1.0)
+        out: list[tuple[int, int, int]] = []
+        sizes = np.array([self.size_of(g) for g in self._gid0s], dtype=np.int64)
+        gid0s = np.asarray(self._gid0s)
+        for Ka in sorted(self._levels):
+            lv = self._levels[Ka]
+            for s in range(0, lv.n, chunk):
+                E = lv.expv[s : s + chunk][:, cols]
+                with np.errstate(all="ignore"):
+                    w = E - tt
+                    ok = (np.isfinite(w) & (np.abs(w.imag) <= np.pi)).all(axis=1)
+                    ia = np.flatnonzero(ok)
+                    bstar = np.exp(w[ia])
+                fin = (np.isfinite(bstar) & (bstar != 0)).all(axis=1)
+                ia, bstar = ia[fin], bstar[fin]
+                if len(ia) == 0:
+                    continue
+                h, _ = _row_keys(bstar, self._lookup_bits())
+                # sorted needles keep the binary searches cache friendly; only hits need 'right'
+                order = np.argsort(h)
+                lo_sorted = np.searchsorted(keys, h[order], "left")
+                lo = np.empty_like(lo_sorted)
+                lo[order] = lo_sorted
+                safe = np.minimum(lo, len(keys) - 1)
+                hit = np.flatnonzero(keys[safe] == h)
+                if len(hit) == 0:
+                    continue
+                ia, h, lo = ia[hit], h[hit], lo[hit]
+                n = np.searchsorted(keys, h, "right") - lo
+                # split the rows so that one step expands to at most max_pairs pairs
+                cum = np.cumsum(n)
+                r0 = 0
+                while r0 < len(n):
+                    base = cum[r0 - 1] if r0 else 0
+                    r1 = max(r0 + 1, int(np.searchsorted(cum, base + max_pairs, "right")))
+                    out.extend(self._root_step(
+                        ia[r0:r1] + s + lv.gid0, lo[r0:r1], n[r0:r1], Ka, gids, sizes, gid0s,
+                        min_K, cols, tt, tol,
+                    ))
+                    r0 = r1
+        out.sort()
+        return out
+
+    def _root_step(self, ia, lo, n, Ka, gids, sizes, gid0s, min_K, cols, tt, tol):
+        total = int(n.sum())
+        if total == 0:
+            return []
+        a_ids = np.repeat(ia, n)
+        starts = np.repeat(lo - np.cumsum(n) + n, n)
+        b_ids = gids[np.arange(total) + starts]
+        Kr = 1 + Ka + sizes[np.searchsorted(gid0s, b_ids, side="right") - 1]
+        keep = Kr >= min_K
+        a_ids, b_ids, Kr = a_ids[keep], b_ids[keep], Kr[keep]
+        if len(a_ids) == 0:
+            return []
+        v = eml_arrays(self._gather("expv", a_ids), self._gather("logv", b_ids))[:, cols]
+        with np.errstate(all="ignore"):
+            good = (np.abs(v - tt) <= tol).all(axis=1)
+        return [
+            (int(k), int(a), int(b)) for k, a, b in zip(Kr[good], a_ids[good], b_ids[good])
+        ]
+
+    def __repr__(self) -> str:
+        return (
+            f"<Enumeration variables={self.variables} P={self.P} max_K={self.max_K} "
+            f"total={self.total}{'' if self.complete else ' (stopped at memory limit)'}>"
+        )
+
+    # ---------------------------------------------------------------- building
+    def _add_level(self, K: int, vals: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
+        expv = exp_guarded(vals)
+        logv = log_guarded(vals)
+        gid0 = self.total
+        lv = _Level(gid0, expv, logv, left, right)
+        self._levels[K] = lv
+        self._gid0s.append(gid0)
+        self._level_of.append(K)
+        self.counts[K] = lv.n
+        self.max_K = K
+
+    def _merge_keys(self, h: np.ndarray, c: np.ndarray) -> None:
+        hh = np.concatenate([self._hash, h])
+        cc = np.concatenate([self._check, c])
+        order = np.argsort(hh, kind="stable")
+        self._hash, self._check = hh[order], cc[order]
+
+    def _known(self, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+        if len(self._hash) == 0:
+            return np.zeros(len(h), dtype=bool)
+        idx = np.searchsorted(self._hash, h)
+        idx[idx == len(self._hash)] = 0
+        hit = self._hash[idx] == h
+        same = hit & (self._check[idx] == c)
+        self.collisions += int((hit & ~same).sum())
+        return same
+
+    def stored_bytes(self) -> int:
+        """Bytes held by the stored levels and the dedup index.
+
+        >>> enumerate_forms(3, variables=()).stored_bytes() > 0
+        True
+        """
+        return (
+            sum(lv.nbytes() for lv in self._levels.values())
+            + self._hash.nbytes
+            + self._check.nbytes
+        )
+
+
+def enumerate_forms(
+    max_K: int,
+    variables: Sequence[str] = ("x",),
+    *,
+    points: Mapping[str, Sequence[complex]] | None = None,
+    memory_limit_bytes: int = 8 << 30,
+    chunk_elements: int = 1 << 22,
+    progress: bool = False,
+) -> Enumeration:
+    """Enumerate distinct EML functions of the leaves ``1`` and ``variables`` up to size ``max_K``.
+
+    Bottom-up by K (odd K only: K = 1 leaves, K = 1 + Ka + Kb), keeping one representative per
+    distinct value vector at the test points (see the module docstring for the arithmetic and
+    the dedup). Iterative and vectorised: every level pair ``(Ka, Kb)`` is combined by
+    broadcasting ``exp(A)[:, None] - ln(B)[None, :]`` in chunks of about ``chunk_elements``
+    complex values.
+
+    Parameters
+    ----------
+    max_K : int
+        Largest size to enumerate.
+    variables : sequence of str
+        Variable names; ``()`` enumerates constants (then one test point suffices).
+    points : mapping, optional
+        ``{name: values}``, the same number of complex test points for every variable
+        (default :func:`default_points`).
+    memory_limit_bytes : int
+        Stop (with ``complete = False``) before a level whose storage would exceed this.
+    chunk_elements : int
+        Working-set size of one vectorised step.
+    progress : bool
+        Print one line per level.
+
+    Returns
+    -------
+    Enumeration
+
+    Examples
+    --------
+    The published shortest constants: e at K = 3, 0 at K = 7, -1 at K = 15, 2 at K = 19.
+
+    >>> en = enumerate_forms(19, variables=())
+    >>> [en.size_of(en.find_values(v)[0]) for v in (np.e, 0, -1, 2)]
+    [3, 7, 15, 19]
+    >>> en.rpn(en.find_values(-1)[0])
+    '1 1 1 1 1 E 1 E E E E 1 1 E E'
+    """
+    variables = tuple(variables)
+    if len(set(variables)) != len(variables):
+        raise ValueError(f"repeated variable names in {variables!r}")
+    if points is None:
+        pts = default_points(variables)
+    else:
+        pts = {v: np.asarray(points[v], dtype=np.complex128).ravel() for v in variables}
+        lens = {len(a) for a in pts.values()}
+        if len(lens) > 1:
+            raise ValueError("every variable needs the same number of test points")
+    en = Enumeration(variables, pts)
+    P = en.P
+
+    # K = 1: the leaves (1 and each variable), deduplicated like everything else
+    leaves: list[Expr] = [ONE] + [Var(v) for v in variables]
+    vals = np.ones((len(leaves), P), dtype=np.complex128)
+    for i, v in enumerate(variables, start=1):
+        vals[i] = pts[v]
+    h, c = _row_keys(vals)
+    _, first = np.unique(h, return_index=True)
+    first.sort()
+    en._leaves = [leaves[i] for i in first]
+    en._leaf_values = vals[first]
+    neg = np.full(len(first), -1, dtype=np.int64)
+    en._add_level(1, vals[first], neg, neg.copy())
+    en._merge_keys(h[first], c[first])
+    en.seconds[1] = 0.0
+    en.pairs[1] = len(leaves)
+
+    for K in range(3, max_K + 1, 2):
+        t0 = time.perf_counter()
+        pairs = sum(
+            en.counts[Ka] * en.counts[K - 1 - Ka] for Ka in range(1, K - 1, 2)
+        )
+        # candidate bookkeeping (hash, check, two ids) plus the stored level (values as
+        # exp/log arrays and magnitudes) must fit
+        per_row = 8 + 4 + 16
+        per_stored = P * (16 + 16) + 16 + 12
+        if en.stored_bytes() + pairs * (per_row + per_stored) > memory_limit_bytes:
+            en.complete = False
+            break
+        hs: list[np.ndarray] = []
+        cs: list[np.ndarray] = []
+        ls: list[np.ndarray] = []
+        rs: list[np.ndarray] = []
+        for Ka in range(1, K - 1, 2):
+            A = en._levels[Ka]
+            B = en._levels[K - 1 - Ka]
+            nb = B.n
+            rows_b = max(1, min(nb, chunk_elements // P))
+            rows_a = max(1, chunk_elements // (P * rows_b))
+            for b0 in range(0, nb, rows_b):
+                b1 = min(nb, b0 + rows_b)
+                Lb = B.logv[b0:b1]
+                aLb = _maxabs(Lb)
+                for a0 in range(0, A.n, rows_a):
+                    a1 = min(A.n, a0 + rows_a)
+                    Ea = A.expv[a0:a1]
+                    aEa = _maxabs(Ea)
+                    with np.errstate(all="ignore"):
+                        r = Ea[:, None, :] - Lb[None, :, :]
+                        thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
+                        thr *= SNAP_TOL
+                    r = r.reshape(-1, P)
+                    thr = thr.reshape(-1, P)
+                    ok = ~np.isnan(r).any(axis=1)
+                    idx = np.flatnonzero(ok)
+                    if len(idx) == 0:
+                        continue
+                    r = r[idx]
+                    thr = thr[idx]
+                    _snap(r, thr)
+                    hh, cc = _row_keys(r)
+                    new = ~en._known(hh, cc)
+                    idx = idx[new]
+                    if len(idx) == 0:
+                        continue
+                    hh, cc = hh[new], cc[new]
+                    # keep the first of each hash within the chunk already
+                    _, f = np.unique(hh, return_index=True)
+                    f.sort()
+                    idx, hh, cc = idx[f], hh[f], cc[f]
+                    ia = idx // (b1 - b0) + a0
+                    ib = idx % (b1 - b0) + b0
+                    hs.append(hh)
+                    cs.append(cc)
+                    ls.append(ia + A.gid0)
+                    rs.append(ib + B.gid0)
+        en.pairs[K] = pairs
+        if hs:
+            hh = np.concatenate(hs)
+            cc = np.concatenate(cs)
+            la = np.concatenate(ls).astype(np.int64)
+            rb = np.concatenate(rs).astype(np.int64)
+            del hs, cs, ls, rs
+            _, f = np.unique(hh, return_index=True)
+            f.sort()
+            hh, cc, la, rb = hh[f], cc[f], la[f], rb[f]
+        else:
+            hh = np.zeros(0, dtype=_U)
+            cc = np.zeros(0, dtype=np.uint32)
+            la = rb = np.zeros(0, dtype=np.int64)
+        vals = np.empty((len(la), P), dtype=np.complex128)
+        step = max(1, chunk_elements // P)
+        for s in range(0, len(la), step):
+            vals[s : s + step] = eml_arrays(
+                en._gather("expv", la[s : s + step]), en._gather("logv", rb[s : s + step])
+            )
+        en._add_level(K, vals, la, rb)
+        del vals
+        en._merge_keys(hh, cc)
+        en.seconds[K] = time.perf_counter() - t0
+        if progress:
+            print(
+                f"K={K:3d} new={en.counts[K]:>11,d} pairs={pairs:>14,d} "
+                f"total={en.total:>11,d} {en.seconds[K]:8.2f}s "
+                f"mem={en.stored_bytes() / 2**20:9.1f} MiB",
+                flush=True,
+            )
+    return en
+
+
+def _snap(r: np.ndarray, thr: np.ndarray) -> None:
+    """In-place snapping of eml results (see :func:`eml_arrays`)."""
+    re = r.real
+    im = r.imag
+    with np.errstate(all="ignore"):
+        fin = np.isfinite(re) & np.isfinite(im)
+        snap_im = (fin & (np.abs(im) <= thr)) | (im == 0)
+        snap_re = (fin & (np.abs(re) <= thr)) | (re == 0)
+    im[snap_im] = 0.0
+    re[snap_re] = 0.0
+

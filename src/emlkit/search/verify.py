@@ -1,0 +1,311 @@
+"""High-precision verification of EML forms and classification of their validity domain.
+
+:func:`evaluate_mp` evaluates an expression in mpmath with exactly the extended arithmetic of
+the search (:mod:`emlkit.search.enumerate`): principal ``ln``; ``ln 0 = -inf``;
+``exp(-inf) = 0``; ``exp(+inf) = +inf``; ``ln(+inf) = +inf``; ``ln(-inf)`` and
+``exp(+inf + i c)`` (``c != 0``) undefined. After every ``eml`` node a part smaller than
+``10**-(dps - 10)`` times the operands' magnitude is set to exactly zero, so an intermediate
+that is exactly real (or zero) in exact arithmetic is exactly real (or zero) here and ``ln`` of
+an exactly negative real takes ``Arg = +pi``. An ``exp`` whose argument has a part beyond
+``1e15`` in magnitude is reported as undefined (too large to evaluate; such forms are useless
+numerically).
+
+Inputs on a cut: a real input ``x`` means ``x + 0i``, the *upper side* (as in C99/NumPy).
+mpmath has no signed zero, so :func:`classify` carries the side by evaluating both the form
+and the target at ``x + i*eps`` with ``eps = 10**-(3*dps//5)`` (far above the snapping
+threshold, so every intermediate that depends on ``x`` leaves a cut on the side the limit from
+above takes) and compares at ``10**-(2*dps//5)`` relative. For example the K = 7 form of
+``ln x`` is, in exact arithmetic at exactly real ``x < 0``, ``ln|x| - i*pi`` (its inner
+``exp`` lands exactly on the negative axis), but its limit from above is ``ln x``.
+
+:func:`classify` checks a form against a SymPy target on the grids :func:`strip_grid`
+(real inputs of both signs and complex inputs with ``|Im| < pi``) and :func:`plane_grid`
+(inputs with ``|Im| >= pi``), skipping grid points where the target is undefined.
+
+>>> from emlkit.expr import eml
+>>> ln_x = eml(1, eml(eml(1, "x"), 1))
+>>> classify(ln_x, "log(x)", ("x",)).domain
+'plane'
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+
+from ..expr import Eml, Expr, Var, postorder
+
+__all__ = [
+    "evaluate_mp",
+    "strip_grid",
+    "plane_grid",
+    "target_function",
+    "classify",
+    "Classification",
+    "STRIP_REAL",
+    "STRIP_COMPLEX",
+    "PLANE_POINTS",
+]
+
+#: Real inputs of the strip grid (both signs, small and large).
+STRIP_REAL = (-25.0, -2.5, -0.3, 0.4, 3.7, 25.0)
+#: Complex inputs of the strip grid (|Im| < pi, both signs of Re and Im).
+STRIP_COMPLEX = tuple(
+    complex(b, o) for b in (-2.5, -0.3, 0.4, 3.7) for o in (0.5, -0.5, 2.9, -2.9)
+)
+#: Inputs outside the strip (|Im| >= pi).
+PLANE_POINTS = (
+    complex(1, 4), complex(-2, -7), complex(0, 30), complex(0, -30),
+    complex(0.4, -3.3), complex(-0.3, 3.2), complex(3.7, 9.5), complex(-2.5, -4.5),
+)
+
+_EXP_LIMIT = 1e15
+
+
+def _exp(z: Any) -> Any:
+    if z is None:
+        return None
+    re, im = z.real, z.imag
+    if mpmath.isinf(re):
+        if re > 0:
+            return mpmath.mpc(mpmath.inf, 0) if im == 0 else None
+        return mpmath.mpc(0)
+    if abs(re) > _EXP_LIMIT or abs(im) > _EXP_LIMIT:
+        return None
+    return mpmath.exp(z)
+
+
+def _log(z: Any) -> Any:
+    if z is None:
+        return None
+    re, im = z.real, z.imag
+    if mpmath.isinf(re):
+        return mpmath.mpc(mpmath.inf, 0) if re > 0 else None
+    if re == 0 and im == 0:
+        return mpmath.mpc(-mpmath.inf, 0)
+    return mpmath.log(z)
+
+
+def _sub(E: Any, L: Any, tol: Any) -> Any:
+    if E is None or L is None:
+        return None
+    einf, linf = mpmath.isinf(E.real), mpmath.isinf(L.real)
+    if einf or linf:
+        if einf and linf and (E.real > 0) == (L.real < 0):
+            return None  # inf - inf
+        re = E.real if einf else -L.real
+        im = E.imag - L.imag
+        return mpmath.mpc(re, 0 if abs(im) == 0 else im)
+    re = E.real - L.real
+    im = E.imag - L.imag
+    thr = max(abs(E.real), abs(E.imag), abs(L.real), abs(L.imag)) * tol
+    if abs(im) <= thr:
+        im = mpmath.mpf(0)
+    if abs(re) <= thr:
+        re = mpmath.mpf(0)
+    return mpmath.mpc(re, im)
+
+
+def evaluate_mp(
+    expr: Expr, env: Mapping[str, Any] | None = None, *, dps: int = 50, trace: dict | None = None
+) -> Any:
+    """Value of ``expr`` (an ``mpmath.mpc``) with variables from ``env``; ``None`` if undefined.
+
+    Infinite values are returned as ``mpc(+-inf, im)``. When ``trace`` is a dict, it receives
+    two flags: ``"infinity"`` (an intermediate value was infinite) and ``"cut"`` (``ln`` was
+    applied to an exactly negative real intermediate, so a floating evaluator must know the
+    value is exact to pick ``Arg = +pi``).
+
+    >>> from emlkit.expr import eml
+    >>> zero = eml(1, eml(eml(1, 1), 1))
+    >>> evaluate_mp(zero)
+    mpc(real='0.0', imag='0.0')
+    >>> neg_inf = eml(1, eml(1, zero))
+    >>> evaluate_mp(neg_inf)
+    mpc(real='-inf', imag='0.0')
+    >>> inv = eml(eml(neg_inf, "x"), 1)          # 1/x, through ln 0 = -inf
+    >>> t = {}
+    >>> mpmath.nstr(evaluate_mp(inv, {"x": 4}, trace=t).real, 10), t
+    ('0.25', {'infinity': True, 'cut': False})
+    """
+    env = env or {}
+    with mpmath.workdps(dps):
+        tol = mpmath.mpf(10) ** (-(dps - 10))
+        vals: dict[int, Any] = {}
+        through_inf = on_cut = False
+        for node in postorder(expr):
+            if isinstance(node, Eml):
+                b = vals[id(node.right)]
+                if b is not None and b.imag == 0 and b.real < 0:
+                    on_cut = True
+                v = _sub(_exp(vals[id(node.left)]), _log(b), tol)
+                if v is not None and mpmath.isinf(v.real):
+                    through_inf = True
+            elif isinstance(node, Var):
+                v = mpmath.mpc(env[node.name])
+            else:
+                v = mpmath.mpc(1)
+            vals[id(node)] = v
+        if trace is not None:
+            trace["infinity"] = through_inf
+            trace["cut"] = on_cut
+        return vals[id(expr)]
+
+
+def strip_grid(variables: Sequence[str]) -> list[dict[str, complex]]:
+    """Grid points of the strip domain: every variable real or with ``|Im| < pi``.
+
+    >>> len(strip_grid(("x",))), len(strip_grid(("x", "y"))), strip_grid(())
+    (22, 484, [{}])
+    """
+    pts = [complex(r, 0) for r in STRIP_REAL] + list(STRIP_COMPLEX)
+    return [dict(zip(variables, combo)) for combo in itertools.product(pts, repeat=len(variables))]
+
+
+def plane_grid(variables: Sequence[str]) -> list[dict[str, complex]]:
+    """Grid points outside the strip: at least one variable with ``|Im| >= pi``.
+
+    >>> len(plane_grid(("x",))), len(plane_grid(("x", "y")))
+    (8, 144)
+    """
+    if not variables:
+        return []
+    inside = [complex(r, 0) for r in (-2.5, 0.4, 3.7)] + [complex(0.4, 2.9), complex(-0.3, -0.5)]
+    out = []
+    for combo in itertools.product(inside + list(PLANE_POINTS), repeat=len(variables)):
+        if any(abs(c.imag) >= mpmath.pi for c in combo):
+            out.append(dict(zip(variables, combo)))
+    return out
+
+
+def target_function(target: Any, variables: Sequence[str]) -> Callable[..., Any]:
+    """An mpmath function of ``variables`` for a SymPy expression or string (principal branches).
+
+    >>> f = target_function("sqrt(x)", ("x",))
+    >>> with mpmath.workdps(20):
+    ...     print(f(mpmath.mpc(-4)))
+    (0.0 + 2.0j)
+    """
+    import sympy
+
+    expr = sympy.sympify(target) if isinstance(target, str) else target
+    syms = [sympy.Symbol(v) for v in variables]
+    if expr is sympy.oo or expr is -sympy.oo:
+        val = mpmath.mpc(mpmath.inf if expr is sympy.oo else -mpmath.inf, 0)
+        return lambda *args: val
+    return sympy.lambdify(syms, expr, modules="mpmath")
+
+
+def _target_value(f: Callable[..., Any], point: Mapping[str, complex], variables: Sequence[str]):
+    try:
+        v = f(*(mpmath.mpc(point[n]) for n in variables))
+        v = mpmath.mpc(v)
+    except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+        return None
+    if mpmath.isnan(v.real) or mpmath.isnan(v.imag):
+        return None
+    if mpmath.isinf(v.real) or mpmath.isinf(v.imag):
+        # only the real infinities are values of the calculus
+        if mpmath.isinf(v.imag) or v.imag != 0:
+            return None
+    return v
+
+
+def _close(f: Any, t: Any, dps: int) -> bool:
+    if f is None:
+        return False
+    if mpmath.isinf(t.real):
+        return mpmath.isinf(f.real) and (f.real > 0) == (t.real > 0) and f.imag == 0
+    if mpmath.isinf(f.real):
+        return False
+    tol = mpmath.mpf(10) ** (-(2 * dps // 5)) * max(abs(t), 1)
+    return abs(f - t) <= tol
+
+
+@dataclass
+class Classification:
+    """Outcome of :func:`classify`.
+
+    ``domain`` is ``"plane"``, ``"strip"`` or ``None`` (wrong somewhere in the strip);
+    ``failure`` names the first grid point where the form disagrees with the target (or is
+    undefined where the target is defined); ``through_infinity`` tells whether an intermediate
+    was infinite at some grid point, ``touches_cut`` whether ``ln`` met an exactly negative
+    real intermediate (see :func:`evaluate_mp`); ``checked`` counts the grid points compared.
+    """
+
+    domain: str | None
+    failure: str | None = None
+    through_infinity: bool = False
+    touches_cut: bool = False
+    checked: int = 0
+    skipped: int = 0
+    details: dict = field(default_factory=dict)
+
+
+def _check(expr, f, grid, variables, dps, state) -> str | None:
+    for given in grid:
+        with mpmath.workdps(dps):
+            eps = mpmath.mpf(10) ** (-(3 * dps // 5))
+            point = {
+                k: mpmath.mpc(c.real, eps) if c.imag == 0 else mpmath.mpc(c.real, c.imag)
+                for k, c in given.items()
+            }
+        with mpmath.workdps(dps):
+            t = _target_value(f, point, variables)
+        if t is None:
+            state["skipped"] += 1
+            continue
+        trace: dict = {}
+        with mpmath.workdps(dps):
+            v = evaluate_mp(expr, point, dps=dps, trace=trace)
+            ok = _close(v, t, dps)
+        state["checked"] += 1
+        state["inf"] |= trace["infinity"]
+        state["cut"] |= trace["cut"]
+        if not ok:
+            where = ", ".join(f"{k}={c}" for k, c in given.items()) or "constant"
+            got = "undefined" if v is None else mpmath.nstr(v, 12)
+            return f"at {where}: form gives {got}, target {mpmath.nstr(t, 12)}"
+    return None
+
+
+def classify(
+    expr: Expr,
+    target: Any,
+    variables: Iterable[str] = ("x",),
+    *,
+    dps: int = 50,
+    check_plane: bool = True,
+) -> Classification:
+    """Check ``expr`` against ``target`` at ``dps`` digits on the strip grid, then the plane grid.
+
+    A constant (no variables) is checked once and, when right, is valid on the whole plane.
+
+    >>> from emlkit.expr import eml
+    >>> neg_inf = eml(1, eml(1, eml(1, eml(eml(1, 1), 1))))
+    >>> classify(neg_inf, "-oo", ()).domain
+    'plane'
+    >>> classify(eml(1, 1), "2", ()).domain is None
+    True
+    """
+    variables = tuple(variables)
+    f = target_function(target, variables)
+    state = {"checked": 0, "skipped": 0, "inf": False, "cut": False}
+    fail = _check(expr, f, strip_grid(variables), variables, dps, state)
+    if fail is not None:
+        return Classification(
+            None, fail, state["inf"], state["cut"], state["checked"], state["skipped"]
+        )
+    domain = "strip"
+    plane_fail = None
+    if check_plane:
+        plane_fail = _check(expr, f, plane_grid(variables), variables, dps, state)
+        if plane_fail is None:
+            domain = "plane"
+    return Classification(
+        domain, plane_fail, state["inf"], state["cut"], state["checked"], state["skipped"]
+    )
