@@ -8,10 +8,16 @@ mpmath at 50 digits on the strip grid and the plane grid (``emlkit.search.verify
 and keep, per target, the shortest strip-valid form and (when different) the shortest
 plane-valid form. Targets not found are recorded with the bound searched.
 
-Usage::
+Beyond the enumerated bound M, a meet-in-the-middle lookup (``Enumeration.match_roots``) finds
+every form whose two children both have K <= M, so the table is exhaustive up to M + 2
+("searched_to_K") and may hold longer forms ("proven_shortest": false).
 
-    python scripts/find_short_forms.py --const-K 35 --unary-K 21 --binary-K 15 \
-        --out src/emlkit/data/shortest_forms.json
+Usage (the committed table; about 16 minutes with the two commands side by side on 2 cores)::
+
+    python scripts/find_short_forms.py --groups const --const-K 37 --out /tmp/c.json
+    python scripts/find_short_forms.py --groups unary,binary --unary-K 21 --binary-K 17 \
+        --out /tmp/ub.json
+    # then concatenate the two lists (or run all groups in one command, about 25 minutes)
 """
 
 from __future__ import annotations
@@ -25,10 +31,11 @@ from pathlib import Path
 
 import mpmath
 import numpy as np
+import sympy
 
 from emlkit.expr import Eml, Expr, rpn_string
 from emlkit.search import enumerate_forms
-from emlkit.search.verify import classify, target_function
+from emlkit.search.verify import classify, special_failures, target_function
 
 CONSTANTS = [
     "0", "-1", "2", "-2", "3", "1/2", "-1/2", "I", "-I", "2*I", "-2*I", "I/2", "-I/2",
@@ -80,6 +87,8 @@ def entry(name: str, target: str, expr: Expr | None, domain: str, bound: int, cl
         e["dag_size"] = expr.dag_size
         e["through_infinity"] = bool(cls.through_infinity)
         e["touches_cut"] = bool(cls.touches_cut)
+        e["fails_at"] = special_failures(expr, target, sorted(
+            str(s) for s in sympy.sympify(target).free_symbols))
     if notes:
         e["notes"] = notes
     return e
@@ -196,8 +205,9 @@ def search_group(targets, variables, max_K, *, memory, max_candidates, mitm, log
             else:
                 plane_roots = set(en.match_roots(tv, None, min_K=M + 1, rtol=RTOL))
             t_mitm += time.perf_counter() - tm
+            dt = time.perf_counter() - tm
             log(f"#   {target}: {len(roots)} meet-in-the-middle candidates "
-                f"({len(plane_roots)} matching off the strip too) in {time.perf_counter() - tm:.1f}s")
+                f"({len(plane_roots)} matching off the strip too) in {dt:.1f}s")
             for K, a, b in roots:
                 if pk.finished_K(K) or pk.budget <= 0:
                     break

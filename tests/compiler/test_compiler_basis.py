@@ -65,7 +65,7 @@ COMPLEX = [complex(a, b) for a in (-2.5, -0.6, 0.3, 1.2, 3.0) for b in (-2.9, -0
 
 
 def grid() -> list[complex]:
-    pts = []
+    pts = [0j]
     for r in REALS:
         pts += [complex(r, 0.0), complex(r, -0.0)]
     return pts + COMPLEX
@@ -80,12 +80,17 @@ def side(z: complex) -> mpmath.mpc:
 
 def reference(fn, *args: complex) -> mpmath.mpc:
     with mpmath.workdps(40):
-        return mpmath.mpc(fn(*(side(a) for a in args)))
+        try:
+            return mpmath.mpc(fn(*(side(a) for a in args)))
+        except ZeroDivisionError:
+            return mpmath.mpc(mpmath.inf)
 
 
 def close(got, want, rel: float) -> bool:
     with mpmath.workdps(40):
         got, want = mpmath.mpc(got), mpmath.mpc(want)
+        if mpmath.isinf(want.real) or mpmath.isinf(want.imag):  # a pole or ln 0: infinite or huge
+            return bool(mpmath.isinf(got.real) or mpmath.isinf(got.imag) or abs(got) > 1e12)
         return bool(abs(got - want) <= rel * max(1, abs(want)))
 
 
@@ -137,12 +142,25 @@ def test_unary_forms_match_the_mathematical_function(src, backend):
 @pytest.mark.parametrize("src", sorted(BINARY))
 def test_binary_forms_match(src):
     f, fn = compiled(src), BINARY[src]
-    pts = [complex(-2.2, 0.0), complex(0.7, 0.0), complex(3.1, 0.0), complex(-0.4, 1.3), complex(1.5, -2.4)]
+    pts = [0j, complex(-2.2, 0.0), complex(0.7, 0.0), complex(3.1, 0.0), complex(-0.4, 1.3), complex(1.5, -2.4)]
+    undefined = {  # points where the function itself has no value (0/0, log base 0, 0^y)
+        "x / y": lambda a, b: b == 0, "log(y, x)": lambda a, b: a == 0 or b == 0,
+        "x ^ y": lambda a, b: a == 0,
+    }.get(src, lambda a, b: False)
     bad = []
     for a in pts:
         for b in pts:
+            if undefined(a, b):
+                continue
             want = reference(fn, a, b)
             for backend, rel in (("mpmath", 1e-20), ("numpy", 1e-9)):
+                if src == "hypot(x, y)" and a == b == 0 and backend == "numpy":
+                    # the strip form shifts x² by c = e^e and removes it again: float64 keeps
+                    # about 1e-15·c absolute in x² + y², so √ of it near the origin is ~1e-7
+                    got = ek.evaluate(f, {"x": a, "y": b}, backend=backend)
+                    if abs(got) > 1e-7:
+                        bad.append((backend, a, b, got, want))
+                    continue
                 got = ek.evaluate(f, {"x": a, "y": b}, backend=backend)
                 if not close(got, want, rel):
                     bad.append((backend, a, b, got, want))

@@ -166,3 +166,43 @@ def test_independent_evaluator_sanity():
         minus_one = "1 1 1 1 1 E 1 E E E E 1 1 E E"
         ln_of = f"1 1 {minus_one} E 1 E E"
         assert abs(rpn_eval(ln_of, {}) + mpmath.pi * 1j) < 1e-40
+
+
+def special_points(variables):
+    for v in variables:
+        for s in (0, 1, -1):
+            pt = {w: 1.5 for w in variables}
+            pt[v] = s
+            yield pt
+    if len(variables) > 1:
+        yield {w: 0 for w in variables}
+
+
+@pytest.mark.parametrize("entry", FOUND, ids=[f"{e['name']}|{e['domain']}" for e in FOUND])
+def test_fails_at_is_honest(entry):
+    """Inputs 0, 1, -1 are off the grids; 'fails_at' must list exactly where the form is wrong."""
+    target = sympy.sympify(entry["target"])
+    variables = sorted(str(s) for s in target.free_symbols)
+    if not variables:
+        return
+    f = sympy.lambdify([sympy.Symbol(v) for v in variables], target, modules="mpmath")
+    wrong = 0
+    with mpmath.workdps(DPS):
+        for pt in special_points(variables):
+            env = {k: (lift(complex(c)) if c == -1 else mpmath.mpc(c)) for k, c in pt.items()}
+            try:
+                want = mpmath.mpc(f(*(env[v] for v in variables)))
+            except (ZeroDivisionError, ValueError):
+                continue
+            if mpmath.isnan(want.real) or mpmath.isnan(want.imag) or mpmath.isinf(want.imag):
+                continue
+            if mpmath.isinf(want.real) and want.imag != 0:
+                continue  # e.g. ln(ln 0) = +inf + i*pi: not a value of the calculus
+            got = rpn_eval(entry["rpn"], env)
+            if mpmath.isinf(want.real):
+                ok = got is not None and got.real == want.real and got.imag == 0
+            else:
+                ok = (got is not None and not mpmath.isinf(got.real)
+                      and abs(got - want) <= mpmath.mpf(10) ** -20 * max(1, abs(want)))
+            wrong += not ok
+    assert wrong == len(entry.get("fails_at", [])), (entry["name"], entry.get("fails_at"))

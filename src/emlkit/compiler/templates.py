@@ -50,11 +50,33 @@ def _table() -> dict[str, Template]:
         form = _from_rpn(rpn)
         if form.free_vars != {"x"}:
             continue
+        if entry.get("fails_at") and not _holds_at_special_points(form, target):
+            continue  # wrong at 0, 1 or −1 under our semantics: never substituted
         best = out.get(target)
         plane_first = (entry["domain"] != "plane", form.K)
         if best is None or plane_first < (best.domain != "plane", best.form.K):
             out[target] = Template(form, entry["domain"])
     return out
+
+
+def _holds_at_special_points(form: Expr, target: str) -> bool:
+    """Re-check x = 0, 1, −1 with our own mpmath backend against SymPy's value of the target.
+
+    The search flags forms its private arithmetic could not evaluate at these points; the
+    backends' extended arithmetic (docs/semantics.md §2) is the judge.
+    """
+    import mpmath
+    import sympy
+
+    from ..backends import evaluate
+
+    expr = sympy.sympify(target)
+    for point in (0, 1, -1):
+        want = complex(expr.subs(sympy.Symbol("x"), point).evalf(30))
+        got = complex(evaluate(form, x=float(point), backend="mpmath", dps=30, on_nan="ignore"))
+        if not mpmath.almosteq(got, want, 1e-20, 1e-20):
+            return False
+    return True
 
 
 def template(target: str) -> Template | None:

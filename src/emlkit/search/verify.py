@@ -46,6 +46,7 @@ __all__ = [
     "target_function",
     "classify",
     "Classification",
+    "special_failures",
     "STRIP_REAL",
     "STRIP_COMPLEX",
     "PLANE_POINTS",
@@ -309,3 +310,49 @@ def classify(
     return Classification(
         domain, plane_fail, state["inf"], state["cut"], state["checked"], state["skipped"]
     )
+
+
+def special_failures(
+    expr: Expr, target: Any, variables: Iterable[str] = ("x",), *, dps: int = 50
+) -> list[str]:
+    """Special inputs (0, 1, -1) where the target is defined but the form is wrong or undefined.
+
+    The grids of :func:`classify` avoid these points; a form built on ``ln x`` may pass
+    through ``ln 0`` or ``ln 1 = 0`` there. Each variable in turn takes 0, 1 and -1 (the others
+    1.5), and with several variables all take 0 together. 0 and 1 are exact, -1 is taken
+    from the upper side like every real input. Returns descriptions such as ``"x=0"``.
+
+    >>> from emlkit.expr import eml
+    >>> special_failures(eml(1, eml(eml(1, "x"), 1)), "log(x)")    # ln 0 = -inf, as the target
+    []
+    >>> zero = eml(1, eml(eml(1, 1), 1))
+    >>> neg_x = eml(eml(1, eml(1, zero)), eml("x", 1))            # 0 - ln(exp x)
+    >>> special_failures(neg_x, "-x")
+    []
+    """
+    variables = tuple(variables)
+    if not variables:
+        return []
+    f = target_function(target, variables)
+    points: list[dict[str, Any]] = []
+    for v in variables:
+        for sval in (0, 1, -1):
+            pt = {w: 1.5 for w in variables}
+            pt[v] = sval
+            points.append(pt)
+    if len(variables) > 1:
+        points.append({w: 0 for w in variables})
+    out = []
+    with mpmath.workdps(dps):
+        eps = mpmath.mpf(10) ** (-(3 * dps // 5))
+        for pt in points:
+            env = {
+                k: mpmath.mpc(c, eps) if c == -1 else mpmath.mpc(c) for k, c in pt.items()
+            }
+            t = _target_value(f, env, variables)
+            if t is None:
+                continue
+            if not _close(evaluate_mp(expr, env, dps=dps), t, dps):
+                out.append(", ".join(f"{k}={c}" for k, c in pt.items() if c != 1.5 or
+                                     len(variables) == 1))
+    return out
