@@ -24,6 +24,7 @@ The node reported is the one whose ball it is (the argument of that ``ln``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,7 +87,8 @@ class ArbOps:
     inside a block with the intended flint precision.
     """
 
-    def __init__(self, residue: int) -> None:
+    def __init__(self, residue: int, dps: int = DEFAULT_DPS) -> None:
+        self.dps = dps
         self.failures: list[tuple[Expr, str]] = []
         self.e = acb(1).exp()
         self.zero = acb(0)
@@ -112,12 +114,70 @@ class ArbOps:
         return z.log()
 
     def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> tuple[acb, bool]:
+        infinite = _infinite_constant(node)
+        if infinite is not None:  # a constant whose exact value is ±∞ (semantics §2)
+            return infinite, False
+        if node.is_constant:  # constants are exact-arithmetic values (semantics §4)
+            return _constant_ball(node, self.dps), False
+        if isinstance(a[0], _Infinity) or isinstance(b[0], _Infinity):
+            return self._eml_infinite(node, a[0], b)
         lb = self.zero if node.right is ONE else self.ln(node, *b)
         ea = self.e if node.left is ONE else a[0].exp()
         r = ea - lb
         scale = max(abs(ea.mid()), abs(lb.mid()))
         tiny = not r.is_zero() and r.is_finite() and abs(r.mid()) <= self.residue * scale
         return r, bool(tiny)
+
+
+    def _eml_infinite(self, node: Eml, a: Any, b: Any) -> tuple[acb, bool]:
+        """exp(−∞) = 0 exactly; any other use of an infinite constant is reported, not guessed."""
+        if isinstance(b[0], _Infinity) or a.sign > 0:
+            self.fail(node, "an infinite constant where the result would be infinite")
+            return acb(arb("nan"), arb("nan")), False
+        lb = self.zero if node.right is ONE else self.ln(node, *b)
+        return -lb, False
+
+
+class _Infinity:
+    """The exact value ±∞ of a constant subtree (arb balls cannot carry a signed infinity)."""
+
+    __slots__ = ("sign",)
+
+    def __init__(self, sign: int) -> None:
+        self.sign = sign
+
+    def is_finite(self) -> bool:
+        return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _constant_ball(node: Expr, dps: int) -> acb:
+    """The exact value of a constant subtree as a ball of radius 10^−(3·dps+20)·max(1, |v|).
+
+    Balls cannot decide whether an intermediate lies *exactly* on the cut; the semantics
+    define constants by exact arithmetic, which the mpmath backend computes (with snapping) at
+    3·dps + 30 digits. The radius covers its rounding and stays far below the signed-zero
+    perturbation of real inputs (10^−(2·dps+10)); a part that is exactly zero stays exact.
+    """
+    from .mpmath import evaluate as mp_evaluate
+
+    digits = 3 * max(dps, 15) + 30
+    v = mp_evaluate(node, {}, dps=digits, on_nan="ignore")
+    rad = arb(10) ** (-(digits - 10)) * max(1.0, float(abs(v)))
+    re = arb(0) if v.real == 0 else arb(_to_arb(v.real), rad)
+    im = arb(0) if v.imag == 0 else arb(_to_arb(v.imag), rad)
+    return acb(re, im)
+
+
+def _infinite_constant(node: Expr) -> _Infinity | None:
+    if not node.is_constant:
+        return None
+    from .mpmath import constant_info
+
+    re = constant_info(node).c.real  # the exact value, as a complex
+    if re == re and abs(re) == float("inf"):
+        return _Infinity(1 if re > 0 else -1)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,10 +190,11 @@ def _to_arb(x: Any) -> arb:
         return x
     if isinstance(x, (int, float)):
         return arb(x)
-    man_exp = getattr(x, "man_exp", None)  # mpmath mpf: exact as mantissa · 2**exponent
-    if man_exp is not None and math.isfinite(x):
-        man, exp = man_exp
-        return arb(flint.fmpz(int(man))) * arb(2) ** int(exp)
+    raw = getattr(x, "_mpf_", None)  # mpmath mpf: exact as (sign, mantissa, exponent, bits)
+    if raw is not None and math.isfinite(x):
+        sign, man, exp, _ = raw  # (man_exp alone drops the sign)
+        value = arb(flint.fmpz(int(man))) * arb(2) ** int(exp)
+        return -value if sign else value
     return arb(str(x))
 
 
@@ -185,8 +246,12 @@ def _walk(
     plan: Any, point: Mapping[str, Any], dps: int, bits: int, hook: Any = None
 ) -> tuple[acb, ArbOps]:
     with _Precision(bits):
-        ops = ArbOps(residue_digits(dps))
-        return run(plan, ops, _inputs(point, dps), hook)[0], ops
+        ops = ArbOps(residue_digits(dps), dps)
+        z = run(plan, ops, _inputs(point, dps), hook)[0]
+        if isinstance(z, _Infinity):  # an exactly infinite value: no ball holds it
+            ops.fail(plan.root if hasattr(plan, "root") else None, f"the exact value is {'+' if z.sign > 0 else '−'}infinite")
+            z = acb(arb("nan"), arb("nan"))
+        return z, ops
 
 
 def absorb_residue(z: acb, dps: int) -> acb:
@@ -211,6 +276,8 @@ def absorb_residue(z: acb, dps: int) -> acb:
 
 
 def _is_nan(z: acb) -> bool:
+    if isinstance(z, _Infinity):
+        return False
     return z.real.mid().is_nan() or z.imag.mid().is_nan()
 
 
@@ -240,7 +307,7 @@ def evaluate(
     --------
     >>> from emlkit import eml
     >>> e = evaluate(eml(1, 1), {}, dps=20)
-    >>> e.overlaps(acb(1).exp()), e.imag.is_zero(), e.rad() < 1e-40
+    >>> e.overlaps(acb(1).exp()), e.imag.is_zero(), e.rad() < 1e-40   # constants: exact values
     (True, True, True)
     """
     dps = _check_dps(dps)
@@ -456,7 +523,7 @@ def certify(
     [(True, True), (True, False)]
     >>> c = certify(eml(1, eml(1, eml(eml(1, 1), 1))))[0]      # e − ln 0
     >>> c.certified, c.reason, str(c.node)
-    (False, 'ball contains 0 under ln', 'eml(1, eml(eml(1, 1), 1))')
+    (False, 'the exact value is +infinite', 'eml(1, eml(1, eml(eml(1, 1), 1)))')
     """
     expr = as_expr(expr)
     dps = _check_dps(dps)
