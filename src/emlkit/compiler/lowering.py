@@ -249,17 +249,15 @@ class Lowering:
     def square(self, a: Expr) -> Expr:
         """a²: the table's plane-valid template if shorter, else exp(log a + ln a) = a / (1/a)."""
         cands = [P.exp(P.E(P.ln(_log_of(a)), P.inv(a)))]
-        t = template("x**2")
-        if t is not None and t.domain == "plane":
+        t = template("x**2", strip_ok=False)
+        if t is not None:
             cands.append(t.apply(a))
         return _smallest(*cands)
 
     def _template(self, target: str, a: Expr, ia: Info) -> Expr | None:
         """The table's form of ``target`` at ``a`` when ``a`` is provably inside its domain."""
-        t = template(target)
-        if t is None or (t.domain == "strip" and not ia.imb < PI):
-            return None
-        return t.apply(a)
+        t = template(target, strip_ok=ia.imb < PI)
+        return None if t is None else t.apply(a)
 
     def div(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
         imb = INF

@@ -35,14 +35,14 @@ class Template:
 
 
 @lru_cache(maxsize=None)
-def _table() -> dict[str, Template]:
+def _table() -> dict[tuple[str, str], Template]:
     try:
         text = resources.files("emlkit").joinpath("data/shortest_forms.json").read_text()
     except (FileNotFoundError, OSError):
         return {}
     data = json.loads(text)
     entries = data["forms"] if isinstance(data, dict) else data
-    out: dict[str, Template] = {}
+    out: dict[tuple[str, str], Template] = {}
     for entry in entries:
         rpn, target = entry.get("rpn"), entry.get("target", "")
         if not rpn or entry.get("domain") not in ("strip", "plane"):
@@ -52,10 +52,9 @@ def _table() -> dict[str, Template]:
             continue
         if entry.get("fails_at") and not _holds_at_special_points(form, target):
             continue  # wrong at 0, 1 or −1 under our semantics: never substituted
-        best = out.get(target)
-        plane_first = (entry["domain"] != "plane", form.K)
-        if best is None or plane_first < (best.domain != "plane", best.form.K):
-            out[target] = Template(form, entry["domain"])
+        key = (target, entry["domain"])
+        if key not in out or form.K < out[key].form.K:
+            out[key] = Template(form, entry["domain"])
     return out
 
 
@@ -79,13 +78,20 @@ def _holds_at_special_points(form: Expr, target: str) -> bool:
     return True
 
 
-def template(target: str) -> Template | None:
-    """The table's template for a target written as in the table (``"x**2"``, ``"x+1"``), or None.
+def template(target: str, *, strip_ok: bool = True) -> Template | None:
+    """The table's shortest template for a target written as in the table (``"x**2"``, ``"x+1"``).
 
-    >>> template("x+1").domain
-    'strip'
+    ``strip_ok=False`` asks for a form valid on the whole plane. Returns None if there is none.
+
+    >>> template("x+1").form.K, template("x+1").domain
+    (19, 'strip')
+    >>> template("x+1", strip_ok=False).domain
+    'plane'
     """
-    return _table().get(target)
+    table = _table()
+    cands = [table.get((target, "plane"))] + ([table.get((target, "strip"))] if strip_ok else [])
+    cands = [t for t in cands if t is not None]
+    return min(cands, key=lambda t: t.form.K) if cands else None
 
 
 X = Var("x")
