@@ -310,13 +310,13 @@ def test_c_compiles_and_matches_numpy(tmp_path):
         f = _load("numpy", e)
         want = np.broadcast_to(f(*[GRID] * len(e.free_vars)), GRID.shape)
         assert _agree(got, want), (name, str(e), got, want)
-        # the library's NumPy evaluator agrees too. (Not on "cut": that backend carries the
-        # +0j choice made at the first landing, ln(e - e^e), on to the second landing, which
-        # gives Arg -pi there; exact arithmetic, and SymPy, give +pi, as generated code does.)
-        if name != "form_cut":
-            values = {v: GRID for v in e.free_vars}
-            ref = np.broadcast_to(ek.evaluate(e, values, on_nan="ignore"), GRID.shape)
-            assert _agree(got, ref), (name, str(e), got, ref)
+        # the library's NumPy evaluator agrees too, off the real axis: on it, evaluate() nudges
+        # real inputs to take the limit from the side of the signed zero (docs/semantics.md §3),
+        # where plain IEEE code loses the sign in 0 − 0; generated code does not nudge (yet).
+        off_axis = GRID.imag != 0
+        values = {v: GRID[off_axis] for v in e.free_vars}
+        ref = np.broadcast_to(ek.evaluate(e, values, on_nan="ignore"), got[off_axis].shape)
+        assert _agree(got[off_axis], ref), (name, str(e), got[off_axis], ref)
     # and against cmath for the known forms, strictly inside their domain
     for n, (e, ref) in FORMS.items():
         pts = np.array(POINTS, dtype=np.complex128)

@@ -7,6 +7,11 @@ principal ``ln``, ``ln 0 = -inf`` (for either sign of zero), ``exp(-inf + iy) = 
 on the cut take the side given by the sign of their zero imaginary part (C and NumPy; mpmath has
 no signed zero, so its inputs on the cut take the upper side, ``Arg = +pi``).
 
+Difference from :func:`emlkit.evaluate`: generated code relies on IEEE signed zeros alone. The
+evaluators also nudge a real input by ``±i·1e-300`` (docs/semantics.md §3) so that the value is the
+limit from the side of the signed zero even where ``0.0 − 0.0 = +0.0`` loses the sign; generated
+code does not (yet), so at such real inputs it may land on the other side of a cut.
+
 Constant subtrees are folded at generation time. A variable-free subtree ``c`` that feeds a
 variable-dependent node is replaced by the literal ``exp(c)`` (left operand) or ``ln(c)`` (right
 operand), computed with mpmath at 60 significant digits under the same semantics, with two
