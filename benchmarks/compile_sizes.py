@@ -4,7 +4,9 @@ Prints, per basis element, our K (RPN tokens) and DAG size, the reference "best"
 ANCHORS.md (the smaller of the paper's macro and chain forms that are correct; the macro size
 where none is), and the ratio; then the totals. Also reports whether each of our forms is
 correct on a verification grid (both sides of the real axis, complex points with |Im| < π)
-against mpmath's function at 30 digits.
+against mpmath's function at 30 digits, and how many grid points python-flint's ball arithmetic
+certifies (a form whose intermediates meet a branch cut or ln 0 at a point is not certified there;
+see ``emlkit.certify`` for the node and reason).
 
 Run:  python benchmarks/compile_sizes.py [--no-check]
 """
@@ -77,24 +79,32 @@ def verified(expr: ek.Expr, src: str) -> bool:
     return True
 
 
+def certified(expr: ek.Expr) -> str:
+    """How many grid points python-flint's balls certify (arb backend), e.g. ``13/13``."""
+    pts = [{v: {"x": a, "y": b}[v] for v in expr.free_vars} for a, b in POINTS]
+    reports = ek.certify(expr, pts if expr.free_vars else [{}], dps=20)
+    return f"{sum(1 for r in reports if r.certified)}/{len(reports)}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-check", action="store_true", help="skip the correctness column")
     args = parser.parse_args()
     print(f"# emlkit {ek.__version__} compile sizes — Python {platform.python_version()}, {platform.machine()}")
     print("# command: python benchmarks/compile_sizes.py")
-    print(f"{'element':<14} {'ours K':>7} {'DAG':>5} {'ref K':>6} {'ours/ref':>9}  {'correct':>7}")
+    print(f"{'element':<14} {'ours K':>7} {'DAG':>5} {'ref K':>6} {'ours/ref':>9}  {'correct':>7}  {'arb-certified':>13}")
     total_ours = total_ref = 0
     worst = 0.0
     t0 = time.perf_counter()
     for name, src, ref in BASIS:
         expr = ek.compile(src)
         ok = "-" if args.no_check else ("yes" if verified(expr, src) else "NO")
+        cert = "-" if args.no_check else certified(expr)
         ratio = expr.K / ref
         worst = max(worst, ratio)
         total_ours += expr.K
         total_ref += ref
-        print(f"{name:<14} {expr.K:>7} {expr.dag_size:>5} {ref:>6} {ratio:>9.2f}  {ok:>7}")
+        print(f"{name:<14} {expr.K:>7} {expr.dag_size:>5} {ref:>6} {ratio:>9.2f}  {ok:>7}  {cert:>13}")
     print(f"{'total':<14} {total_ours:>7} {'':>5} {total_ref:>6} {total_ours / total_ref:>9.3f}")
     print(f"largest per-element ratio: {worst:.2f} (must be ≤ 1); time {time.perf_counter() - t0:.1f} s")
     return 0 if worst <= 1 else 1
