@@ -7,10 +7,11 @@ principal ``ln``, ``ln 0 = -inf`` (for either sign of zero), ``exp(-inf + iy) = 
 on the cut take the side given by the sign of their zero imaginary part (C and NumPy; mpmath has
 no signed zero, so its inputs on the cut take the upper side, ``Arg = +pi``).
 
-Difference from :func:`emlkit.evaluate`: generated code relies on IEEE signed zeros alone. The
-evaluators also nudge a real input by ``±i·1e-300`` (docs/semantics.md §3) so that the value is the
-limit from the side of the signed zero even where ``0.0 − 0.0 = +0.0`` loses the sign; generated
-code does not (yet), so at such real inputs it may land on the other side of a cut.
+Like :func:`emlkit.evaluate`, the C, NumPy and torch output nudge a real input by
+``±i·1e-300·S`` (docs/semantics.md §3), so the value is the limit from the side of the signed zero
+even where ``0.0 − 0.0 = +0.0`` loses the sign: the straight-line code is a core function
+(``<name>_core``) and ``<name>`` wraps it with the nudge, the un-nudged retry for non-finite
+results and the residue clean-up.
 
 Constant subtrees are folded at generation time. A variable-free subtree ``c`` that feeds a
 variable-dependent node is replaced by the literal ``exp(c)`` (left operand) or ``ln(c)`` (right
@@ -404,6 +405,93 @@ def _language(lang: str, h: str) -> _Lang:
     )
 
 
+# ---------------------------------------------------------------- the signed-zero nudge
+# The evaluators' rule (docs/semantics.md §3), spelled in each target: real inputs x ≠ 0 move to
+# x ± i·1e-300·S (S = max(1, |Re v|) over the inputs), non-finite results are recomputed from the
+# raw inputs, and an imaginary part below 1e-250·max(|Re|, 1) becomes a zero of its sign.
+
+
+def _c_wrapper(name: str, core: str, h: str, ps: list[str]) -> str:
+    args = ", ".join(f"double complex {p}" for p in ps) or "void"
+    if not ps:  # a constant: no input to nudge
+        return f"double complex {name}(void)\n{{\n    return {core}();\n}}\n"
+    lines = [f"double complex {name}({args})", "{", "    double s = 1.0;"]
+    lines += [f"    if (isfinite(creal({p})) && fabs(creal({p})) > s) s = fabs(creal({p}));" for p in ps]
+    nudged = ", ".join(f"{h}_nudge({p}, s)" for p in ps)
+    lines += [
+        f"    double complex r = {core}({nudged});",
+        f"    if (!(isfinite(creal(r)) && isfinite(cimag(r)))) r = {core}({', '.join(ps)});",
+        "    if (isfinite(creal(r)) && isfinite(cimag(r))"
+        " && fabs(cimag(r)) <= 1e-250 * fmax(fabs(creal(r)), 1.0))",
+        f"        r = {h}_cx(creal(r), copysign(0.0, cimag(r)));",
+        "    return r;",
+        "}",
+    ]
+    helper = (
+        f"static inline double complex {h}_nudge(double complex z, double s)\n"
+        "{   /* a real input takes the side of its signed zero by i*1e-300*s */\n"
+        "    if (cimag(z) == 0.0 && creal(z) != 0.0 && isfinite(creal(z)))\n"
+        f"        return {h}_cx(creal(z), copysign(1e-300 * s, cimag(z)));\n"
+        "    return z;\n}\n"
+    )
+    return helper + "\n" + "\n".join(lines) + "\n"
+
+
+def _np_wrapper(name: str, core: str, h: str, ps: list[str]) -> str:
+    i = "        "
+    lines = [f"def {name}({', '.join(ps)}):", "    with np.errstate(all='ignore'):"]
+    lines += [f"{i}{p} = np.asarray({p}, dtype=np.complex128)" for p in ps]
+    lines.append(f"{i}s = np.float64(1.0)")
+    lines += [f"{i}s = np.maximum(s, np.where(np.isfinite({p}.real), np.abs({p}.real), 1.0))" for p in ps]
+    lines += [
+        f"{i}_n{k} = np.where(({p}.imag == 0) & ({p}.real != 0) & np.isfinite({p}.real),"
+        f" {p}.real + 1j * np.copysign(1e-300 * s, {p}.imag), {p})"
+        for k, p in enumerate(ps)
+    ]
+    lines += [
+        f"{i}r = np.asarray({core}({', '.join(f'_n{k}' for k in range(len(ps)))}), dtype=np.complex128)",
+        f"{i}bad = ~np.isfinite(r)",
+        f"{i}if np.any(bad):",
+        f"{i}    r = np.where(bad, {core}({', '.join(ps)}), r)",
+        f"{i}tiny = np.isfinite(r) & (np.abs(r.imag) <= 1e-250 * np.maximum(np.abs(r.real), 1.0))",
+        f"{i}r = np.where(tiny, r.real + 1j * np.copysign(0.0, r.imag), r)",
+        f"{i}return np.asarray(r, dtype=np.complex128)[()]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _torch_wrapper(name: str, core: str, h: str, ps: list[str]) -> str:
+    i = "    "
+    lines = [f"def {name}({', '.join(ps)}):"]
+    lines += [f"{i}{p} = torch.as_tensor({p}, dtype=torch.complex128)" for p in ps]
+    lines.append(f"{i}s = torch.ones((), dtype=torch.float64)")
+    lines += [
+        f"{i}s = torch.maximum(s, torch.where(torch.isfinite({p}.real), {p}.real.detach().abs(),"
+        f" torch.ones_like({p}.real)))"
+        for p in ps
+    ]
+    lines += [
+        f"{i}_n{k} = torch.complex({p}.real, torch.where(({p}.imag == 0) & ({p}.real != 0)"
+        f" & torch.isfinite({p}.real), torch.copysign(1e-300 * s.expand_as({p}.real),"
+        f" {p}.imag.detach()), {p}.imag))"
+        for k, p in enumerate(ps)
+    ]
+    lines += [
+        f"{i}r = {core}({', '.join(f'_n{k}' for k in range(len(ps)))})",
+        f"{i}bad = ~torch.isfinite(r.detach())",
+        f"{i}if bool(bad.any()):",
+        f"{i}    r = torch.where(bad, {core}({', '.join(ps)}), r)",
+        f"{i}tiny = torch.isfinite(r.detach()) & (r.imag.detach().abs() <= 1e-250"
+        " * torch.clamp(r.real.detach().abs(), min=1.0))",
+        f"{i}return torch.complex(r.real, torch.where(tiny,"
+        " torch.copysign(torch.zeros_like(r.imag), r.imag.detach()), r.imag))",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_WRAPPERS = {"c": _c_wrapper, "numpy": _np_wrapper, "torch": _torch_wrapper}
+
+
 # ---------------------------------------------------------------- generation
 
 
@@ -470,13 +558,13 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     Examples
     --------
     >>> from emlkit.expr import eml
-    >>> print(to_code(eml("x", "y"), "c").split("\\n\\n")[-1])    # exp(x) - ln(y)
-    double complex f(double complex x, double complex y)
+    >>> blocks = to_code(eml("x", "y"), "c").split("\\n\\n")      # exp(x) - ln(y)
+    >>> print(next(b for b in blocks if b.startswith("static double complex f_core")))
+    static double complex f_core(double complex x, double complex y)
     {
         const double complex t0 = f_exp(x) - f_ln(y);
         return t0;
     }
-    <BLANKLINE>
     >>> ns = {}
     >>> exec(to_code(eml("x", 1), "mpmath", name="exp"), ns)    # exp x; ln 1 folds away
     >>> ns["exp"](1)
@@ -493,7 +581,8 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     order = postorder(expr)
     consts = fold_constants(expr)
     variables = sorted({n.name for n in order if isinstance(n, Var)})
-    taken = {name} | {spec.helper_name(h, k) for k in ("cx", "ln", "exp", "sub")}
+    taken = {name} | {spec.helper_name(h, k) for k in ("cx", "ln", "exp", "sub", "core", "nudge")}
+    taken |= {"s", "r", "bad", "tiny"}
     params = _parameters(variables, taken, spec.reserved)
 
     body: list[str] = [c for p in params.values() if (c := spec.convert(p))]
@@ -548,8 +637,15 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
         + (f"\nRenamed arguments: {', '.join(renamed)}." if renamed else "")
     )
     helpers = spec.helpers(h, used)
-    parts = [spec.header(comment), helpers, spec.signature(name, list(params.values()))]
+    wrapped = lang != "mpmath"  # mpmath has no signed zero: nothing to nudge
+    core = f"{h}_core" if wrapped else name
+    signature = spec.signature(core, list(params.values()))
+    if lang == "c":
+        signature = "static " + signature
+    parts = [spec.header(comment), helpers, signature]
     gap = "\n\n" if lang == "c" else "\n\n\n"
     text = gap.join(p.rstrip("\n") for p in parts if p)
     text += "\n" + "".join(f"{spec.indent}{line}\n" for line in body) + spec.end
+    if wrapped:
+        text += gap + _WRAPPERS[lang](name, core, h, list(params.values()))
     return text
