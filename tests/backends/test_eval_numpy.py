@@ -163,3 +163,16 @@ def test_overflow_is_infinite_in_floats_but_not_in_mpmath():
     assert np.isfinite(out[0]) and out[1].real == np.inf
     m = ek.evaluate(exp_(X), x=800.0, backend="mpmath", dps=20)  # e**800: no exponent limit
     assert mpmath.isfinite(m.real) and abs(mpmath.log(m.real) - 800) < 1e-15
+
+
+def test_signed_zero_of_a_real_input_survives_the_nudge():
+    """The nudge's residue is replaced by a zero of the same sign: x at −2 − 0j stays −0j."""
+    import numpy as np
+
+    import emlkit as ek
+
+    for z in (complex(-2.0, -0.0), complex(3.0, -0.0), complex(-2.0, 0.0)):
+        got = ek.evaluate(ek.Var("x"), x=z)
+        assert got == z and np.signbit(got.imag) == np.signbit(z.imag)
+        arr = ek.evaluate(ek.Var("x"), x=np.array([z, z]))
+        assert np.all(np.signbit(arr.imag) == np.signbit(z.imag))

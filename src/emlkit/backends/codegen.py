@@ -3,15 +3,32 @@
 The generated function takes the expression's variables, sorted by name, as arguments and
 computes every distinct eml node once, as a temporary, in topological order (straight-line code,
 no recursion, so a 100,000-deep chain is fine). It follows the semantics of ARCHITECTURE.md:
-principal ``ln``, ``ln 0 = -inf`` (for either sign of zero), ``exp(-inf + iy) = 0``, and inputs
-on the cut take the side given by the sign of their zero imaginary part (C and NumPy; mpmath has
-no signed zero, so its inputs on the cut take the upper side, ``Arg = +pi``).
+principal ``ln``, ``ln 0 = -inf`` (for either sign of zero), ``exp(-inf + iy) = 0``.
 
-Like :func:`emlkit.evaluate`, the C, NumPy and torch output nudge a real input by
-``±i·1e-300·S`` (docs/semantics.md §3), so the value is the limit from the side of the signed zero
-even where ``0.0 − 0.0 = +0.0`` loses the sign: the straight-line code is a core function
-(``<name>_core``) and ``<name>`` wraps it with the nudge, the un-nudged retry for non-finite
-results and the residue clean-up.
+Inputs on a branch cut (docs/semantics.md section 3): the C, NumPy and torch output apply the
+same rule as :func:`emlkit.evaluate`, so the two agree on the real axis too. The straight-line
+code is a core function (``<prefix>_core``, the prefix being ``name`` in C and ``_name`` in
+Python) and ``name`` wraps it:
+
+1. per evaluation point, ``S = max(1, |Re v|)`` over the inputs ``v`` with a finite real part
+   (one common scale, so that ``x - y`` of two real inputs stays exactly real);
+2. each input with ``Im v == 0`` (either sign of zero), ``Re v != 0`` and ``Re v`` finite is
+   replaced by ``Re v + i*copysign(1e-300*S, Im v)``. IEEE signed zeros alone carry the side of
+   the cut through most steps but not through ``0.0 - 0.0 = +0.0`` (where the textbook forms of
+   ``asin``, ``acos`` and ``atanh`` at real ``|x| > 1`` would land on the wrong side); the nudge
+   survives there and is far below any rounding residue elsewhere;
+3. the core is evaluated on the nudged inputs;
+4. a result that is not finite (inf or nan in either part) is recomputed from the un-nudged
+   inputs (``exp(+inf + i*tiny)`` would be ``inf + inf*i``);
+5. a finite result with ``|Im r| <= 1e-250*max(|Re r|, 1)`` gets ``Im r`` replaced by a zero of
+   the same sign (the nudge's residue).
+
+The mpmath output has no signed zero and applies no nudge: its core is the function itself,
+and every value that lands exactly on the negative real axis, inputs included, takes the upper
+side, ``Arg = +pi``. For a single ``ln`` that is the upper-side limit, but not for every tree:
+the textbook forms of ``asin``, ``acos`` and ``atanh`` at real ``|x| > 1`` give the lower-side
+value, as in step 2. For the limit semantics at any precision use :func:`emlkit.evaluate` with
+the mpmath backend.
 
 Constant subtrees are folded at generation time. A variable-free subtree ``c`` that feeds a
 variable-dependent node is replaced by the literal ``exp(c)`` (left operand) or ``ln(c)`` (right
@@ -57,6 +74,8 @@ LANGUAGES = ("c", "numpy", "torch", "mpmath")
 _FOLD_DPS = 60  # digits used to fold constant subtrees
 _SNAP = 1e-40  # relative size below which a component is a rounding residue of an exact 0
 _HUGE = 10**6  # |Re| beyond which exp is taken to overflow (to inf) or underflow (to 0)
+_NUDGE = 1e-300  # relative size of the nudge that carries a real input's side of the cut
+_RESIDUE = 1e-250  # relative size below which a result's imaginary part is the nudge's residue
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TEMP = re.compile(r"[tc][0-9]+\Z")  # the generated temporaries and constants: t12, c3
 
@@ -271,6 +290,28 @@ def _c_helpers(h: str, used: set[str]) -> str:
             f"    if (creal(z) == -INFINITY) return {h}_cx(0.0, 0.0);\n"
             "    return cexp(z);\n}\n"
         )
+    if "nudge" in used:
+        out.append(
+            f"static inline double {h}_scale(double s, double complex v)\n"
+            "{   /* nudge scale: max(1, |Re v|) over the inputs with a finite real part */\n"
+            "    const double a = fabs(creal(v));\n"
+            "    return isfinite(a) && a > s ? a : s;\n}\n"
+        )
+        out.append(
+            f"static inline double complex {h}_nudge(double complex v, double s)\n"
+            "{   /* a real input v != 0 moves to v +- 1e-300*s*i, the sign of its zero imag */\n"
+            "    if (cimag(v) == 0.0 && creal(v) != 0.0 && isfinite(creal(v)))\n"
+            f"        return {h}_cx(creal(v), copysign({_NUDGE!r} * s, cimag(v)));\n"
+            "    return v;\n}\n"
+        )
+        out.append(
+            f"static inline double complex {h}_settle(double complex r)\n"
+            "{   /* an imag part that is only the nudge's residue becomes a zero of its sign */\n"
+            "    if (isfinite(creal(r)) && isfinite(cimag(r))\n"
+            f"        && fabs(cimag(r)) <= {_RESIDUE!r} * fmax(fabs(creal(r)), 1.0))\n"
+            f"        return {h}_cx(creal(r), copysign(0.0, cimag(r)));\n"
+            "    return r;\n}\n"
+        )
     return "\n".join(out)
 
 
@@ -288,7 +329,37 @@ def _np_helpers(h: str, used: set[str]) -> str:
             "    # exp(-inf + iy) = +0 exactly\n"
             "    return np.where(z.real == float('-inf'), 0j, np.exp(z))\n"
         )
-    return "\n\n\n".join(out)
+    if "nudge" in used:
+        out.append(
+            f"def {h}_cx(re, im):\n"
+            "    # re + i*im, keeping the sign of a zero im (re + 1j*im would make it +0)\n"
+            "    z = np.empty(np.broadcast(re, im).shape, dtype=np.complex128)\n"
+            "    z.real, z.imag = re, im\n"
+            "    return z\n"
+        )
+        out.append(
+            f"def {h}_scale(*vs):\n"
+            "    # nudge scale per point: max(1, |Re v|) over the inputs with a finite real part\n"
+            "    s = 1.0\n"
+            "    for v in vs:\n"
+            "        a = np.abs(v.real)\n"
+            "        s = np.maximum(s, np.where(np.isfinite(a), a, 1.0))\n"
+            "    return s\n"
+        )
+        out.append(
+            f"def {h}_nudge(v, s):\n"
+            "    # a real input v != 0 moves to v +- 1e-300*s*i, the sign of its zero imag\n"
+            "    on = (v.imag == 0) & (v.real != 0) & np.isfinite(v.real)\n"
+            f"    return np.where(on, {h}_cx(v.real, np.copysign({_NUDGE!r} * s, v.imag)), v)\n"
+        )
+        out.append(
+            f"def {h}_settle(r):\n"
+            "    # an imag part that is only the nudge's residue becomes a zero of its sign\n"
+            "    tiny = np.isfinite(r) & (\n"
+            f"        np.abs(r.imag) <= {_RESIDUE!r} * np.maximum(np.abs(r.real), 1.0))\n"
+            f"    return np.where(tiny, {h}_cx(r.real, np.copysign(0.0, r.imag)), r)\n"
+        )
+    return "\n\n".join(out)
 
 
 def _torch_helpers(h: str, used: set[str]) -> str:
@@ -310,7 +381,33 @@ def _torch_helpers(h: str, used: set[str]) -> str:
             "    # exp(-inf + iy) = +0 exactly\n"
             "    return torch.where(z.real == float('-inf'), torch.zeros_like(z), torch.exp(z))\n"
         )
-    return "\n\n\n".join(out)
+    if "nudge" in used:
+        out.append(
+            f"def {h}_scale(*vs):\n"
+            "    # nudge scale per point: max(1, |Re v|) over the inputs with a finite real part\n"
+            "    s = None\n"
+            "    for v in vs:\n"
+            "        a = v.real.detach().abs()\n"
+            "        a = torch.where(torch.isfinite(a), a.clamp(min=1.0), torch.ones_like(a))\n"
+            "        s = a if s is None else torch.maximum(s, a)\n"
+            "    return s\n"
+        )
+        out.append(
+            f"def {h}_nudge(v, s):\n"
+            "    # a real input v != 0 moves to v +- 1e-300*s*i, the sign of its zero imag\n"
+            "    on = (v.imag == 0) & (v.real != 0) & torch.isfinite(v.real)\n"
+            f"    moved = torch.complex(v.real, torch.copysign({_NUDGE!r} * s, v.imag))\n"
+            "    return torch.where(on, moved, v)\n"
+        )
+        out.append(
+            f"def {h}_settle(r):\n"
+            "    # an imag part that is only the nudge's residue becomes a zero of its sign\n"
+            "    tiny = torch.isfinite(r) & (\n"
+            f"        r.imag.abs() <= {_RESIDUE!r} * r.real.abs().clamp(min=1.0))\n"
+            "    zero = torch.copysign(torch.zeros_like(r.real), r.imag)\n"
+            "    return torch.where(tiny, torch.complex(r.real, zero), r)\n"
+        )
+    return "\n\n".join(out)
 
 
 def _mp_helpers(h: str, used: set[str]) -> str:
@@ -327,7 +424,7 @@ def _mp_helpers(h: str, used: set[str]) -> str:
             "    # exp(-inf + iy) = 0\n"
             "    return mp.mpc(0) if mp.re(z) == mp.ninf else mp.exp(z)\n"
         )
-    return "\n\n\n".join(out)
+    return "\n\n".join(out)
 
 
 def _comment(text: str, c: bool) -> str:
@@ -406,90 +503,50 @@ def _language(lang: str, h: str) -> _Lang:
 
 
 # ---------------------------------------------------------------- the signed-zero nudge
-# The evaluators' rule (docs/semantics.md §3), spelled in each target: real inputs x ≠ 0 move to
-# x ± i·1e-300·S (S = max(1, |Re v|) over the inputs), non-finite results are recomputed from the
-# raw inputs, and an imaginary part below 1e-250·max(|Re|, 1) becomes a zero of its sign.
 
 
-def _c_wrapper(name: str, core: str, h: str, ps: list[str]) -> str:
-    args = ", ".join(f"double complex {p}" for p in ps) or "void"
-    if not ps:  # a constant: no input to nudge
-        return f"double complex {name}(void)\n{{\n    return {core}();\n}}\n"
-    lines = [f"double complex {name}({args})", "{", "    double s = 1.0;"]
-    lines += [f"    if (isfinite(creal({p})) && fabs(creal({p})) > s) s = fabs(creal({p}));" for p in ps]
-    nudged = ", ".join(f"{h}_nudge({p}, s)" for p in ps)
-    lines += [
-        f"    double complex r = {core}({nudged});",
-        f"    if (!(isfinite(creal(r)) && isfinite(cimag(r)))) r = {core}({', '.join(ps)});",
-        "    if (isfinite(creal(r)) && isfinite(cimag(r))"
-        " && fabs(cimag(r)) <= 1e-250 * fmax(fabs(creal(r)), 1.0))",
-        f"        r = {h}_cx(creal(r), copysign(0.0, cimag(r)));",
-        "    return r;",
-        "}",
-    ]
-    helper = (
-        f"static inline double complex {h}_nudge(double complex z, double s)\n"
-        "{   /* a real input takes the side of its signed zero by i*1e-300*s */\n"
-        "    if (cimag(z) == 0.0 && creal(z) != 0.0 && isfinite(creal(z)))\n"
-        f"        return {h}_cx(creal(z), copysign(1e-300 * s, cimag(z)));\n"
-        "    return z;\n}\n"
+def _wrapper(lang: str, name: str, h: str, params: list[str], convert: list[str]) -> str:
+    """The public function around ``<h>_core``: steps 1-5 of the module docstring.
+
+    Its locals are named after the helper prefix (``<h>_s``, ``<h>_r``), which no parameter
+    can take, so no variable has to be renamed for them.
+    """
+    core, nudge, scale, settle, s, r = (
+        f"{h}_{k}" for k in ("core", "nudge", "scale", "settle", "s", "r")
     )
-    return helper + "\n" + "\n".join(lines) + "\n"
-
-
-def _np_wrapper(name: str, core: str, h: str, ps: list[str]) -> str:
-    i = "        "
-    lines = [f"def {name}({', '.join(ps)}):", "    with np.errstate(all='ignore'):"]
-    lines += [f"{i}{p} = np.asarray({p}, dtype=np.complex128)" for p in ps]
-    lines.append(f"{i}s = np.float64(1.0)")
-    lines += [f"{i}s = np.maximum(s, np.where(np.isfinite({p}.real), np.abs({p}.real), 1.0))" for p in ps]
-    lines += [
-        f"{i}_n{k} = np.where(({p}.imag == 0) & ({p}.real != 0) & np.isfinite({p}.real),"
-        f" {p}.real + 1j * np.copysign(1e-300 * s, {p}.imag), {p})"
-        for k, p in enumerate(ps)
-    ]
-    lines += [
-        f"{i}r = np.asarray({core}({', '.join(f'_n{k}' for k in range(len(ps)))}), dtype=np.complex128)",
-        f"{i}bad = ~np.isfinite(r)",
-        f"{i}if np.any(bad):",
-        f"{i}    r = np.where(bad, {core}({', '.join(ps)}), r)",
-        f"{i}tiny = np.isfinite(r) & (np.abs(r.imag) <= 1e-250 * np.maximum(np.abs(r.real), 1.0))",
-        f"{i}r = np.where(tiny, r.real + 1j * np.copysign(0.0, r.imag), r)",
-        f"{i}return np.asarray(r, dtype=np.complex128)[()]",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _torch_wrapper(name: str, core: str, h: str, ps: list[str]) -> str:
-    i = "    "
-    lines = [f"def {name}({', '.join(ps)}):"]
-    lines += [f"{i}{p} = torch.as_tensor({p}, dtype=torch.complex128)" for p in ps]
-    lines.append(f"{i}s = torch.ones((), dtype=torch.float64)")
-    lines += [
-        f"{i}s = torch.maximum(s, torch.where(torch.isfinite({p}.real), {p}.real.detach().abs(),"
-        f" torch.ones_like({p}.real)))"
-        for p in ps
-    ]
-    lines += [
-        f"{i}_n{k} = torch.complex({p}.real, torch.where(({p}.imag == 0) & ({p}.real != 0)"
-        f" & torch.isfinite({p}.real), torch.copysign(1e-300 * s.expand_as({p}.real),"
-        f" {p}.imag.detach()), {p}.imag))"
-        for k, p in enumerate(ps)
-    ]
-    lines += [
-        f"{i}r = {core}({', '.join(f'_n{k}' for k in range(len(ps)))})",
-        f"{i}bad = ~torch.isfinite(r.detach())",
-        f"{i}if bool(bad.any()):",
-        f"{i}    r = torch.where(bad, {core}({', '.join(ps)}), r)",
-        f"{i}tiny = torch.isfinite(r.detach()) & (r.imag.detach().abs() <= 1e-250"
-        " * torch.clamp(r.real.detach().abs(), min=1.0))",
-        f"{i}return torch.complex(r.real, torch.where(tiny,"
-        " torch.copysign(torch.zeros_like(r.imag), r.imag.detach()), r.imag))",
+    nudged = ", ".join(f"{nudge}({p}, {s})" for p in params)
+    plain = ", ".join(params)
+    if lang == "c":
+        sig = ", ".join(f"double complex {p}" for p in params)
+        lines = [
+            f"double complex {name}({sig})",
+            "{   /* inputs on a cut: nudge, retry non-finite results un-nudged, settle */",
+            f"    double {s} = 1.0;",
+            *(f"    {s} = {scale}({s}, {p});" for p in params),
+            f"    double complex {r} = {core}({nudged});",
+            f"    if (!isfinite(creal({r})) || !isfinite(cimag({r}))) {r} = {core}({plain});",
+            f"    return {settle}({r});",
+            "}",
+        ]
+        return "\n".join(lines) + "\n"
+    if lang == "numpy":
+        mod, pad, head = "np", "        ", ["    with np.errstate(all='ignore'):"]
+        ret = f"return np.asarray({settle}({r}), dtype=np.complex128)[()]"
+    else:
+        mod, pad, head = "torch", "    ", []
+        ret = f"return torch.as_tensor({settle}({r}), dtype=torch.complex128)"
+    lines = [
+        f"def {name}({plain}):",
+        "    # inputs on a cut: nudge, retry non-finite results un-nudged, settle",
+        *(f"    {c}" for c in convert),
+        *head,
+        f"{pad}{s} = {scale}({plain})",
+        f"{pad}{r} = {core}({nudged})",
+        f"{pad}if not bool({mod}.isfinite({r}).all()):",
+        f"{pad}    {r} = {mod}.where({mod}.isfinite({r}), {r}, {core}({plain}))",
+        f"{pad}{ret}",
     ]
     return "\n".join(lines) + "\n"
-
-
-_WRAPPERS = {"c": _c_wrapper, "numpy": _np_wrapper, "torch": _torch_wrapper}
 
 
 # ---------------------------------------------------------------- generation
@@ -547,8 +604,10 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     Returns
     -------
     str
-        The source text: includes/imports, small helpers for ``ln 0 = -inf`` and
-        ``exp(-inf) = 0``, and the function.
+        The source text: includes/imports, small helpers for ``ln 0 = -inf``,
+        ``exp(-inf) = 0`` and the signed-zero nudge, the straight-line core function and the
+        function ``name`` that wraps it with the nudge (module docstring; the mpmath output,
+        and an expression without variables, have no wrapper: the core is ``name``).
 
     Raises
     ------
@@ -581,11 +640,15 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     order = postorder(expr)
     consts = fold_constants(expr)
     variables = sorted({n.name for n in order if isinstance(n, Var)})
-    taken = {name} | {spec.helper_name(h, k) for k in ("cx", "ln", "exp", "sub", "core", "nudge")}
-    taken |= {"s", "r", "bad", "tiny"}
+    kinds = ("cx", "ln", "exp", "sub", "core", "scale", "nudge", "settle", "s", "r")
+    taken = {name} | {spec.helper_name(h, k) for k in kinds}
     params = _parameters(variables, taken, spec.reserved)
+    # the nudge wrapper (module docstring) around a core function; mpmath has no signed zero,
+    # and an expression without variables has nothing to nudge
+    wrap = lang != "mpmath" and bool(params)
+    convert = [c for p in params.values() if (c := spec.convert(p))]
 
-    body: list[str] = [c for p in params.values() if (c := spec.convert(p))]
+    body: list[str] = [] if wrap else list(convert)
     literals: dict[tuple[int, str], str] = {}  # (id(const node), "exp"|"ln") -> c<k>
     temps: dict[int, str] = {}
     used: set[str] = set()
@@ -626,7 +689,8 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
         result = params[expr.name]
     else:
         result = temps[id(expr)]
-    body.append(spec.ret(result))
+    body.append((f"return {result};" if lang == "c" else f"return {result}") if wrap
+                else spec.ret(result))
 
     renamed = [f"{v} -> {p}" for v, p in params.items() if v != p]
     comment = (
@@ -634,18 +698,27 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
         f"K={expr.K}, depth={expr.depth}, dag_size={expr.dag_size}.\n"
         "Semantics: principal ln, ln 0 = -inf, exp(-inf) = 0; constant subtrees folded at "
         f"{_FOLD_DPS} digits."
+        + (
+            "\nInputs on a cut: a real input x != 0 is evaluated at x +- 1e-300*S*i (the sign of "
+            "its zero\nimaginary part; S = max(1, |Re| of the inputs)), a non-finite result is "
+            "recomputed un-nudged,\nand an imaginary part below 1e-250*max(|Re|, 1) becomes a "
+            "zero of its sign."
+            if wrap
+            else ""
+        )
         + (f"\nRenamed arguments: {', '.join(renamed)}." if renamed else "")
     )
+    if wrap:
+        used.add("nudge")
     helpers = spec.helpers(h, used)
-    wrapped = lang != "mpmath"  # mpmath has no signed zero: nothing to nudge
-    core = f"{h}_core" if wrapped else name
-    signature = spec.signature(core, list(params.values()))
-    if lang == "c":
+    ps = list(params.values())
+    signature = spec.signature(spec.helper_name(h, "core") if wrap else name, ps)
+    if wrap and lang == "c":
         signature = "static " + signature
     parts = [spec.header(comment), helpers, signature]
     gap = "\n\n" if lang == "c" else "\n\n\n"
     text = gap.join(p.rstrip("\n") for p in parts if p)
     text += "\n" + "".join(f"{spec.indent}{line}\n" for line in body) + spec.end
-    if wrapped:
-        text += gap + _WRAPPERS[lang](name, core, h, list(params.values()))
+    if wrap:
+        text += gap[1:] + _wrapper(lang, name, h, ps, convert)
     return text

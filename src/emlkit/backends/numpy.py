@@ -213,7 +213,10 @@ def _unnudge_residue(out: Any) -> Any:
     tiny = np.isfinite(arr) & (np.abs(arr.imag) <= NUDGE_RESIDUE * np.maximum(np.abs(arr.real), 1.0))
     if not np.any(tiny & (arr.imag != 0)):
         return out
-    fixed = np.where(tiny, arr.real + 1j * np.copysign(0.0, arr.imag), arr)
+    fixed = np.array(arr, dtype=np.complex128, copy=True)
+    # assign into .imag: re + 1j*(−0.0) would give +0 (1j·−0.0 has a +0 real part, and
+    # the sum of the imaginary parts 0·… + (−0.0) is +0), losing the side of the cut
+    fixed.imag = np.where(tiny, np.copysign(0.0, arr.imag), arr.imag)
     return fixed[()] if fixed.ndim == 0 else fixed
 
 
