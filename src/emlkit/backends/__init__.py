@@ -164,8 +164,8 @@ def evaluate(
     >>> import mpmath
     >>> mpmath.nstr(evaluate(eml(1, 1), backend="mpmath", dps=30), 30)  # e
     '(2.71828182845904523536028747135 + 0.0j)'
-    >>> evaluate(eml(1, "dps"), {"dps": 1.0})           # a variable named like an option
-    np.complex128(2.718281828459045+0j)
+    >>> evaluate(eml(1, "dps"), {"dps": 1.0})   # a variable named like an option; e − ln(1 + i0⁺)
+    np.complex128(2.718281828459045-0j)
     >>> evaluate(eml("x", "y"), x=1.0)
     Traceback (most recent call last):
     ...
