@@ -201,9 +201,8 @@ class Lowering:
             return P.sub_strip(a, b), info
         if ia.const is not None and ia.const == 1 and (t := self._template("1-x", b, ib)) is not None:
             return t, info
-        nb, inb = self.neg(b, ib)
         if ia.const is not None and _in_strip(-ia.const):
-            return self._shift(nb, ia.const), info
+            return self._shift(self.neg(b, ib)[0], ia.const), info
         if ia.imb <= PI:
             return self._scale(P.sub_strip(b, a), -1), info
         # a − b = b·(a/b − 1); the divisor must not vanish, prefer one known to be non-zero

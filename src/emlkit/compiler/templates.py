@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..expr import Expr, Var, _from_rpn, substitute
+from ..expr import Expr, _from_rpn, substitute
 
 __all__ = ["Template", "template"]
 
@@ -93,5 +93,3 @@ def template(target: str, *, strip_ok: bool = True) -> Template | None:
     cands = [t for t in cands if t is not None]
     return min(cands, key=lambda t: t.form.K) if cands else None
 
-
-X = Var("x")
