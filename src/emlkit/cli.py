@@ -386,6 +386,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-nodes", type=int, default=1000, help="refuse larger drawings")
     p.add_argument("--no-labels", action="store_true", help="leave out the node labels")
     p.set_defaults(run=_cmd_draw)
+
+    from . import commands  # search, recognize, bootstrap, catalog, fit, ...
+
+    for module in commands.modules():
+        module.register(sub, fmt)
     return parser
 
 
