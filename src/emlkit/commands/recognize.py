@@ -1,0 +1,215 @@
+"""``eml recognize``: the shortest EML forms of a number, or of a function given as CSV samples.
+
+>>> from emlkit.cli import main
+>>> main(["recognize", "2.718281828459045", "--max-K", "7", "--quiet"])
+2.718281828459045 (16 significant digits, +-1e-15) = E  (K = 3, 16 digits)
+  K=3  digits=16  arb=yes  E  =  eml(1, 1)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sys
+from typing import Any
+
+ORDER = 30
+
+__all__ = ["ORDER", "register", "read_samples"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} must be at least 1")
+    return v
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
+    return v
+
+
+def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[str]]:
+    """Read a CSV file with a header: the variable columns, then the target column.
+
+    ``target`` names the target column (default: the last one); every other column is a
+    variable. Values may be real or complex (``1.5``, ``-2+0.5j``). Errors name the line.
+
+    Returns
+    -------
+    (X, y, names)
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as fh:
+    ...     _ = fh.write("x,f\\n1,0\\n2,0.693\\n")
+    >>> X, y, names = read_samples(fh.name)
+    >>> X.shape, y.real.tolist(), names
+    ((2, 1), [0.0, 0.693], ['x'])
+    >>> os.unlink(fh.name)
+    """
+    import numpy as np
+
+    from ..cli import UsageError
+
+    if path == "-":
+        fh = sys.stdin
+        close = False
+    else:
+        fh = open(path, newline="", encoding="utf-8")
+        close = True
+    try:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise UsageError(f"{path}: empty file (expected a header line)") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise UsageError(f"{path}, line 1: {exc}") from None
+        if len(header) < 2:
+            raise UsageError(f"{path}, line 1: need at least two columns (variables, then target)")
+        if len(set(header)) != len(header) or any(not h for h in header):
+            raise UsageError(f"{path}, line 1: column names must be distinct and non-empty")
+        col = len(header) - 1
+        if target is not None:
+            if target not in header:
+                raise UsageError(f"{path}: no column {target!r} (columns: {', '.join(header)})")
+            col = header.index(target)
+        names = [h for i, h in enumerate(header) if i != col]
+        for n in names:
+            if not n.isidentifier():
+                raise UsageError(f"{path}, line 1: column {n!r} is not a valid variable name")
+        rows: list[list[complex]] = []
+        line = 1
+        try:
+            for line, rec in enumerate(reader, start=2):
+                if not rec or all(not c.strip() for c in rec):
+                    continue
+                if len(rec) != len(header):
+                    raise UsageError(f"{path}, line {line}: {len(rec)} fields, expected "
+                                     f"{len(header)}")
+                vals = []
+                for name, cell in zip(header, rec):
+                    text = re.sub(r"[iI]$", "j", cell.strip())  # 2+1i -> 2+1j
+                    try:
+                        z = complex(text.replace(" ", ""))
+                    except ValueError:
+                        raise UsageError(f"{path}, line {line}: {cell.strip()!r} in column "
+                                         f"{name!r} is not a number") from None
+                    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+                        raise UsageError(f"{path}, line {line}: {cell.strip()!r} in column "
+                                         f"{name!r} is not finite (NaN/inf are not allowed)")
+                    vals.append(z)
+                rows.append(vals)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise UsageError(f"{path}, line {line + 1}: {exc}") from None
+    finally:
+        if close:
+            fh.close()
+    if not rows:
+        raise UsageError(f"{path}: no data rows after the header")
+    data = np.array(rows, dtype=np.complex128)
+    y = data[:, col]
+    X = np.delete(data, col, axis=1)
+    if not np.iscomplex(data).any():
+        X = X.real.astype(np.complex128)
+    return X, y, names
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..cli import UsageError
+    from ..search.recognizer import recognize
+
+    if (args.value is None) == (args.data is None):
+        raise UsageError("give either a VALUE or --data FILE")
+    if args.target is not None and args.data is None:
+        raise UsageError("--target needs --data")
+    if args.exact and args.approx:
+        raise UsageError("--exact and --approx exclude each other")
+    exact = True if args.exact else (False if args.approx else None)
+    if args.data is not None:
+        X, y, names = read_samples(args.data, args.target)
+        subject: Any = (X, y)
+        variables: Any = names
+    else:
+        subject, variables = args.value, None
+    r = recognize(subject, variables=variables, max_K=args.max_K, vocabulary=args.vocabulary,
+                  dps=args.dps, limit=args.limit, time_limit=args.time_limit,
+                  progress=not (args.quiet or args.json), exact=exact, rtol=args.rtol)
+    if args.json:
+        print(json.dumps(r.to_dict(), ensure_ascii=False))
+        return 0 if r.found else 1
+    print(r.message)
+    for c in r:
+        eml = str(c.expr) if c.expr is not None else "(not compiled to EML)"
+        extra = f" (pure EML K={c.expr.K})" if c.expr is not None and c.expr.K != c.K else ""
+        print(f"  K={c.K}  digits={c.digits}  arb={'yes' if c.certified else 'no'}  "
+              f"{c.formula}  =  {eml}{extra}")
+        if c.note and not args.quiet:
+            print(f"      note: {c.note}")
+    if not args.quiet:
+        for n in r.notes:
+            print(f"note: {n}", file=sys.stderr)
+        reach = f"; forms up to K = {r.reached_K} with both halves in the table" \
+            if r.reached_K > r.searched_K else ""
+        print(f"searched every form with K ≤ {r.searched_K}{reach} ({r.seconds:.1f} s)",
+              file=sys.stderr)
+    return 0 if r.found else 1
+
+
+def register(sub: Any, fmt: Any) -> None:
+    """Add ``eml recognize`` to the subcommands."""
+    p = sub.add_parser(
+        "recognize",
+        help="find the shortest EML forms of a number or of sampled data",
+        description="Find the shortest EML forms of a constant (a decimal number of any length, "
+        "read exactly; its digits set the tolerance) or of a function given as samples in a "
+        "CSV file. Candidates are sieved in float64, verified with mpmath at --dps digits and "
+        "with arb balls, and printed by K. Exit status 1 when nothing matches.",
+        epilog="examples:\n  eml recognize 2.718281828459045\n"
+        "  eml recognize 3.14159265358979 --vocabulary pi,plus,times\n"
+        "  eml recognize -0.5 --max-K 29\n"
+        "  eml recognize --json -- -1+2i    (a VALUE such as -1+2i goes after --)\n"
+        "  eml recognize 1.4142135623730950488016887242097 --vocabulary 2,sqrt --json\n"
+        "  eml recognize --data points.csv --target f --max-K 17\n\n"
+        "CSV: a header line, then one row per sample; the target is the last column unless\n"
+        "--target names it, the other columns are the variables.",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    p.add_argument("value", metavar="VALUE", nargs="?",
+                   help="number: 3.14159, -1+2i, 0.5j, or a decimal string of any length")
+    p.add_argument("--data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
+    p.add_argument("--target", metavar="COLUMN", help="name of the target column in --data")
+    p.add_argument("--max-K", dest="max_K", type=_positive_int,
+                   help="search every form up to this size (default: 33 constants, 19 unary, "
+                   "15 binary, 15 over a vocabulary)")
+    p.add_argument("--vocabulary", metavar="NAMES",
+                   help="extra building blocks, comma-separated: pi,e,i,2,plus,times,sqrt,exp,ln,"
+                   "... (added to 1 and eml; '-eml' removes eml)")
+    p.add_argument("--dps", type=_positive_int, default=50,
+                   help="digits of the mpmath/arb verification (default 50, at least 15)")
+    p.add_argument("--limit", type=_positive_int, default=10, help="most candidates (default 10)")
+    p.add_argument("--time-limit", dest="time_limit", type=_seconds, metavar="SECONDS",
+                   help="stop searching deeper after this many seconds")
+    p.add_argument("--rtol", type=float, help="tolerance for --data (default 1e-12)")
+    p.add_argument("--exact", action="store_true", help="read VALUE as exact")
+    p.add_argument("--approx", action="store_true",
+                   help="read VALUE as rounded to its last digit, even when short")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    p.set_defaults(run=_run)

@@ -1,0 +1,389 @@
+"""What the recognizer looks for: an exact reading of a number, or validated samples of a function.
+
+A decimal string is read *exactly* (as a :class:`~fractions.Fraction`, never through a float),
+with a tolerance taken from the digits given: one unit in the last digit written, so
+``"3.14159265358979"`` stands for every value within ``1e-14`` of it, and a 40-digit string for
+every value within ``1e-39``. A part written as an integer (``"2"``, ``"-1+2i"``) or with at most
+:data:`EXACT_DIGITS` significant digits (``"0.5"``, ``"1.25j"``) is taken as exact; ``exact=``
+overrides the choice. Python floats are read through their shortest repr, with at least the
+float's own rounding as tolerance.
+
+>>> t = parse_number("-1.5+2.25j")
+>>> t.re, t.im, t.exact
+(Fraction(-3, 2), Fraction(9, 4), True)
+>>> t = parse_number("3.14159265358979")
+>>> t.digits, float(t.tol_re)
+(15, 1e-14)
+>>> parse_number("3.14x")
+Traceback (most recent call last):
+...
+emlkit.errors.ParseError: unexpected 'x' in a number at line 1, column 5
+  3.14x
+      ^
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from decimal import Decimal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParseError
+
+__all__ = ["EXACT_DIGITS", "Target", "Samples", "parse_number", "to_target", "to_samples"]
+
+#: A decimal part with at most this many significant digits is exact unless ``exact=False``.
+EXACT_DIGITS = 3
+_UNITS = "ijIJ"
+_DEFAULT_NAMES = ("x", "y", "z", "u", "v", "w")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A constant to recognise: exact value and tolerance of each part.
+
+    Attributes
+    ----------
+    re, im : Fraction
+        The value as written.
+    tol_re, tol_im : Fraction
+        Half-width of the interval each part stands for (0: exact).
+    digits : int or None
+        Significant digits of the longest approximate part (None when exact).
+    text : str
+        The input as given (or its repr).
+    """
+
+    re: Fraction
+    im: Fraction
+    tol_re: Fraction = Fraction(0)
+    tol_im: Fraction = Fraction(0)
+    digits: int | None = None
+    text: str = ""
+
+    @property
+    def exact(self) -> bool:
+        """True when both parts are exact.
+
+        >>> parse_number("2").exact, parse_number("2.718281828").exact
+        (True, False)
+        """
+        return self.tol_re == 0 and self.tol_im == 0
+
+    @property
+    def value(self) -> complex:
+        """The value rounded to complex128 (for the float sieve).
+
+        >>> parse_number("0.5j").value
+        0.5j
+        """
+        return complex(float(self.re), float(self.im))
+
+    @property
+    def rtol(self) -> float:
+        """Tolerance relative to ``max(|value|, 1)`` as a float (0 when exact).
+
+        >>> parse_number("0.314159265").rtol
+        1e-09
+        """
+        scale = max(math.hypot(float(self.re), float(self.im)), 1.0)
+        return float(max(self.tol_re, self.tol_im)) / scale
+
+    def describe(self) -> str:
+        """One phrase saying how the target is read.
+
+        >>> parse_number("2.7182818").describe()
+        '2.7182818 (8 significant digits, +-1e-07)'
+        """
+        if self.exact:
+            return f"{self.text} (exact)"
+        tol = float(max(self.tol_re, self.tol_im))
+        return f"{self.text} ({self.digits} significant digits, +-{tol:.3g})"
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Validated samples of a function: points ``X`` of shape ``(n, nvars)``, values ``y``.
+
+    >>> s = to_samples(([1.0, 2.0], [0.0, 0.69]))
+    >>> s.variables, s.X.shape, s.y.dtype
+    (('x',), (2, 1), dtype('complex128'))
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    variables: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        """Number of sample points."""
+        return len(self.y)
+
+    def describe(self) -> str:
+        """One phrase, e.g. ``'20 samples of f(x)'``.
+
+        >>> to_samples(([1.0, 2.0], [0.0, 0.69])).describe()
+        '2 samples of f(x)'
+        """
+        return f"{self.n} samples of f({', '.join(self.variables)})"
+
+
+def _scan_decimal(text: str, i: int) -> tuple[str, str, int, bool, int]:
+    """Unsigned decimal at ``i``: (integer digits, fraction digits, exponent, integral, end)."""
+    n = len(text)
+    j = i
+    while j < n and text[j].isdigit():
+        j += 1
+    int_digits = text[i:j]
+    frac_digits = ""
+    point = False
+    if j < n and text[j] == ".":
+        point = True
+        k = j + 1
+        while k < n and text[k].isdigit():
+            k += 1
+        frac_digits = text[j + 1 : k]
+        j = k
+    if not int_digits and not frac_digits:
+        raise ParseError("expected digits", text, i)
+    exp = 0
+    has_exp = False
+    if j < n and text[j] in "eE":
+        k = j + 1
+        if k < n and text[k] in "+-":
+            k += 1
+        m = k
+        while m < n and text[m].isdigit():
+            m += 1
+        if m == k:
+            raise ParseError("expected digits after the exponent", text, k)
+        exp = int(text[j + 1 : m]) if m - k <= 6 else 10**6
+        if abs(exp) > 10_000:
+            raise ParseError("exponent out of range (at most 10000 in magnitude)", text, k)
+        has_exp = True
+        j = m
+    return int_digits, frac_digits, exp, not (point or has_exp), j
+
+
+def _part(digits: tuple[str, str, int, bool], negative: bool, exact: bool | None):
+    int_digits, frac_digits, exp, integral = digits
+    mant = Fraction(Decimal((int_digits + frac_digits) or "0"))  # no str->int digit limit
+    scale = Fraction(10) ** (exp - len(frac_digits))
+    value = mant * scale * (-1 if negative else 1)
+    sig = len((int_digits + frac_digits).lstrip("0"))
+    is_exact = integral or sig <= EXACT_DIGITS if exact is None else exact
+    return value, (Fraction(0) if is_exact else scale), (None if is_exact else sig)
+
+
+def parse_number(text: str, *, exact: bool | None = None) -> Target:
+    """Read a real or complex decimal number exactly, with a tolerance from its digits.
+
+    Accepted: ``3.14159``, ``-2``, ``1e-3``, ``.5``, ``2i``, ``-j``, ``0.5j``, ``-1+2i``,
+    ``1.5 - 0.25j``, ``(1+2j)``, ``2*i``; spaces around signs are allowed.
+
+    Parameters
+    ----------
+    text : str
+    exact : bool, optional
+        Force every written part to be exact (``True``) or rounded to its last digit
+        (``False``). Default: integers and parts of at most :data:`EXACT_DIGITS` significant
+        digits are exact, longer parts stand for one unit in their last digit.
+
+    Raises
+    ------
+    ParseError
+        With the position of the first character that does not belong to a number.
+
+    Examples
+    --------
+    >>> t = parse_number("3.1415926535897932384626433832795028841971")
+    >>> t.digits, t.tol_re == Fraction(1, 10**40)
+    (41, True)
+    >>> parse_number("0.5j").im, parse_number("-i").im, parse_number("1 - 2.5j").re
+    (Fraction(1, 2), Fraction(-1, 1), Fraction(1, 1))
+    >>> parse_number("3.14", exact=False).tol_re
+    Fraction(1, 100)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_number() takes a string, got {type(text).__name__}")
+    s = text
+    n = len(s)
+    i = 0
+
+    def skip(i: int) -> int:
+        while i < n and s[i].isspace():
+            i += 1
+        return i
+
+    i = skip(i)
+    close = False
+    if i < n and s[i] == "(":
+        close = True
+        i = skip(i + 1)
+    if i >= n or (close and s[i] == ")"):
+        raise ParseError("empty number", s, i)
+    parts: list[tuple[bool, bool, tuple | None]] = []  # (negative, imaginary, digits)
+    while True:
+        negative = False
+        if i < n and s[i] in "+-":
+            negative = s[i] == "-"
+            i = skip(i + 1)
+        elif parts:
+            break
+        digits = None
+        word = s[i : i + 3].lower()
+        if word in ("inf", "nan"):
+            raise ParseError(f"{s[i:i + 3]!r} is not a finite number", s, i)
+        if i < n and (s[i].isdigit() or s[i] == "."):
+            *d, i = _scan_decimal(s, i)
+            digits = tuple(d)
+            i = skip(i)
+            if i < n and s[i] == "*" and i + 1 < n and s[skip(i + 1)] in _UNITS:
+                i = skip(i + 1)
+        imaginary = i < n and s[i] in _UNITS
+        if imaginary:
+            i = skip(i + 1)
+        elif digits is None:
+            if i >= n:
+                raise ParseError("expected digits at the end", s, i)
+            raise ParseError(f"unexpected {s[i]!r} in a number", s, i)
+        parts.append((negative, imaginary, digits))
+        if len(parts) == 2 or imaginary:
+            break
+    if close:
+        if i >= n or s[i] != ")":
+            raise ParseError("expected ')'", s, i)
+        i = skip(i + 1)
+    if i < n:
+        raise ParseError(f"unexpected {s[i]!r} in a number", s, i)
+    if len(parts) == 2 and not parts[1][1]:
+        raise ParseError("the second part of a complex number needs i or j", s, n)
+    re = im = tre = tim = Fraction(0)
+    sig: list[int] = []
+    for negative, imaginary, digits in parts:
+        d = digits if digits is not None else ("1", "", 0, True)
+        v, tol, g = _part(d, negative, exact)
+        if g is not None:
+            sig.append(g)
+        if imaginary:
+            im, tim = v, tol
+        else:
+            re, tre = v, tol
+    return Target(re, im, tre, tim, max(sig) if sig else None, text.strip())
+
+
+def _float_target(z: complex, exact: bool | None, text: str) -> Target:
+    parts = []
+    for x in (z.real, z.imag):
+        if not math.isfinite(x):
+            raise ValueError(f"{text} is not a finite number")
+        t = parse_number(repr(float(x)), exact=exact)
+        tol = t.tol_re
+        if tol:  # the float itself is rounded to 53 bits
+            tol = max(tol, Fraction(abs(x)) * Fraction(1, 2**52))
+        parts.append((t.re, tol, t.digits))
+    (re, tre, d1), (im, tim, d2) = parts
+    digits = max((d for d in (d1, d2) if d is not None), default=None)
+    return Target(re, im, tre, tim, digits, text)
+
+
+def to_target(value: Any, *, exact: bool | None = None) -> Target:
+    """A :class:`Target` for a string, int, Fraction, float, complex, NumPy or mpmath number.
+
+    mpmath numbers are exact binary values; unless ``exact=True`` they stand for an interval
+    of a few units in the last bit of the current mpmath precision.
+
+    >>> to_target(2).exact, to_target(0.5).exact, to_target(2.718281828459045).digits
+    (True, True, 16)
+    >>> to_target(complex(1, float("nan")))
+    Traceback (most recent call last):
+    ...
+    ValueError: (1+nanj) is not a finite number
+    """
+    if isinstance(value, Target):
+        return value
+    if isinstance(value, str):
+        return parse_number(value, exact=exact)
+    if isinstance(value, bool):
+        raise TypeError("recognize() takes a number, not a bool")
+    if isinstance(value, (int, np.integer, Fraction)):
+        return Target(Fraction(value), Fraction(0), text=str(value))
+    if isinstance(value, (float, np.floating)):
+        return _float_target(complex(float(value)), exact, repr(float(value)))
+    if isinstance(value, (complex, np.complexfloating)):
+        return _float_target(complex(value), exact, repr(complex(value)))
+    mod = type(value).__module__
+    if mod.startswith("mpmath"):
+        import mpmath
+
+        z = mpmath.mpc(value)
+        parts = []
+        for x in (z.real, z.imag):
+            if not mpmath.isfinite(x):
+                raise ValueError(f"{value} is not a finite number")
+            man, exp = x.man_exp if x else (0, 0)
+            f = Fraction(man) * Fraction(2) ** exp
+            tol = Fraction(0) if exact or not f else abs(f) * Fraction(4, 2**mpmath.mp.prec)
+            parts.append((f, tol))
+        digits = None if exact or not (parts[0][1] or parts[1][1]) else mpmath.mp.dps
+        return Target(parts[0][0], parts[1][0], parts[0][1], parts[1][1], digits, str(value))
+    if isinstance(value, numbers.Number):
+        return _float_target(complex(value), exact, repr(value))
+    raise TypeError(f"recognize() cannot read a {type(value).__name__} as a number")
+
+
+def to_samples(data: Any, variables: Sequence[str] | None = None) -> Samples:
+    """Validate ``(X, y)``: X of shape ``(n,)`` or ``(n, nvars)``, y of shape ``(n,)``, finite.
+
+    Variables are named ``x``, ``y``, ``z``, ... unless ``variables`` is given.
+
+    >>> to_samples(([[1, 2], [3, 4]], [3, 7])).variables
+    ('x', 'y')
+    >>> to_samples(([1.0, float("inf")], [0.0, 1.0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X has a non-finite value (inf) at row 1
+    """
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError("samples must be a pair (X, y)")
+    try:
+        X = np.asarray(data[0], dtype=np.complex128)
+        y = np.asarray(data[1], dtype=np.complex128)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"samples are not numeric: {exc}") from None
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or y.ndim != 1:
+        raise ValueError(
+            f"X must have shape (n,) or (n, nvars) and y (n,); got {X.shape}, {y.shape}"
+        )
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    if len(y) == 0 or X.shape[1] == 0:
+        raise ValueError("no samples given")
+    for name, arr in (("X", X), ("y", y)):
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            row = int(np.argwhere(bad)[0][0])
+            raise ValueError(f"{name} has a non-finite value ({arr[bad][0].real}) at row {row}")
+    nv = X.shape[1]
+    if variables is None:
+        names = tuple(_DEFAULT_NAMES[:nv]) if nv <= len(_DEFAULT_NAMES) else tuple(
+            f"x{k + 1}" for k in range(nv)
+        )
+    else:
+        names = (variables,) if isinstance(variables, str) else tuple(variables)
+        if len(names) != nv:
+            raise ValueError(f"{len(names)} variable names for {nv} columns of X")
+        for v in names:
+            if not (isinstance(v, str) and v.isidentifier()) or v in ("E", "I", "pi"):
+                raise ValueError(f"bad variable name {v!r}")
+        if len(set(names)) != nv:
+            raise ValueError(f"repeated variable names in {names!r}")
+    return Samples(X, y, names)
