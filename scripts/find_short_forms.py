@@ -12,6 +12,12 @@ Beyond the enumerated bound M, a meet-in-the-middle lookup (``Enumeration.match_
 every form whose two children both have K <= M, so the table is exhaustive up to M + 2
 ("searched_to_K") and may hold longer forms ("proven_shortest": false).
 
+The table is also stored in the catalog (``emlkit.catalog``, run kind ``"shortest-forms"``;
+``--catalog FILE``, default ``$EMLKIT_CATALOG`` or ``~/.cache/emlkit/catalog.sqlite``): each
+found form as a labelled form (label = target name, ``verified_digits`` = the digits the grid
+check compares), the whole table as the run's result, and one checkpoint per finished group,
+so the same command started again after an interrupt skips the groups already done.
+
 Usage (the committed table; about 16 minutes with the two commands side by side on 2 cores)::
 
     python scripts/find_short_forms.py --groups const --const-K 37 --out /tmp/c.json
@@ -33,6 +39,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from emlkit.catalog import Catalog, FormRecord
 from emlkit.expr import Eml, Expr, rpn_string
 from emlkit.search import enumerate_forms
 from emlkit.search.verify import classify, special_failures, target_function
@@ -52,6 +59,8 @@ UNARY = [
 ]
 #: Float agreement at the test points required of a candidate before the mpmath check.
 RTOL = 1e-10
+#: Digits the grid check of ``classify`` compares at its default 50-digit precision.
+VERIFIED_DIGITS = 2 * 50 // 5
 
 BINARY = [
     "x-y", "x+y", "x*y", "x/y", "x**y", "log(y)/log(x)", "(x+y)/2", "y-x", "x-log(y)",
@@ -229,6 +238,17 @@ def search_group(targets, variables, max_K, *, memory, max_candidates, mitm, log
     return entries, stats
 
 
+def table_forms(entries: list[dict], variables: tuple[str, ...]) -> list[FormRecord]:
+    """Catalog records of the forms found (label: target name; fingerprint: target, domain)."""
+    return [
+        FormRecord(
+            rpn=e["rpn"], K=e["K"], fingerprint=f"{e['target']} [{e['domain']}]",
+            variables=tuple(variables), label=e["name"], verified_digits=VERIFIED_DIGITS,
+        )
+        for e in entries if e["rpn"] is not None
+    ]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--const-K", type=int, default=31)
@@ -244,6 +264,9 @@ def main(argv=None) -> int:
                     help="replace only the searched groups' entries in an existing --out file")
     ap.add_argument("--out", default="src/emlkit/data/shortest_forms.json")
     ap.add_argument("--stats", default=None, help="also write counts and timings here (JSON)")
+    ap.add_argument("--catalog", default=None,
+                    help="catalog file (default: $EMLKIT_CATALOG or ~/.cache/emlkit/...)")
+    ap.add_argument("--no-catalog", action="store_true", help="do not store the table")
     args = ap.parse_args(argv)
     memory = int(args.memory_gib * 2**30)
 
@@ -257,14 +280,36 @@ def main(argv=None) -> int:
         "unary": (UNARY, ("x",), args.unary_K),
         "binary": (BINARY, ("x", "y"), args.binary_K),
     }
-    for g in args.groups.split(","):
+    names = args.groups.split(",")
+    for g in names:
+        if g not in groups:
+            ap.error(f"unknown group {g!r} in --groups (use const, unary, binary)")
+    catalog = Catalog(":memory:" if args.no_catalog else args.catalog)
+    params = {
+        "groups": names, "const_K": args.const_K, "unary_K": args.unary_K,
+        "binary_K": args.binary_K, "max_candidates": args.max_candidates,
+        "mitm": not args.no_mitm, "memory_gib": args.memory_gib,
+    }
+    run = catalog.start_run("shortest-forms", params)
+    done = (run.checkpoint() or {}).get("done", {})
+    for g in names:
         targets, variables, K = groups[g]
-        entries, stats = search_group(
-            targets, variables, K, memory=memory, max_candidates=args.max_candidates,
-            mitm=not args.no_mitm, log=log,
-        )
+        if g in done and not run.finished:
+            log(f"# group {g}: taken from the catalog (run {run.id})")
+            entries, stats = done[g]["entries"], done[g]["stats"]
+        else:
+            entries, stats = search_group(
+                targets, variables, K, memory=memory, max_candidates=args.max_candidates,
+                mitm=not args.no_mitm, log=log,
+            )
+            stats = json.loads(json.dumps(stats, default=str))
+            done[g] = {"entries": entries, "stats": stats}
+            run.save(forms=table_forms(entries, variables), checkpoint={"done": done})
         all_entries.extend(entries)
         all_stats.append(stats)
+    run.finish({"entries": all_entries, "stats": all_stats})
+    log(f"# stored in the catalog {catalog.path} (run {run.id}, kind shortest-forms)")
+    catalog.close()
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emlkit.expr import ONE, Eml, Var, postorder
-from emlkit.search import enumerate_forms
+from emlkit.search import Enumeration, enumerate_forms
 from emlkit.search.enumerate import eml_arrays, exp_guarded, log_guarded
 
 
@@ -164,3 +165,98 @@ def test_custom_points_and_errors():
         enumerate_forms(5, variables=("x", "y"), points={"x": [1j], "y": [1j, 2j]})
     with pytest.raises(ValueError):
         enumerate_forms(5, variables=("x", "x"))
+
+
+# ---------------------------------------------------------------- reach, memory, resume
+
+
+#: Distinct constants (leaf 1 only) per K, counted independently (brute force over trees).
+CONSTANT_COUNTS = {1: 1, 3: 1, 5: 2, 7: 5, 9: 11, 11: 29, 13: 79, 15: 228}
+
+
+def test_constant_counts_independent():
+    assert enumerate_forms(15, variables=()).counts == CONSTANT_COUNTS
+
+
+def test_save_load_round_trip(tmp_path, unary):
+    unary.save(tmp_path)
+    back = Enumeration.load(tmp_path)
+    assert back.counts == unary.counts and back.variables == ("x",)
+    for K in unary.counts:
+        np.testing.assert_array_equal(back.values(K), unary.values(K))  # bit for bit
+        assert back.fingerprints(K) == unary.fingerprints(K)
+    ids = list(unary.ids(11))[::97]
+    assert [back.rpn(g) for g in ids] == [unary.rpn(g) for g in ids]
+    # a second save writes only the manifest (levels already there)
+    assert [p.name for p in back.save(tmp_path)] == ["manifest.json"]
+
+
+def test_resume_equals_uninterrupted(tmp_path):
+    full = enumerate_forms(13, variables=("x",))
+    enumerate_forms(13, variables=("x",)).save(tmp_path)
+    part = Enumeration.load(tmp_path, max_K=9)
+    assert part.max_K == 9
+    seen = []
+    resumed = enumerate_forms(
+        13, variables=("x",), resume_from=part, on_level=lambda en, K: seen.append(K)
+    )
+    assert resumed is part and seen == [11, 13]
+    assert resumed.counts == full.counts
+    assert [resumed.rpn(g) for g in resumed.ids(13)][:200] == [
+        full.rpn(g) for g in full.ids(13)][:200]
+    with pytest.raises(ValueError, match="another enumeration"):
+        enumerate_forms(15, variables=("y",), resume_from=resumed)
+
+
+def test_load_errors_name_the_file(tmp_path):
+    with pytest.raises(ValueError, match="manifest.json: no saved enumeration"):
+        Enumeration.load(tmp_path)
+    enumerate_forms(9, variables=()).save(tmp_path)
+    (tmp_path / "level-007.npy").write_bytes(b"garbage")
+    with pytest.raises(ValueError, match="level-007.npy"):
+        Enumeration.load(tmp_path)
+    assert Enumeration.load(tmp_path, max_K=5).counts == {1: 1, 3: 1, 5: 2}
+    np.save(tmp_path / "level-007.npy", np.zeros((2, 3), dtype=np.int32))
+    with pytest.raises(ValueError, match="level-007.npy: saved level does not match"):
+        Enumeration.load(tmp_path)
+
+
+def test_lazy_last_level_gives_the_same_answers():
+    full = enumerate_forms(11, variables=("x",), store_last=True)
+    lazy = enumerate_forms(11, variables=("x",), store_last=False)
+    assert lazy.stored_bytes() < full.stored_bytes()
+    assert lazy.counts == full.counts
+    np.testing.assert_array_equal(lazy.values(11), full.values(11))
+    x = full.points["x"]
+    targets = [(-x, full.strip), (1 / x, None), (x - 1, None)]
+    assert lazy.match(targets) == full.match(targets)
+    assert lazy.match_roots(-x, full.strip, min_K=12) == full.match_roots(-x, full.strip, min_K=12)
+    lazy.materialize()
+    assert lazy.stored_bytes() == full.stored_bytes()
+
+
+def test_memory_guard_stops_with_a_message():
+    steps = []
+    en = enumerate_forms(
+        25, variables=("x",), memory_limit_bytes=300 << 20,
+        on_step=lambda K, done, total: steps.append((K, done, total)),
+    )
+    assert not en.complete and 9 <= en.max_K < 25
+    assert re.fullmatch(
+        rf"stopping before K={en.max_K + 2}: would need ~\d+\.\d GiB, limit 0\.3 GiB",
+        en.stop_reason,
+    )
+    assert sorted(en.counts) == list(range(1, en.max_K + 1, 2))
+    assert en.counts == {K: n for K, n in enumerate_forms(en.max_K, ("x",)).counts.items()}
+    last = {}
+    for K, done, total in steps:
+        last[K] = (done, total)
+    assert all(done == total == en.pairs[K] for K, (done, total) in last.items())
+
+
+def test_bad_max_K():
+    for bad in (0, -3, 2.5, "7", True):
+        with pytest.raises(ValueError, match="max_K"):
+            enumerate_forms(bad, variables=())
+    with pytest.raises(ValueError, match="no test points given for variable 'y'"):
+        enumerate_forms(5, variables=("x", "y"), points={"x": [1j]})

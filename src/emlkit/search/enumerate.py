@@ -27,6 +27,14 @@ Two values within about ``1e-9`` relative are merged (equal functions computed b
 routes must merge); a value that falls on a grid boundary can leave a rare duplicate, which
 only costs memory.
 
+Memory: a level stores ``exp`` and ``ln`` of its values (``32 * P`` bytes per form) so the
+next levels can be built; the last level is kept "lazily" (children ids only, values
+recomputed on demand) when storing it would pass ``memory_limit_bytes``, and a level whose
+estimated peak would pass the limit is not started: the enumeration stops cleanly with
+``complete = False`` and a ``stop_reason``. Resumable work: :meth:`Enumeration.save` writes
+the levels (children ids only) to a folder, :meth:`Enumeration.load` rebuilds them
+identically, and ``enumerate_forms(..., resume_from=...)`` goes on from there.
+
 >>> en = enumerate_forms(7, variables=())
 >>> en.counts
 {1: 1, 3: 1, 5: 2, 7: 5}
@@ -36,9 +44,13 @@ only costs memory.
 
 from __future__ import annotations
 
+import json
+import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +73,8 @@ _MANT_BITS = 30
 _COARSE_BITS = 20  # grid of the meet-in-the-middle lookup (hits are re-checked exactly)
 _CONST_BITS = 40  # the same for constants (one test point)
 _U = np.uint64
+_FORMAT = 1  # of the files written by Enumeration.save
+_MANIFEST = "manifest.json"
 
 # Default test points: inside the strip |Im| < pi (both signs of Re and Im, and real points
 # so branch behaviour on the real axis is observed: a real input x means x + 0i, the upper
@@ -215,19 +229,32 @@ def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray
     im = rows.imag
     with np.errstate(all="ignore"):
         m = np.maximum(np.abs(re), np.abs(im))
-        fin = np.isfinite(m)
+        inf = ~np.isfinite(m)
+        any_inf = bool(inf.any())
         # grid edges off the powers of 2 (1, 2, 1/2 are common values); 0.68615 < 1 cannot overflow
-        _, ex = np.frexp(np.where(fin, m * 0.68615, 0.0))
-        ex = ex + 1
-        qr = np.rint(np.ldexp(np.where(fin, re, 0.0), mant_bits - ex))
-        qi = np.rint(np.ldexp(np.where(fin, im, 0.0), mant_bits - ex))
-        # infinite real part: code the sign in the exponent slot, the imaginary part on its own
-        mant_i, ex_i = np.frexp(np.where(np.isfinite(im), im, 0.0))
-        qi_inf = np.rint(mant_i * 2.0**mant_bits) + ex_i * 2.0**32
-    inf = ~fin
-    ex = np.where(inf, np.where(re > 0, 5001, 5002), ex).astype(np.int64)
-    qr = np.where(inf, 0.0, qr).astype(np.int64)
-    qi = np.where(inf, qi_inf, qi).astype(np.int64)
+        m *= 0.68615
+        if any_inf:
+            m[inf] = 0.0
+        _, ex = np.frexp(m)
+        del m
+        ex += 1
+        ex = mant_bits - ex  # the shift
+        qr = np.ldexp(re, ex)
+        np.rint(qr, out=qr)
+        qi = np.ldexp(im, ex)
+        np.rint(qi, out=qi)
+        ex = mant_bits - ex  # back to the exponent
+        if any_inf:
+            # infinite real part: the sign in the exponent slot, the imaginary part on its own
+            qr[inf] = 0.0
+            imi = im[inf]
+            mant_i, ex_i = np.frexp(np.where(np.isfinite(imi), imi, 0.0))
+            qi[inf] = np.rint(mant_i * 2.0**mant_bits) + ex_i * 2.0**32
+    ex = ex.astype(np.int64)
+    if any_inf:
+        ex[inf] = np.where(re[inf] > 0, 5001, 5002)
+    qr = qr.astype(np.int64)
+    qi = qi.astype(np.int64)
     k1 = (
         ex.view(_U) * _U(0x9E3779B97F4A7C15)
         ^ qr.view(_U) * _U(0xC2B2AE3D27D4EB4F)
@@ -249,8 +276,10 @@ def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray
 @dataclass
 class _Level:
     gid0: int
-    expv: np.ndarray  # (n, P) exp_guarded of the representatives' values
-    logv: np.ndarray  # (n, P) log_guarded
+    # (n, P) exp_guarded / log_guarded of the representatives' values; None for a level kept
+    # "lazily" (only its children's ids; values recomputed on demand), e.g. the last level
+    expv: np.ndarray | None
+    logv: np.ndarray | None
     left: np.ndarray  # (n,) int64 global ids of the children (-1 for leaves)
     right: np.ndarray
 
@@ -258,10 +287,15 @@ class _Level:
     def n(self) -> int:
         return len(self.left)
 
+    @property
+    def lazy(self) -> bool:
+        return self.expv is None
+
     def nbytes(self) -> int:
         return sum(
             a.nbytes
             for a in (self.expv, self.logv, self.left, self.right)
+            if a is not None
         )
 
 
@@ -285,6 +319,9 @@ class Enumeration:
         Largest K enumerated completely.
     complete : bool
         False when the enumeration stopped early at the memory limit.
+    stop_reason : str or None
+        Why it stopped early, e.g. ``'stopping before K=23: would need ~19.2 GiB, limit
+        16.0 GiB'``.
     seconds : dict
         Wall time per level.
     pairs : dict
@@ -311,6 +348,7 @@ class Enumeration:
         self.collisions = 0
         self.max_K = 0
         self.complete = True
+        self.stop_reason: str | None = None
         self._levels: dict[int, _Level] = {}
         self._gid0s: list[int] = []
         self._level_of: list[int] = []
@@ -354,10 +392,52 @@ class Enumeration:
         out = np.empty((len(gids), self.P), dtype=np.complex128)
         which = np.searchsorted(np.asarray(self._gid0s), gids, side="right") - 1
         for i in np.unique(which):
-            lv = self._levels[self._level_of[i]]
+            K = self._level_of[i]
+            lv = self._levels[K]
             sel = which == i
-            out[sel] = getattr(lv, name)[gids[sel] - lv.gid0]
+            rows = gids[sel] - lv.gid0
+            if lv.lazy:
+                vals = self._rows_values(K, rows)
+                out[sel] = exp_guarded(vals) if name == "expv" else log_guarded(vals)
+            else:
+                out[sel] = getattr(lv, name)[rows]
         return out
+
+    def _rows_values(self, K: int, rows: np.ndarray) -> np.ndarray:
+        lv = self._levels[K]
+        if K == 1:
+            assert self._leaf_values is not None
+            return self._leaf_values[rows]
+        return eml_arrays(self._gather("expv", lv.left[rows]), self._gather("logv", lv.right[rows]))
+
+    def _exp_rows(self, K: int, start: int, stop: int) -> np.ndarray:
+        lv = self._levels[K]
+        if lv.lazy:
+            return exp_guarded(self.values(K, start, stop))
+        assert lv.expv is not None
+        return lv.expv[start:stop]
+
+    def materialize(self, chunk: int = 1 << 18) -> None:
+        """Store ``exp`` and ``ln`` of every level's values (a lazily kept last level included).
+
+        Queries (:meth:`match_roots` above all) then need no recomputation; costs
+        ``32 * P`` bytes per representative.
+
+        >>> en = enumerate_forms(7, variables=(), store_last=False)
+        >>> before = en.stored_bytes(); en.materialize(); en.stored_bytes() > before
+        True
+        """
+        for K in sorted(self._levels):
+            lv = self._levels[K]
+            if not lv.lazy:
+                continue
+            expv = np.empty((lv.n, self.P), dtype=np.complex128)
+            logv = np.empty((lv.n, self.P), dtype=np.complex128)
+            for s in range(0, lv.n, chunk):
+                v = self.values(K, s, s + chunk)
+                expv[s : s + len(v)] = exp_guarded(v)
+                logv[s : s + len(v)] = log_guarded(v)
+            lv.expv, lv.logv = expv, logv
 
     def values(self, K: int, start: int = 0, stop: int | None = None) -> np.ndarray:
         """Value vectors ``(n, P)`` of the representatives of size ``K`` (rows start:stop).
@@ -438,8 +518,11 @@ class Enumeration:
         rtol: float = 1e-8,
         max_K: int | None = None,
         chunk: int = 1 << 19,
+        min_K: int | None = None,
     ) -> list[list[int]]:
         """:meth:`find_values` for many ``(target, mask)`` pairs in one pass over the levels.
+
+        Only levels with ``min_K <= K <= max_K`` are searched (every level by default).
 
         >>> en = enumerate_forms(7, variables=("x",))
         >>> x = en.points["x"]
@@ -459,6 +542,8 @@ class Enumeration:
         for K in sorted(self._levels):
             if max_K is not None and K > max_K:
                 break
+            if min_K is not None and K < min_K:
+                continue
             lv = self._levels[K]
             for s in range(0, lv.n, chunk):
                 v = self.values(K, s, s + chunk)
@@ -542,7 +627,7 @@ class Enumeration:
         for Ka in sorted(self._levels):
             lv = self._levels[Ka]
             for s in range(0, lv.n, chunk):
-                E = lv.expv[s : s + chunk][:, cols]
+                E = self._exp_rows(Ka, s, s + chunk)[:, cols]
                 with np.errstate(all="ignore"):
                     w = E - tt
                     ok = (np.isfinite(w) & (np.abs(w.imag) <= np.pi)).all(axis=1)
@@ -597,6 +682,151 @@ class Enumeration:
             (int(k), int(a), int(b)) for k, a, b in zip(Kr[good], a_ids[good], b_ids[good])
         ]
 
+    # ---------------------------------------------------------------- persistence
+    def fingerprints(self, K: int, start: int = 0, stop: int | None = None) -> list[str]:
+        """The dedup keys of the representatives of size ``K`` (rows start:stop) as text.
+
+        Two representatives of the same enumeration never share a fingerprint; the text is
+        ``<64-bit hash>-<32-bit check>`` in hex, a function of the value vector only.
+
+        >>> fp = enumerate_forms(7, variables=()).fingerprints(7)
+        >>> len(fp), len(set(fp)), len(fp[0])
+        (5, 5, 25)
+        """
+        h, c = _row_keys(self.values(K, start, stop))
+        return [f"{int(a):016x}-{int(b):08x}" for a, b in zip(h, c)]
+
+    def save(self, directory: str | os.PathLike) -> list[Path]:
+        """Write the levels not yet in ``directory`` (children ids only) and a manifest.
+
+        Each file is written to a temporary name and renamed, and the manifest (listing the
+        complete levels) last, so a process killed at any moment leaves a folder that
+        :meth:`load` reads up to the last level listed. Returns the files written.
+
+        >>> import tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> en = enumerate_forms(9, variables=("x",))
+        >>> [p.name for p in en.save(d)][-2:]
+        ['level-009.npy', 'manifest.json']
+        >>> Enumeration.load(d).counts == en.counts
+        True
+        """
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        manifest = d / _MANIFEST
+        saved: set[int] = set()
+        if manifest.exists():
+            try:
+                old = json.loads(manifest.read_text())
+                if self._same_identity(old):
+                    saved = {int(k) for k in old["counts"]}
+            except (OSError, ValueError, KeyError):
+                saved = set()
+        written = []
+        big = self.total >= 2**31
+        for K in sorted(self._levels):
+            if K in saved:
+                continue
+            lv = self._levels[K]
+            ids = np.stack([lv.left, lv.right]).astype(np.int64 if big else np.int32)
+            written.append(_atomic_write(d / f"level-{K:03d}.npy", lambda fh: np.save(fh, ids)))
+        info = {
+            "format": _FORMAT,
+            "variables": list(self.variables),
+            "points": {v: [[z.real, z.imag] for z in self.points[v].tolist()]
+                       for v in self.variables},
+            "leaves": [str(leaf) for leaf in self._leaves],
+            "counts": {str(k): n for k, n in self.counts.items()},
+            "seconds": {str(k): t for k, t in self.seconds.items()},
+            "pairs": {str(k): n for k, n in self.pairs.items()},
+            "collisions": self.collisions,
+        }
+        text = json.dumps(info)
+        written.append(_atomic_write(manifest, lambda fh: fh.write(text.encode())))
+        return written
+
+    def _same_identity(self, info: dict) -> bool:
+        if info.get("format") != _FORMAT or tuple(info["variables"]) != self.variables:
+            return False
+        for v in self.variables:
+            pts = np.array([complex(a, b) for a, b in info["points"][v]], dtype=np.complex128)
+            if not np.array_equal(pts, self.points[v]):
+                return False
+        return True
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike, *, max_K: int | None = None) -> Enumeration:
+        """Rebuild an enumeration saved by :meth:`save` (levels up to ``max_K``).
+
+        Values are recomputed from the children ids with the same arithmetic, so the result
+        is identical to the enumeration that was saved; it can be continued with
+        ``enumerate_forms(..., resume_from=...)``.
+
+        Raises
+        ------
+        ValueError
+            When the folder holds no complete manifest, a level file is missing or does
+            not match (the message names the file).
+
+        >>> import tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> _ = enumerate_forms(13, variables=()).save(d)
+        >>> en = Enumeration.load(d, max_K=9)
+        >>> en.counts
+        {1: 1, 3: 1, 5: 2, 7: 5, 9: 11}
+        >>> enumerate_forms(15, variables=(), resume_from=en).counts[15]
+        228
+        """
+        d = Path(directory)
+        manifest = d / _MANIFEST
+        try:
+            info = json.loads(manifest.read_text())
+            variables = tuple(info["variables"])
+            pts = {
+                v: np.array([complex(a, b) for a, b in info["points"][v]], dtype=np.complex128)
+                for v in variables
+            }
+            counts = {int(k): int(n) for k, n in info["counts"].items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{manifest}: no saved enumeration here ({exc})") from None
+        if info.get("format") != _FORMAT:
+            raise ValueError(f"{manifest}: unknown format {info.get('format')!r}")
+        en = cls(variables, pts)
+        _add_leaves(en)
+        if [str(leaf) for leaf in en._leaves] != info["leaves"] or en.counts[1] != counts[1]:
+            raise ValueError(f"{manifest}: the leaves do not match")
+        seconds = {int(k): float(t) for k, t in info["seconds"].items()}
+        pairs = {int(k): int(n) for k, n in info["pairs"].items()}
+        chunk = max(1, (1 << 22) // en.P)
+        for K in sorted(counts):
+            if K == 1 or (max_K is not None and K > max_K):
+                continue
+            path = d / f"level-{K:03d}.npy"
+            try:
+                ids = np.load(path)
+            except (OSError, ValueError) as exc:
+                raise ValueError(f"{path}: cannot read the saved level ({exc})") from None
+            if ids.ndim != 2 or ids.shape != (2, counts[K]) or (
+                ids.size and (ids.min() < 0 or ids.max() >= en.total)
+            ):
+                raise ValueError(f"{path}: saved level does not match the manifest")
+            left, right = ids[0].astype(np.int64), ids[1].astype(np.int64)
+            en._add_level(K, left, right, chunk=chunk)
+            hs, cs = [], []
+            for s in range(0, len(left), chunk):
+                h, c = _row_keys(en.values(K, s, s + chunk))
+                hs.append(h)
+                cs.append(c)
+            h = np.concatenate(hs) if hs else np.zeros(0, dtype=_U)
+            c = np.concatenate(cs) if cs else np.zeros(0, dtype=np.uint32)
+            if en._known(h, c).any() or len(np.unique(h)) != len(h):
+                raise ValueError(f"{path}: saved level repeats known forms (corrupt?)")
+            en._merge_keys(h, c)
+            en.seconds[K] = seconds.get(K, 0.0)
+            en.pairs[K] = pairs.get(K, 0)
+        en.collisions = int(info.get("collisions", 0))
+        return en
+
     def __repr__(self) -> str:
         return (
             f"<Enumeration variables={self.variables} P={self.P} max_K={self.max_K} "
@@ -604,22 +834,43 @@ class Enumeration:
         )
 
     # ---------------------------------------------------------------- building
-    def _add_level(self, K: int, vals: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
-        expv = exp_guarded(vals)
-        logv = log_guarded(vals)
+    def _add_level(
+        self,
+        K: int,
+        left: np.ndarray,
+        right: np.ndarray,
+        *,
+        vals: np.ndarray | None = None,
+        lazy: bool = False,
+        chunk: int = 1 << 18,
+    ) -> None:
+        """Append level ``K`` (children ids; its values from ``vals`` or from the children)."""
         gid0 = self.total
-        lv = _Level(gid0, expv, logv, left, right)
+        lv = _Level(gid0, None, None, left, right)
         self._levels[K] = lv
         self._gid0s.append(gid0)
         self._level_of.append(K)
         self.counts[K] = lv.n
         self.max_K = K
+        if lazy:
+            return
+        n, P = lv.n, self.P
+        expv = np.empty((n, P), dtype=np.complex128)
+        logv = np.empty((n, P), dtype=np.complex128)
+        for s in range(0, n, chunk):
+            v = vals[s : s + chunk] if vals is not None else self.values(K, s, s + chunk)
+            expv[s : s + len(v)] = exp_guarded(v)
+            logv[s : s + len(v)] = log_guarded(v)
+        lv.expv, lv.logv = expv, logv
 
-    def _merge_keys(self, h: np.ndarray, c: np.ndarray) -> None:
-        hh = np.concatenate([self._hash, h])
-        cc = np.concatenate([self._check, c])
-        order = np.argsort(hh, kind="stable")
-        self._hash, self._check = hh[order], cc[order]
+    def _merge_keys(self, h: np.ndarray, c: np.ndarray, *, is_sorted: bool = False) -> None:
+        """Add keys to the sorted dedup index (after equal keys already there)."""
+        if not is_sorted:
+            order = np.argsort(h, kind="stable")
+            h, c = h[order], c[order]
+        pos = np.searchsorted(self._hash, h, side="right")
+        self._hash = np.insert(self._hash, pos, h)
+        self._check = np.insert(self._check, pos, c)
 
     def _known(self, h: np.ndarray, c: np.ndarray) -> np.ndarray:
         if len(self._hash) == 0:
@@ -643,6 +894,36 @@ class Enumeration:
             + self._check.nbytes
         )
 
+def _pairs(en: Enumeration, K: int) -> int:
+    return sum(en.counts[Ka] * en.counts[K - 1 - Ka] for Ka in range(1, K - 1, 2))
+
+
+def _memory_needed(en: Enumeration, K: int, chunk_elements: int) -> tuple[int, int]:
+    """Estimated peak bytes to build level ``K``: (stored with values, kept lazily)."""
+    P = en.P
+    pairs = _pairs(en, K)
+    # survivors: the fraction that survived at the previous level (nearly constant), +20 %
+    prev = K - 2
+    rate = en.counts[prev] / en.pairs[prev] if en.pairs.get(prev) else 1.0
+    new = int(min(pairs, pairs * min(1.0, rate * 1.2)) + 1)
+    base = en.stored_bytes() + (200 << 20)  # arrays held + interpreter and NumPy
+    base += sum(lv.n * P * 32 for k, lv in en._levels.items() if lv.lazy and k < K)
+    # one vectorised step: values, thresholds, masks and keys, ~160 bytes per complex value
+    work = min(chunk_elements, pairs * P) * 160
+    # candidate bookkeeping (hash, check, two ids), twice while concatenating; new index keys
+    cand = new * 28 * 2 + (en.total + new) * 12 * 2
+    ids = new * 28
+    lazy = base + max(work, cand) + ids
+    full = lazy + new * P * 32
+    return full, lazy
+
+
+def _stop_message(K: int, need: int, limit: int) -> str:
+    return (
+        f"stopping before K={K}: would need ~{need / 2**30:.1f} GiB, "
+        f"limit {limit / 2**30:.1f} GiB"
+    )
+
 
 def enumerate_forms(
     max_K: int,
@@ -652,6 +933,10 @@ def enumerate_forms(
     memory_limit_bytes: int = 8 << 30,
     chunk_elements: int = 1 << 22,
     progress: bool = False,
+    store_last: bool | None = None,
+    resume_from: Enumeration | None = None,
+    on_level: Callable[[Enumeration, int], None] | None = None,
+    on_step: Callable[[int, int, int], None] | None = None,
 ) -> Enumeration:
     """Enumerate distinct EML functions of the leaves ``1`` and ``variables`` up to size ``max_K``.
 
@@ -671,11 +956,26 @@ def enumerate_forms(
         ``{name: values}``, the same number of complex test points for every variable
         (default :func:`default_points`).
     memory_limit_bytes : int
-        Stop (with ``complete = False``) before a level whose storage would exceed this.
+        Stop before a level whose (estimated) peak memory would exceed this: the result
+        then has ``complete = False`` and ``stop_reason`` says why.
     chunk_elements : int
         Working-set size of one vectorised step.
     progress : bool
         Print one line per level.
+    store_last : bool, optional
+        Store ``exp`` and ``ln`` of the last level's values (``32 * P`` bytes per form) for
+        fast queries. ``None`` (default): only when that fits in ``memory_limit_bytes``;
+        otherwise the last level keeps only its children's ids and its values are recomputed
+        on demand (the same results, more slowly). See :meth:`Enumeration.materialize`.
+    resume_from : Enumeration, optional
+        Go on from this enumeration (e.g. :meth:`Enumeration.load`): levels it holds are kept,
+        the next ones are added to it (it is modified and returned). Its variables and test
+        points must be the ones asked for.
+    on_level : callable, optional
+        ``on_level(enumeration, K)`` after each completed level (including the leaves), e.g.
+        to save a checkpoint.
+    on_step : callable, optional
+        ``on_step(K, pairs_done, pairs_total)`` after each vectorised step, for progress.
 
     Returns
     -------
@@ -690,127 +990,185 @@ def enumerate_forms(
     [3, 7, 15, 19]
     >>> en.rpn(en.find_values(-1)[0])
     '1 1 1 1 1 E 1 E E E E 1 1 E E'
+
+    Going on from a smaller enumeration gives the same levels:
+
+    >>> part = enumerate_forms(11, variables=())
+    >>> enumerate_forms(15, variables=(), resume_from=part).counts == enumerate_forms(
+    ...     15, variables=()).counts
+    True
+
+    The memory guard stops cleanly, before the level that would not fit:
+
+    >>> small = enumerate_forms(25, variables=("x",), memory_limit_bytes=300 << 20)
+    >>> small.complete, small.stop_reason.startswith(f"stopping before K={small.max_K + 2}")
+    (False, True)
     """
     variables = tuple(variables)
+    if isinstance(max_K, bool) or not isinstance(max_K, (int, np.integer)) or max_K < 1:
+        raise ValueError(f"max_K must be a whole number >= 1, got {max_K!r}")
     if len(set(variables)) != len(variables):
         raise ValueError(f"repeated variable names in {variables!r}")
     if points is None:
         pts = default_points(variables)
     else:
+        missing = [v for v in variables if v not in points]
+        if missing:
+            raise ValueError(f"no test points given for variable {missing[0]!r}")
         pts = {v: np.asarray(points[v], dtype=np.complex128).ravel() for v in variables}
         lens = {len(a) for a in pts.values()}
         if len(lens) > 1:
             raise ValueError("every variable needs the same number of test points")
-    en = Enumeration(variables, pts)
-    P = en.P
+    if resume_from is not None:
+        en = resume_from
+        same = en.variables == variables and all(
+            np.array_equal(en.points[v], pts[v]) for v in variables
+        )
+        if not same:
+            raise ValueError(
+                "resume_from holds another enumeration (different variables or test points)"
+            )
+        en.complete, en.stop_reason = True, None
+    else:
+        en = Enumeration(variables, pts)
+        _add_leaves(en)
+        if on_level is not None:
+            on_level(en, 1)
 
-    # K = 1: the leaves (1 and each variable), deduplicated like everything else
-    leaves: list[Expr] = [ONE] + [Var(v) for v in variables]
-    vals = np.ones((len(leaves), P), dtype=np.complex128)
-    for i, v in enumerate(variables, start=1):
-        vals[i] = pts[v]
+    for K in range(en.max_K + 2, max_K + 1, 2):
+        full, lazy_need = _memory_needed(en, K, chunk_elements)
+        if lazy_need > memory_limit_bytes:
+            en.complete = False
+            en.stop_reason = _stop_message(K, lazy_need, memory_limit_bytes)
+            if progress:
+                print(en.stop_reason, flush=True)
+            break
+        if K < max_K:
+            lazy = full > memory_limit_bytes  # then this is the last level that fits
+        elif store_last is None:
+            lazy = full > memory_limit_bytes
+        else:
+            lazy = not store_last
+        for k in sorted(en._levels):
+            if en._levels[k].lazy:  # a child level kept lazily: store its values now
+                en.materialize()
+                break
+        t0 = time.perf_counter()
+        _build_level(en, K, lazy=lazy, chunk_elements=chunk_elements, on_step=on_step)
+        en.seconds[K] = time.perf_counter() - t0
+        if progress:
+            print(
+                f"K={K:3d} new={en.counts[K]:>11,d} pairs={en.pairs[K]:>14,d} "
+                f"total={en.total:>11,d} {en.seconds[K]:8.2f}s "
+                f"mem={en.stored_bytes() / 2**20:9.1f} MiB",
+                flush=True,
+            )
+        if on_level is not None:
+            on_level(en, K)
+    return en
+
+
+def _add_leaves(en: Enumeration) -> None:
+    """K = 1: the leaves (1 and each variable), deduplicated like everything else."""
+    leaves: list[Expr] = [ONE] + [Var(v) for v in en.variables]
+    vals = np.ones((len(leaves), en.P), dtype=np.complex128)
+    for i, v in enumerate(en.variables, start=1):
+        vals[i] = en.points[v]
     h, c = _row_keys(vals)
     _, first = np.unique(h, return_index=True)
     first.sort()
     en._leaves = [leaves[i] for i in first]
     en._leaf_values = vals[first]
     neg = np.full(len(first), -1, dtype=np.int64)
-    en._add_level(1, vals[first], neg, neg.copy())
+    en._add_level(1, neg, neg.copy(), vals=vals[first])
     en._merge_keys(h[first], c[first])
     en.seconds[1] = 0.0
     en.pairs[1] = len(leaves)
 
-    for K in range(3, max_K + 1, 2):
-        t0 = time.perf_counter()
-        pairs = sum(
-            en.counts[Ka] * en.counts[K - 1 - Ka] for Ka in range(1, K - 1, 2)
-        )
-        # candidate bookkeeping (hash, check, two ids) plus the stored level (values as
-        # exp/log arrays and magnitudes) must fit
-        per_row = 8 + 4 + 16
-        per_stored = P * (16 + 16) + 16 + 12
-        if en.stored_bytes() + pairs * (per_row + per_stored) > memory_limit_bytes:
-            en.complete = False
-            break
-        hs: list[np.ndarray] = []
-        cs: list[np.ndarray] = []
-        ls: list[np.ndarray] = []
-        rs: list[np.ndarray] = []
-        for Ka in range(1, K - 1, 2):
-            A = en._levels[Ka]
-            B = en._levels[K - 1 - Ka]
-            nb = B.n
-            rows_b = max(1, min(nb, chunk_elements // P))
-            rows_a = max(1, chunk_elements // (P * rows_b))
-            for b0 in range(0, nb, rows_b):
-                b1 = min(nb, b0 + rows_b)
-                Lb = B.logv[b0:b1]
-                aLb = _maxabs(Lb)
-                for a0 in range(0, A.n, rows_a):
-                    a1 = min(A.n, a0 + rows_a)
-                    Ea = A.expv[a0:a1]
-                    aEa = _maxabs(Ea)
-                    with np.errstate(all="ignore"):
-                        r = Ea[:, None, :] - Lb[None, :, :]
-                        thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
-                        thr *= SNAP_TOL
-                    r = r.reshape(-1, P)
-                    thr = thr.reshape(-1, P)
-                    ok = ~np.isnan(r).any(axis=1)
-                    idx = np.flatnonzero(ok)
-                    if len(idx) == 0:
-                        continue
+
+def _build_level(
+    en: Enumeration,
+    K: int,
+    *,
+    lazy: bool,
+    chunk_elements: int,
+    on_step: Callable[[int, int, int], None] | None,
+) -> None:
+    """Combine every level pair ``(Ka, K - 1 - Ka)`` and append the new distinct forms."""
+    P = en.P
+    pairs = _pairs(en, K)
+    done = 0
+    hs: list[np.ndarray] = []
+    cs: list[np.ndarray] = []
+    ls: list[np.ndarray] = []
+    rs: list[np.ndarray] = []
+    for Ka in range(1, K - 1, 2):
+        A = en._levels[Ka]
+        B = en._levels[K - 1 - Ka]
+        assert A.expv is not None and B.logv is not None
+        nb = B.n
+        rows_b = max(1, min(nb, chunk_elements // P))
+        rows_a = max(1, chunk_elements // (P * rows_b))
+        for b0 in range(0, nb, rows_b):
+            b1 = min(nb, b0 + rows_b)
+            Lb = B.logv[b0:b1]
+            aLb = _maxabs(Lb)
+            for a0 in range(0, A.n, rows_a):
+                a1 = min(A.n, a0 + rows_a)
+                Ea = A.expv[a0:a1]
+                aEa = _maxabs(Ea)
+                done += (a1 - a0) * (b1 - b0)
+                with np.errstate(all="ignore"):
+                    r = Ea[:, None, :] - Lb[None, :, :]
+                    thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
+                    thr *= SNAP_TOL
+                r = r.reshape(-1, P)
+                thr = thr.reshape(-1, P)
+                ok = ~np.isnan(r).any(axis=1)
+                idx = np.flatnonzero(ok)
+                if len(idx):
                     r = r[idx]
                     thr = thr[idx]
                     _snap(r, thr)
                     hh, cc = _row_keys(r)
                     new = ~en._known(hh, cc)
-                    idx = idx[new]
-                    if len(idx) == 0:
-                        continue
-                    hh, cc = hh[new], cc[new]
-                    # keep the first of each hash within the chunk already
-                    _, f = np.unique(hh, return_index=True)
-                    f.sort()
-                    idx, hh, cc = idx[f], hh[f], cc[f]
-                    ia = idx // (b1 - b0) + a0
-                    ib = idx % (b1 - b0) + b0
-                    hs.append(hh)
-                    cs.append(cc)
-                    ls.append(ia + A.gid0)
-                    rs.append(ib + B.gid0)
-        en.pairs[K] = pairs
-        if hs:
-            hh = np.concatenate(hs)
-            cc = np.concatenate(cs)
-            la = np.concatenate(ls).astype(np.int64)
-            rb = np.concatenate(rs).astype(np.int64)
-            del hs, cs, ls, rs
-            _, f = np.unique(hh, return_index=True)
-            f.sort()
-            hh, cc, la, rb = hh[f], cc[f], la[f], rb[f]
-        else:
-            hh = np.zeros(0, dtype=_U)
-            cc = np.zeros(0, dtype=np.uint32)
-            la = rb = np.zeros(0, dtype=np.int64)
-        vals = np.empty((len(la), P), dtype=np.complex128)
-        step = max(1, chunk_elements // P)
-        for s in range(0, len(la), step):
-            vals[s : s + step] = eml_arrays(
-                en._gather("expv", la[s : s + step]), en._gather("logv", rb[s : s + step])
-            )
-        en._add_level(K, vals, la, rb)
-        del vals
-        en._merge_keys(hh, cc)
-        en.seconds[K] = time.perf_counter() - t0
-        if progress:
-            print(
-                f"K={K:3d} new={en.counts[K]:>11,d} pairs={pairs:>14,d} "
-                f"total={en.total:>11,d} {en.seconds[K]:8.2f}s "
-                f"mem={en.stored_bytes() / 2**20:9.1f} MiB",
-                flush=True,
-            )
-    return en
+                    idx, hh, cc = idx[new], hh[new], cc[new]
+                    if len(idx):
+                        # repeats within the level are dropped once, at the end
+                        hs.append(hh)
+                        cs.append(cc)
+                        ls.append(idx // (b1 - b0) + a0 + A.gid0)
+                        rs.append(idx % (b1 - b0) + b0 + B.gid0)
+                if on_step is not None:
+                    on_step(K, done, pairs)
+    en.pairs[K] = pairs
+    if hs:
+        hh = np.concatenate(hs)
+        cc = np.concatenate(cs)
+        la = np.concatenate(ls).astype(np.int64)
+        rb = np.concatenate(rs).astype(np.int64)
+        del hs, cs, ls, rs
+        # first occurrence of each key (the first found is the representative); u is sorted
+        u, f = np.unique(hh, return_index=True)
+        cc = cc[f]
+        del hh
+        keep = np.sort(f)
+        la, rb = la[keep], rb[keep]
+    else:
+        u = np.zeros(0, dtype=_U)
+        cc = np.zeros(0, dtype=np.uint32)
+        la = rb = np.zeros(0, dtype=np.int64)
+    en._add_level(K, la, rb, lazy=lazy, chunk=max(1, chunk_elements // P))
+    en._merge_keys(u, cc, is_sorted=True)
+
+
+def _atomic_write(path: Path, write: Callable[[Any], Any]) -> Path:
+    """Write a file under a temporary name, then rename it over ``path``."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        write(fh)
+    os.replace(tmp, path)
+    return path
 
 
 def _snap(r: np.ndarray, thr: np.ndarray) -> None:
