@@ -35,6 +35,11 @@ _LAZY = {
     "to_sympy": "emlkit.decompiler",
     "decompile": "emlkit.decompiler",
     "draw": "emlkit.viz",
+    "enumerate_forms": "emlkit.search",
+    "Enumeration": "emlkit.search",
+    "recognize": "emlkit.search.recognizer",
+    "Recognition": "emlkit.search.recognizer",
+    "Catalog": "emlkit.catalog",
 }
 
 __all__ = [

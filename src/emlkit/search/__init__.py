@@ -9,5 +9,6 @@ and a high-precision verifier that classifies each form's validity domain.
 from __future__ import annotations
 
 from .enumerate import Enumeration, default_points, enumerate_forms
+from .recognizer import Candidate, Recognition, recognize
 
-__all__ = ["Enumeration", "enumerate_forms", "default_points"]
+__all__ = ["Enumeration", "enumerate_forms", "default_points", "recognize", "Recognition", "Candidate"]
