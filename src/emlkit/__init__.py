@@ -40,6 +40,11 @@ _LAZY = {
     "recognize": "emlkit.search.recognizer",
     "Recognition": "emlkit.search.recognizer",
     "Catalog": "emlkit.catalog",
+    "bootstrap": "emlkit.search.bootstrap",
+    "BootstrapResult": "emlkit.search.bootstrap",
+    "scan_operators": "emlkit.search.scan",
+    "Grammar": "emlkit.search.grammar",
+    "enumerate_grammar": "emlkit.search.grammar",
 }
 
 __all__ = [
