@@ -45,6 +45,7 @@ _LAZY = {
     "scan_operators": "emlkit.search.scan",
     "Grammar": "emlkit.search.grammar",
     "enumerate_grammar": "emlkit.search.grammar",
+    "EMLRegressor": "emlkit.regress.estimator",
 }
 
 __all__ = [

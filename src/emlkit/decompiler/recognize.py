@@ -123,7 +123,8 @@ def _name_value(z: complex, exact: Any = None) -> Any:
 
     if not np.isfinite(z):
         return None
-    key = (round(z.real, 12), round(z.imag, 12))
+    # float-only and high-precision lookups can name the same value differently: cache apart
+    key = (round(z.real, 12), round(z.imag, 12), exact is not None)
     if key in _NAMES:
         return _NAMES[key]
     if exact is not None:
@@ -132,10 +133,19 @@ def _name_value(z: complex, exact: Any = None) -> Any:
     else:
         approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
     guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
-    if guess.has(sp.Float) or sp.count_ops(guess) > 12:
+    if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
         guess = None
     _NAMES[key] = guess
     return guess
+
+
+def _contrived(guess: Any) -> bool:
+    """A fit of π and e with large rational coefficients (e.g. 1/sqrt(-263π/102 + …)): a fluke."""
+    import sympy as sp
+
+    if not guess.has(sp.pi, sp.E):
+        return False
+    return any(abs(r.p) > 100 or r.q > 100 for r in guess.atoms(sp.Rational))
 
 
 def recognize_nodes(expr: Expr) -> dict[int, Any]:

@@ -1,0 +1,221 @@
+"""``eml fit``: symbolic regression of a CSV column as an EML tree (resumable).
+
+>>> import tempfile, os, math
+>>> d = tempfile.mkdtemp()
+>>> path = os.path.join(d, "data.csv")
+>>> with open(path, "w") as fh:
+...     _ = fh.write("x,y\\n" + "".join(f"{x},{math.exp(x)}\\n" for x in (0.1, .3, .5, .7, .9, 1.1,
+...                                                                     1.3, 1.5, 1.7, 1.9)))
+>>> from emlkit.cli import main
+>>> main(["fit", path, "--target", "y", "--max-depth", "2", "--quiet", "--seed", "0",
+...       "--checkpoint", os.path.join(d, "fit.sqlite")])
+y = exp(x)   (exact)
+  EML:  eml(x, 1)   (K = 3, depth 1)
+  RMSE 0, R^2 1, found by search in ... s
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from typing import Any
+
+ORDER = 40
+
+__all__ = ["ORDER", "register"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} must be at least 1")
+    return v
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
+    return v
+
+
+def _load(path: str, target: str | None):
+    import numpy as np
+
+    from ..cli import UsageError
+    from .recognize import read_samples
+
+    if path != "-":
+        if not os.path.exists(path):
+            raise UsageError(f"{path}: no such file")
+        if os.path.isdir(path):
+            raise UsageError(f"{path}: is a folder, not a CSV file")
+    X, y, names = read_samples(path, target)
+    if np.iscomplexobj(y) and (np.any(y.imag != 0) or np.any(np.asarray(X).imag != 0)):
+        raise UsageError(f"{path}: eml fit needs real data (complex values found)")
+    return np.real(X).astype(float), np.real(y).astype(float), names
+
+
+def _report(reg: Any, X: Any, y: Any, names: list[str], target: str) -> dict[str, Any]:
+    import numpy as np
+
+    from ..syntax import to_text
+
+    with np.errstate(all="ignore"):
+        pred = reg.predict(X)
+        rmse = float(np.sqrt(np.mean((pred - y) ** 2)))
+        ss = float(np.sum((y - np.mean(y)) ** 2))
+        r2 = (1.0 - float(np.sum((pred - y) ** 2)) / ss) if ss > 0 else (
+            1.0 if rmse == 0 else 0.0)
+    best = reg.candidates_[0]
+    return {
+        "target": target,
+        "variables": list(reg.variables_),
+        "formula": to_text(reg.formula_),
+        "readable": str(reg.sympy_),
+        "exact": bool(reg.exact_),
+        "K": reg.formula_.K,
+        "depth": reg.formula_.depth,
+        "rmse": rmse if math.isfinite(rmse) else None,
+        "r2": r2 if math.isfinite(r2) else None,
+        "source": best.source,
+        "stages": {k: v for k, v in reg.stages_.items()},
+        "loss_curve": list(reg.loss_curve_),
+        "seconds": round(reg.fit_seconds_, 3),
+    }
+
+
+def _frame(X: Any, names: list[str]) -> Any:
+    """A DataFrame (so the formula uses the column names) when pandas is installed."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is optional
+        return X
+    return pd.DataFrame(X, columns=names)
+
+
+def _fmt(v: Any) -> str:
+    return "n/a" if v is None else f"{v:.6g}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..regress.checkpoint import FitCheckpoint, default_checkpoint_path
+    from ..regress.estimator import EMLRegressor
+    from ..syntax import parse
+
+    X, y, names = _load(args.data, args.target)
+    target = args.target or "(last column)"
+    vocabulary = args.vocabulary or "eml"
+    if "," in vocabulary:
+        vocabulary = [v.strip() for v in vocabulary.split(",") if v.strip()]
+    reg = EMLRegressor(depth=args.depth, max_depth=args.max_depth, vocabulary=vocabulary,
+                       time_limit=args.time_limit, random_state=args.seed,
+                       steps=args.steps, restarts=args.restarts,
+                       method=args.method, verbose=0 if args.quiet else 1)
+    cp_path = args.checkpoint or str(default_checkpoint_path())
+    reg.checkpoint = cp_path
+    options = reg._key_options()
+    state = FitCheckpoint(cp_path, X, y, options, restart=args.restart)
+    stored = state.result
+    done_before = state.stages_done
+    state.close()
+    t0 = time.monotonic()
+    if stored is not None:
+        report = dict(stored)
+        report["resumed"] = "finished"
+        if not args.quiet:
+            print(f"eml fit: answered from the finished run in {cp_path} (--restart to redo)",
+                  file=sys.stderr)
+        formula = parse(report["formula"])
+    else:
+        if done_before and not args.quiet:
+            print(f"eml fit: resuming after stage(s) {', '.join(done_before)} ({cp_path})",
+                  file=sys.stderr)
+        Xf = _frame(X, names)
+        reg.fit(Xf, y)
+        report = _report(reg, Xf, y, names, target)
+        report["resumed"] = done_before
+        done = FitCheckpoint(cp_path, X, y, options)
+        done.finish({k: v for k, v in report.items() if k != "resumed"})
+        done.close()
+        formula = reg.formula_
+    report["checkpoint"] = cp_path
+    report["wall_seconds"] = round(time.monotonic() - t0, 3)
+    if args.plot:
+        from ..regress.plots import plot_loss
+
+        plot_loss(report["loss_curve"], path=args.plot, title=f"{target} = {report['readable']}")
+    if args.tree:
+        from ..regress.plots import plot_tree
+
+        plot_tree(formula, args.tree)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    name = args.target or "y"
+    print(f"{name} = {report['readable']}   ({'exact' if report['exact'] else 'not exact'})")
+    text = report["formula"]
+    print(f"  EML:  {text if len(text) <= 400 else text[:400] + ' ...'}   "
+          f"(K = {report['K']}, depth {report['depth']})")
+    print(f"  RMSE {_fmt(report['rmse'])}, R^2 {_fmt(report['r2'])}, found by "
+          f"{report['source']} in {report['seconds']} s")
+    if args.plot:
+        print(f"  loss curve: {args.plot}")
+    if args.tree:
+        print(f"  tree: {args.tree}")
+    return 0
+
+
+def register(sub: Any, fmt: Any) -> None:
+    """Add ``eml fit`` to the subcommands."""
+    p = sub.add_parser(
+        "fit",
+        help="recover a formula from CSV data as an EML tree (symbolic regression)",
+        description="Symbolic regression: find an EML tree y = f(x, ...) for a column of a CSV "
+        "file. Exact search (tables, meet in the middle) runs first, then a vocabulary search "
+        "if --vocabulary is given, then gradient training of EML trees if nothing exact was "
+        "found. The finished stages are saved: interrupting (Ctrl-C, kill) and re-running the "
+        "same command resumes; a finished fit is answered from the saved result.",
+        epilog="examples:\n  eml fit data.csv --target y\n"
+        "  eml fit data.csv --target y --depth 4 --time-limit 120 --plot loss.png --tree t.svg\n"
+        "  eml fit data.csv --target f --vocabulary plus,times --json\n\n"
+        "CSV: a header line, then one row per sample; the target is the last column unless\n"
+        "--target names it, the other columns are the variables. Resume state: --checkpoint\n"
+        "FILE, else $EMLKIT_FIT_CACHE, else ~/.cache/emlkit/fit/fit.sqlite.",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    p.add_argument("data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
+    p.add_argument("--target", metavar="COLUMN", help="name of the target column")
+    p.add_argument("--depth", type=_positive_int, help="depth of the trained trees")
+    p.add_argument("--steps", type=_positive_int,
+                   help="training steps: one round of exactly this many (reproducible); "
+                   "default: rounds until the time limit")
+    p.add_argument("--restarts", type=_positive_int, help="restarts trained at once")
+    p.add_argument("--max-depth", dest="max_depth", type=_positive_int, default=6,
+                   help="deepest tree the exact search looks for (default 6)")
+    p.add_argument("--vocabulary", metavar="NAMES",
+                   help="derived building blocks, comma-separated (default: pure EML)")
+    p.add_argument("--method", choices=("auto", "search", "gradient"), default="auto",
+                   help="search, gradient training, or both (default auto)")
+    p.add_argument("--time-limit", dest="time_limit", type=_seconds, default=60.0,
+                   metavar="SECONDS", help="budget of the whole fit (default 60)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--plot", metavar="FILE", help="write the loss curve (.png/.svg/.pdf)")
+    p.add_argument("--tree", metavar="FILE", help="draw the recovered tree (.svg/.png)")
+    p.add_argument("--checkpoint", metavar="FILE", help="resume-state catalog file")
+    p.add_argument("--restart", action="store_true", help="ignore saved state, start again")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    p.set_defaults(run=_run)

@@ -1,0 +1,302 @@
+"""Exact recovery of EML formulas from data by table lookup and meet in the middle.
+
+Method. The data are split: a few *match* points (at most 8) and the *held-out* rest. A table
+of the distinct functions of depth <= ``t`` over ``{1, variables}`` is built at the match
+points (:mod:`emlkit.regress.tables`; ``t = 4`` for one variable, about 280 thousand distinct
+functions in about a second; ``t = 3`` for two). Then, in order:
+
+1. *direct*: ``y`` itself is looked up (targets of depth <= ``t``);
+2. *one level*: ``y = exp(A) - ln(B)`` gives ``B = exp(exp(A) - y)`` exactly, so for every
+   ``A`` of the table the needed ``B`` is computed and looked up (depth <= ``t + 1``);
+3. *two levels*, while time allows (depth ``t + 2``): with ``A`` from the small part of the
+   table (depth <= 2, then 3), ``B = eml(C, D)`` needs ``D = exp(exp(C) - B)`` for every ``C``;
+   and with ``B`` small, ``A = eml(E, F)`` needs ``F = exp(exp(E)) / (y + ln B)`` for every
+   ``E`` (no branch ambiguity: ``exp(A)`` is known, not ``A``).
+
+Lookups are tolerant: the tolerance of each needed value is propagated from the noise level
+(``rtol``, relative to ``|y|``, default ``1e-4``) plus float rounding, so noisy data still hit.
+Every hit is re-evaluated at the match points, then checked on the held-out samples
+(:func:`emlkit.regress.verify.verify_on_data`): ``exact`` means the held-out error is within
+the noise level estimated from the best match (at most ``10 x`` its training error, and at
+most ``rtol``). Complex ``y`` works the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..expr import Eml, Expr
+from ..search.enumerate import eml_arrays, exp_guarded, log_guarded
+from ._candidate import Candidate
+from .tables import Table, build_table
+from .targets import target_values
+from .verify import _default_names, verify_on_data
+
+__all__ = ["search_exact"]
+
+_FLOAT = 1e-11  # relative rounding allowance of computed needed values
+_CLEAN = 1e-9  # a training error this small is float rounding, not noise: stop searching
+_WINDOW = 2048  # table rows a meet-in-the-middle query may scan (wider: the query is skipped)
+
+
+def _check_input(X: Any, y: Any, variables: Sequence[str] | None):
+    X = np.asarray(X)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise ValueError(f"X must be 1- or 2-dimensional, got shape {X.shape}")
+    y = np.asarray(y)
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"y has shape {y.shape} but X has {X.shape[0]} rows")
+    if X.shape[0] < 6:
+        raise ValueError(f"need at least 6 samples for matching and held-out checks, got {X.shape[0]}")
+    try:
+        X = X.astype(np.complex128)
+        y = y.astype(np.complex128)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"X and y must be numeric: {exc}") from None
+    for name, arr in (("X", X), ("y", y)):
+        bad = np.argwhere(~np.isfinite(arr))
+        if len(bad):
+            raise ValueError(f"{name} has a non-finite value at index {tuple(int(i) for i in bad[0])}")
+    variables = tuple(variables) if variables is not None else _default_names(X.shape[1])
+    if len(variables) != X.shape[1]:
+        raise ValueError(f"{len(variables)} variable names for {X.shape[1]} columns of X")
+    if len(variables) > 2:
+        raise ValueError(f"search_exact handles one or two variables, got {len(variables)}")
+    return X, y, variables
+
+
+
+
+
+
+def search_exact(
+    X: Any,
+    y: Any,
+    *,
+    variables: Sequence[str] | None = None,
+    max_depth: int = 6,
+    rtol: float | None = None,
+    time_limit: float | None = None,
+    progress: bool = False,
+    random_state: int | None = None,
+) -> list[Candidate]:
+    """Search for EML trees of depth <= ``max_depth`` that reproduce ``y`` (see module doc).
+
+    Parameters
+    ----------
+    X : array of shape (n,) or (n, v)
+        Inputs, one column per variable (v = 1 or 2); real or complex.
+    y : array of shape (n,)
+        Outputs, real or complex. At least 6 samples.
+    variables : sequence of str, optional
+        Names of the columns (default ``x`` or ``x, y``).
+    max_depth : int
+        Deepest tree searched (one variable: up to 6, the last level partially).
+    rtol : float, optional
+        Relative noise level of ``y`` (default: matched up to ``1e-4``, the noise then
+        estimated from the best fit).
+    time_limit : float, optional
+        Seconds for the whole search (default: no limit for depths <= 5, 60 s for the two-level
+        stage).
+    progress : bool
+        Show a progress line.
+    random_state : int, optional
+        Seed of the split into match and held-out samples.
+
+    Returns
+    -------
+    list of Candidate
+        Ranked: exact first (equal K among them: smallest held-out error), then smallest K.
+        Empty when nothing within reach fits.
+
+    Examples
+    --------
+    >>> x = np.linspace(0.5, 3, 12)
+    >>> best = search_exact(x, np.e - np.log(x), random_state=0)[0]
+    >>> str(best.expr), best.exact
+    ('eml(1, x)', True)
+    """
+    from ..progress import Progress
+
+    X, y, variables = _check_input(X, y, variables)
+    if not isinstance(max_depth, (int, np.integer)) or max_depth < 0:
+        raise ValueError(f"max_depth must be a non-negative integer, got {max_depth!r}")
+    if rtol is not None and not (0 < rtol < 1):
+        raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
+    t0 = time.monotonic()
+    deadline = None if time_limit is None else t0 + float(time_limit)
+    rng = np.random.default_rng(random_state)
+    n = X.shape[0]
+    perm = rng.permutation(n)
+    n_match = min(8, n - max(2, n // 4))
+    im, ih = perm[:n_match], perm[n_match:]
+    pts = {v: X[im, j] for j, v in enumerate(variables)}
+    ym = y[im]
+    rt = 1e-5 if rtol is None else float(rtol)
+    tdepth = min(max_depth, 4 if len(variables) == 1 else 3)
+    bar = Progress("search_exact", total=4, enabled=progress, unit="stage")
+    table = build_table(pts, variables, max(tdepth - 1, 0) if max_depth <= tdepth else tdepth,
+                        deadline=deadline)
+    found: dict[Expr, float] = {}
+    absy = np.abs(ym)
+
+    def consider(yhat: np.ndarray, K: np.ndarray, make) -> None:
+        """Keep the hits whose values fit ``ym``; build trees for the 30 smallest only."""
+        if len(K) == 0:
+            return
+        with np.errstate(all="ignore"):
+            err = np.max(np.abs(yhat - ym[None, :]) / np.maximum(absy, 1e-300)[None, :], axis=1)
+        ok = np.flatnonzero(err <= rt)
+        by_k = ok[np.lexsort((err[ok], K[ok]))][:30]
+        by_err = ok[np.lexsort((K[ok], err[ok]))][:30]
+        for h in np.union1d(by_k, by_err):
+            e = make(int(h))
+            if e.depth <= max_depth and e not in found:
+                found[e] = float(err[h])
+
+    held: dict[Expr, bool] = {}
+
+    def clean() -> bool:
+        """Stop searching: an essentially exact hit (float rounding only), or, with noisy
+        data, a hit within the noise level on the match points that also holds on the
+        held-out samples (stages go by depth, so later ones find only deeper trees)."""
+        if any(err <= _CLEAN for err in found.values()):
+            return True
+        for e, err in found.items():
+            if e not in held:
+                tol = min(10 * max(err, 1e-12) + 1e-10, rt)
+                held[e] = err <= rt and verify_on_data(e, X[ih], y[ih], tol, variables) is not None
+            if held[e]:
+                return True
+        return False
+
+    # 1. direct
+    _, r = table.lookup(ym[None, :], (rt * absy + _FLOAT * absy)[None, :] * 3)
+    consider(table.vals[r], table.K[r], lambda h: table.expr(int(r[h])))
+    bar.update(1, found=len(found))
+    # 2. one level: B = exp(exp(A) - y)
+    if max_depth >= 1 and not clean():
+        _one_level(table, ym, absy, min(rt, _CLEAN), consider, deadline)  # noise-free: cheap
+    if max_depth >= 1 and not clean() and rt > _CLEAN:
+        _one_level(table, ym, absy, rt, consider, deadline)
+    bar.update(2, found=len(found))
+    # 3. two levels, small side first, by time budget
+    two_deadline = deadline if deadline is not None else time.monotonic() + 60.0
+    if max_depth >= table.max_depth + 2 and not clean():
+        _two_level(table, ym, absy, min(rt, _CLEAN), consider, two_deadline, bar, found,
+                   small_depths=(2,))
+    if max_depth >= table.max_depth + 2 and not clean() and rt > _CLEAN:
+        _two_level(table, ym, absy, rt, consider, two_deadline, bar, found)
+    bar.update(3, found=len(found))
+    cands = _rank(found, X, y, ih, variables, rtol)
+    bar.close(f"{len(cands)} candidate(s) in {time.monotonic() - t0:.1f} s")
+    return cands
+
+
+def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None) -> None:
+    M = len(table)
+    step = 1 << 15
+    for s in range(0, M, step):
+        if deadline is not None and time.monotonic() > deadline:
+            return
+        EA = table.E[s:s + step]
+        with np.errstate(all="ignore"):
+            need = exp_guarded(EA - ym[None, :])
+            tol = 3 * np.abs(need) * (rt * absy[None, :] + _FLOAT * (np.abs(EA) + absy[None, :]))
+            # B only known to a factor e^0.01 or worse: a lookup cannot identify it (and would
+            # scan the whole table), so such A are skipped
+            tol[:, 0] = np.where(tol[:, 0] > 1e-2 * np.abs(need[:, 0]), np.nan, tol[:, 0])
+        a, b = table.lookup(need, tol, _WINDOW)
+        a = a + s
+        yhat = eml_arrays(table.E[a], table.L[b])
+        consider(yhat, table.K[a] + table.K[b] + 1,
+                 lambda h: Eml(table.expr(int(a[h])), table.expr(int(b[h]))))
+
+
+def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found,
+               small_depths: Sequence[int] = (2, 3)) -> None:
+    tried = 0
+    n_before = len(found)
+    for small_depth in small_depths:
+        small = np.flatnonzero(table.depth <= small_depth)
+        if small_depth == 3:
+            small = small[table.depth[small] == 3]
+        small = small[np.argsort(table.K[small], kind="stable")]
+        for s in small:
+            if time.monotonic() > deadline or len(found) > n_before:
+                return
+            s = int(s)
+            with np.errstate(all="ignore"):
+                # (i) y = eml(A, eml(C, D)), A = row s: D = exp(exp(C) - B)
+                eA = table.E[s]
+                B = exp_guarded(eA - ym)
+                tolB = rt * absy + _FLOAT * (np.abs(eA) + absy)  # relative error of B
+                if np.isfinite(B).all():
+                    D = exp_guarded(table.E - B[None, :])
+                    tolD = 3 * np.abs(D) * (np.abs(B)[None, :] * tolB[None, :]
+                                            + _FLOAT * (np.abs(table.E) + np.abs(B)[None, :]))
+                    c, d = table.lookup(D, tolD, _WINDOW)
+                    inner = eml_arrays(table.E[c], table.L[d])
+                    yhat = eml_arrays(np.broadcast_to(eA, inner.shape), log_guarded(inner))
+                    A = table.expr(s)
+                    consider(yhat, table.K[s] + table.K[c] + table.K[d] + 2,
+                             lambda h: Eml(A, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
+                # (ii) y = eml(eml(E, F), B), B = row s: F = exp(exp(E)) / (y + ln B)
+                S = ym + table.L[s]
+                if np.isfinite(S).all() and (S != 0).all():
+                    lnS = log_guarded(S)
+                    F = exp_guarded(table.E - lnS[None, :])
+                    tolF = 3 * np.abs(F) * ((rt * absy / np.abs(S))[None, :]
+                                            + _FLOAT * (np.abs(table.E) + np.abs(lnS)[None, :]))
+                    e, f = table.lookup(F, tolF, _WINDOW)
+                    inner = eml_arrays(table.E[e], table.L[f])
+                    yhat = eml_arrays(exp_guarded(inner),
+                                      np.broadcast_to(table.L[s], inner.shape))
+                    Bx = table.expr(s)
+                    consider(yhat, table.K[s] + table.K[e] + table.K[f] + 2,
+                             lambda h: Eml(Eml(table.expr(int(e[h])), table.expr(int(f[h]))), Bx))
+            tried += 1
+            bar.update(3, found=len(found), tried=tried)
+
+
+def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate]:
+    if not found:
+        return []
+    from .verify import verify_on_data
+
+    best_train = min(found.values())
+    noise = max(best_train, 1e-12)
+    hold_tol = min(10 * noise + 1e-10, rtol if rtol is not None else 1e-3)
+    pts_all = {v: X[:, j] for j, v in enumerate(variables)}
+    rows = []
+    for e, err in found.items():
+        digits = verify_on_data(e, X[ih], y[ih], hold_tol, variables)
+        f = target_values(e, pts_all)
+        rmse = math.inf if f is None else float(np.sqrt(np.mean(np.abs(f - y) ** 2)))
+        rows.append((digits is not None, e, rmse, digits, err))
+    exact = [r for r in rows if r[0]]
+    best_rmse = min((r[2] for r in exact), default=math.inf)
+    # exact forms within 10x of the best fit count as tied: smallest K first
+    rows.sort(key=lambda r: (not r[0], not (r[0] and r[2] <= 10 * best_rmse + 1e-300),
+                             r[1].K, r[2]))
+    out = []
+    for ok, e, rmse, digits, err in rows[:20]:
+        out.append(Candidate(e, _readable(e), rmse, ok, "search", digits,
+                             {"train_rel_err": err, "depth": e.depth}))
+    return out
+
+
+def _readable(e: Expr) -> str:
+    try:
+        from ..decompiler import to_sympy
+
+        return str(to_sympy(e, positive=True))
+    except Exception:  # noqa: BLE001 - a readable form is a courtesy, never fatal
+        return str(e)
