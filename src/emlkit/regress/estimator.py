@@ -81,7 +81,8 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         ``"search"``: tables (and vocabulary) only; ``"gradient"``: training only; ``"auto"``:
         search first, training if nothing exact was found.
     time_limit : float, default 60.0
-        Seconds for the whole fit: the search gets at most half when training may follow,
+        Seconds for the whole fit: the search gets at most half when training may follow
+        (with a vocabulary: 30 % for pure EML, then half of the rest for the vocabulary),
         training the rest. Results reached before the cap are reproducible with
         ``random_state`` (see ``steps``).
     restarts : int or None, default None
@@ -364,7 +365,7 @@ def _readable(c: Candidate) -> Any:
     """SymPy form of a candidate: decompiled when small, else parsed from its ``formula``."""
     import sympy
 
-    if c.source != "constant" and c.K <= _DECOMPILE_MAX_K:
+    if c.source not in ("constant", "vocabulary") and c.K <= _DECOMPILE_MAX_K:
         try:
             from ..decompiler import decompile
 
@@ -451,7 +452,9 @@ def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
         if v <= 2 and n >= _MIN_SEARCH_SAMPLES and remaining() > 0:
             from .exact import search_exact
 
-            share = remaining() if reg.method == "search" else remaining() * 0.5
+            # with a vocabulary the pure-EML search shares the budget with the vocabulary stage
+            voc_given = reg.vocabulary != "eml"
+            share = remaining() * (0.3 if voc_given else 1.0 if reg.method == "search" else 0.5)
             found = search_exact(X, y, variables=variables, max_depth=int(reg.max_depth),
                                  rtol=reg.noise, time_limit=share, progress=progress,
                                  random_state=reg.random_state)

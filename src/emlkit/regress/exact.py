@@ -44,7 +44,8 @@ _CLEAN = 1e-9  # a training error this small is float rounding, not noise: stop 
 _WINDOW = 2048  # table rows a meet-in-the-middle query may scan (wider: the query is skipped)
 
 
-def _check_input(X: Any, y: Any, variables: Sequence[str] | None):
+def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int | None = 2,
+                 who: str = "search_exact"):
     X = np.asarray(X)
     if X.ndim == 1:
         X = X[:, None]
@@ -67,8 +68,8 @@ def _check_input(X: Any, y: Any, variables: Sequence[str] | None):
     variables = tuple(variables) if variables is not None else _default_names(X.shape[1])
     if len(variables) != X.shape[1]:
         raise ValueError(f"{len(variables)} variable names for {X.shape[1]} columns of X")
-    if len(variables) > 2:
-        raise ValueError(f"search_exact handles one or two variables, got {len(variables)}")
+    if max_vars is not None and len(variables) > max_vars:
+        raise ValueError(f"{who} handles one or two variables, got {len(variables)}")
     return X, y, variables
 
 
@@ -164,15 +165,17 @@ def search_exact(
     held: dict[Expr, bool] = {}
 
     def clean() -> bool:
-        """Stop searching: an essentially exact hit (float rounding only), or, with noisy
-        data, a hit within the noise level on the match points that also holds on the
-        held-out samples (stages go by depth, so later ones find only deeper trees)."""
+        """Stop searching: an essentially exact hit (float rounding only), or, when the noise
+        level ``rtol`` is given, a hit well within it on the match points that also holds on
+        the held-out samples (stages go by depth, so later ones find only deeper trees)."""
         if any(err <= _CLEAN for err in found.values()):
             return True
+        if rtol is None:  # unknown noise: only a float-exact fit is known to be the law
+            return False
         for e, err in found.items():
             if e not in held:
-                tol = min(10 * max(err, 1e-12) + 1e-10, rt)
-                held[e] = err <= rt and verify_on_data(e, X[ih], y[ih], tol, variables) is not None
+                tol = rt / 3  # well inside the stated noise level, here and held out
+                held[e] = err <= tol and verify_on_data(e, X[ih], y[ih], tol, variables) is not None
             if held[e]:
                 return True
         return False
@@ -279,7 +282,8 @@ def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate
     for e, err in found.items():
         digits = verify_on_data(e, X[ih], y[ih], hold_tol, variables)
         f = target_values(e, pts_all)
-        rmse = math.inf if f is None else float(np.sqrt(np.mean(np.abs(f - y) ** 2)))
+        with np.errstate(all="ignore"):
+            rmse = math.inf if f is None else float(np.sqrt(np.mean(np.abs(f - y) ** 2)))
         rows.append((digits is not None, e, rmse, digits, err))
     exact = [r for r in rows if r[0]]
     best_rmse = min((r[2] for r in exact), default=math.inf)

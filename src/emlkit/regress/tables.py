@@ -20,67 +20,26 @@ import numpy as np
 from ..expr import ONE, Eml, Expr, Var
 from ..search.enumerate import _row_keys, eml_arrays, exp_guarded, log_guarded
 
-__all__ = ["Table", "build_table"]
+__all__ = ["Table", "ValueIndex", "build_table"]
 
 _CACHE: dict[tuple, Table] = {}
 _CHUNK = 1 << 17  # pairs per block
 _HITS = 1 << 21  # candidate rows checked at once by Table.lookup
 
 
-class Table:
-    """Distinct functions of depth <= ``max_depth`` at fixed points (see module doc).
+class ValueIndex:
+    """Rows of value vectors sorted by the real part at the first point, for tolerant lookup.
 
-    Attributes: ``vals`` (M, P) complex values, ``E`` = exp of them, ``L`` = ln of them,
-    ``left``/``right`` child rows (-1 for leaves), ``depth`` and ``K`` per row, ``complete``
-    (False when a level was cut by the size cap), ``order``/``key`` (rows sorted by the real
-    part of the value at the first point).
-
-    >>> t = build_table({"x": np.array([0.7, 1.3, 2.2])}, ("x",), 2)
-    >>> t.expr(int(np.argmax(t.depth))).depth
-    2
+    >>> ix = ValueIndex(np.array([[0.5, 1.0], [0.25, 2.0]], dtype=complex))
+    >>> ix.lookup(np.array([[0.25, 2.0]]), np.full((1, 2), 1e-12))
+    (array([0]), array([1]))
     """
 
-    def __init__(self, leaves: list[Expr], vals: np.ndarray) -> None:
-        self.leaves = leaves
+    def __init__(self, vals: np.ndarray) -> None:
         self.vals = vals
-        n = len(leaves)
-        self.left = np.full(n, -1, dtype=np.int64)
-        self.right = np.full(n, -1, dtype=np.int64)
-        self.depth = np.zeros(n, dtype=np.int8)
-        self.K = np.ones(n, dtype=np.int32)
-        self.complete = True
-        self.max_depth = 0
-
-    def finish(self) -> None:
-        self.E = exp_guarded(self.vals)
-        self.L = log_guarded(self.vals)
-        key = self.vals[:, 0].real
+        key = vals[:, 0].real
         self.order = np.argsort(key, kind="stable")
         self.key = key[self.order]
-
-    def __len__(self) -> int:
-        return self.vals.shape[0]
-
-    def expr(self, row: int) -> Expr:
-        """The tree stored at ``row`` (iterative rebuild)."""
-        memo: dict[int, Expr] = {}
-        stack = [int(row)]
-        while stack:
-            r = stack[-1]
-            if r in memo:
-                stack.pop()
-                continue
-            a, b = int(self.left[r]), int(self.right[r])
-            if a < 0:
-                memo[r] = self.leaves[r]
-                stack.pop()
-                continue
-            if a in memo and b in memo:
-                memo[r] = Eml(memo[a], memo[b])
-                stack.pop()
-            else:
-                stack.extend(c for c in (a, b) if c not in memo)
-        return memo[int(row)]
 
     def lookup(self, need: np.ndarray, tol: np.ndarray,
                max_window: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -89,10 +48,9 @@ class Table:
         ``max_window``: skip a query whose window at the first point holds more rows than
         this (its tolerance is too wide there to identify a row cheaply; bounds the work).
 
-        >>> t = build_table({"x": np.array([0.7, 1.3])}, ("x",), 1)
-        >>> i, r = t.lookup(np.exp(np.array([[0.7, 1.3]], dtype=complex)), np.full((1, 2), 1e-9))
-        >>> str(t.expr(int(r[0])))
-        'eml(x, 1)'
+        >>> ix = ValueIndex(np.array([[1, 2], [1, 3], [2, 2]], dtype=complex))
+        >>> ix.lookup(np.array([[1, 3.001], [2, 2]]), np.full((2, 2), 0.01))
+        (array([0, 1]), array([1, 2]))
         """
         need = np.asarray(need)
         tol = np.asarray(tol, dtype=float)
@@ -128,6 +86,71 @@ class Table:
         if not out_i:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         return np.concatenate(out_i), np.concatenate(out_r)
+
+
+class Table:
+    """Distinct functions of depth <= ``max_depth`` at fixed points (see module doc).
+
+    Attributes: ``vals`` (M, P) complex values, ``E`` = exp of them, ``L`` = ln of them,
+    ``left``/``right`` child rows (-1 for leaves), ``depth`` and ``K`` per row, ``complete``
+    (False when a level was cut by the size cap), ``index`` (a :class:`ValueIndex` of
+    ``vals`` for tolerant lookup).
+
+    >>> t = build_table({"x": np.array([0.7, 1.3, 2.2])}, ("x",), 2)
+    >>> t.expr(int(np.argmax(t.depth))).depth
+    2
+    """
+
+    def __init__(self, leaves: list[Expr], vals: np.ndarray) -> None:
+        self.leaves = leaves
+        self.vals = vals
+        n = len(leaves)
+        self.left = np.full(n, -1, dtype=np.int64)
+        self.right = np.full(n, -1, dtype=np.int64)
+        self.depth = np.zeros(n, dtype=np.int8)
+        self.K = np.ones(n, dtype=np.int32)
+        self.complete = True
+        self.max_depth = 0
+
+    def finish(self) -> None:
+        self.E = exp_guarded(self.vals)
+        self.L = log_guarded(self.vals)
+        self.index = ValueIndex(self.vals)
+
+    def __len__(self) -> int:
+        return self.vals.shape[0]
+
+    def expr(self, row: int) -> Expr:
+        """The tree stored at ``row`` (iterative rebuild)."""
+        memo: dict[int, Expr] = {}
+        stack = [int(row)]
+        while stack:
+            r = stack[-1]
+            if r in memo:
+                stack.pop()
+                continue
+            a, b = int(self.left[r]), int(self.right[r])
+            if a < 0:
+                memo[r] = self.leaves[r]
+                stack.pop()
+                continue
+            if a in memo and b in memo:
+                memo[r] = Eml(memo[a], memo[b])
+                stack.pop()
+            else:
+                stack.extend(c for c in (a, b) if c not in memo)
+        return memo[int(row)]
+
+    def lookup(self, need: np.ndarray, tol: np.ndarray,
+               max_window: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(i, row)`` with ``|vals[row] - need[i]| <= tol[i]`` (see :class:`ValueIndex`).
+
+        >>> t = build_table({"x": np.array([0.7, 1.3])}, ("x",), 1)
+        >>> i, r = t.lookup(np.exp(np.array([[0.7, 1.3]], dtype=complex)), np.full((1, 2), 1e-9))
+        >>> str(t.expr(int(r[0])))
+        'eml(x, 1)'
+        """
+        return self.index.lookup(need, tol, max_window)
 
 
 def _add(t: Table, vals: np.ndarray, left: np.ndarray, right: np.ndarray, depth: int,
