@@ -52,7 +52,8 @@ def console_examples() -> list[tuple[str, list[str]]]:
 
 
 @pytest.mark.parametrize("command,expected", console_examples())
-def test_console_examples_print_what_the_readme_shows(command, expected, capsys):
+def test_console_examples_print_what_the_readme_shows(command, expected, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)  # examples name files relative to the repository root
     argv = shlex.split(command)
     assert argv[0] == "eml"
     main(argv[1:])
