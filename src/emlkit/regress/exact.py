@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..expr import Eml, Expr
-from ..search.enumerate import eml_arrays, exp_guarded, log_guarded
+from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
 from ._candidate import Candidate
 from .tables import Table, build_table
 from .targets import target_values

@@ -113,7 +113,7 @@ def encode(layout: Layout, expr: Expr) -> np.ndarray:
 
 
 def _eml_np(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    from ..search.enumerate import eml_arrays, exp_guarded, log_guarded
+    from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
 
     return eml_arrays(exp_guarded(a), log_guarded(b))
 
@@ -247,7 +247,7 @@ def repair(
 def _table_root(layout: Layout, ch: np.ndarray, points: dict[str, np.ndarray], y: np.ndarray,
                 table: Any) -> tuple[Expr | None, float]:
     """Keep the root's left child ``A``; look up ``B = exp(exp(A) - y)`` in ``table``."""
-    from ..search.enumerate import exp_guarded
+    from ..search.arithmetic import exp_guarded
     from .targets import target_values
 
     root = decode(layout, ch)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..expr import ONE, Eml, Expr, Var
-from ..search.enumerate import _row_keys, eml_arrays, exp_guarded, log_guarded
+from ..search.arithmetic import _row_keys, eml_arrays, exp_guarded, log_guarded
 
 __all__ = ["Table", "ValueIndex", "build_table"]
 

@@ -80,7 +80,7 @@ def target_values(expr: Expr, points: dict[str, np.ndarray]) -> np.ndarray | Non
     >>> target_values(Eml(ONE, zero), {"x": x}) is None       # e - ln 0
     True
     """
-    from ..search.enumerate import eml_arrays, exp_guarded, log_guarded
+    from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
 
     n = len(next(iter(points.values()))) if points else 1
     vals: dict[int, np.ndarray] = {}

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ..search.enumerate import exp_guarded, log_guarded
+from ..search.arithmetic import exp_guarded, log_guarded
 from ..search.grammar import Grammar, enumerate_grammar, known_op
 from ._candidate import Candidate
 from .tables import ValueIndex

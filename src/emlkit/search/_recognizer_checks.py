@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..expr import Eml, Expr, Var, postorder
-from .enumerate import eml_arrays, exp_guarded, log_guarded
+from .arithmetic import eml_arrays, exp_guarded, log_guarded
 from .targets import Samples, Target
 
 __all__ = ["Check", "check_constant", "check_value", "check_samples", "arb_digits",

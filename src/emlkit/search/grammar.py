@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..progress import Progress
-from .enumerate import SNAP_TOL, _row_keys, default_points, eml_arrays, exp_guarded, log_guarded
+from .arithmetic import SNAP_TOL, _row_keys, default_points, eml_arrays, exp_guarded, log_guarded
 
 __all__ = [
     "Op", "Grammar", "GrammarEnumeration", "enumerate_grammar", "KNOWN_OPS", "known_op",

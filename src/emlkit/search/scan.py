@@ -24,7 +24,7 @@ import numpy as np
 
 from ..progress import Progress
 from .bootstrap import LABELS, bootstrap
-from .enumerate import exp_guarded, log_guarded
+from .arithmetic import exp_guarded, log_guarded
 from .grammar import Op, _snap_add
 
 __all__ = ["scan_operators", "parse_operator", "ScanRow", "DEFAULT_OPERATORS", "format_table"]
