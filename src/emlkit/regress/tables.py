@@ -110,6 +110,7 @@ class Table:
         self.depth = np.zeros(n, dtype=np.int8)
         self.K = np.ones(n, dtype=np.int32)
         self.complete = True
+        self.timed_out = False
         self.max_depth = 0
 
     def finish(self) -> None:
@@ -181,9 +182,10 @@ def build_table(
 ) -> Table:
     """Table of the distinct functions of depth <= ``max_depth`` over ``{1, variables}``.
 
-    A level whose pair count would pass ``max_pairs`` (or the ``deadline``, a
-    ``time.monotonic()`` value) is not built and ``complete`` becomes False for it:
-    ``max_depth`` then says how deep the table is complete.
+    A level whose pair count would pass ``max_pairs`` is not built, and one still being built
+    at the ``deadline`` (a ``time.monotonic()`` value) is kept partial; ``complete`` is then
+    False and ``max_depth`` says how deep the table is complete. A table cut by the deadline
+    is not cached.
 
     >>> t = build_table({"x": np.array([0.7, 1.3, 2.2])}, ("x",), 3)
     >>> t.max_depth, len(t) < 1446
@@ -211,20 +213,29 @@ def build_table(
             break
         E = exp_guarded(t.vals)
         L = log_guarded(t.vals)
+        cut = False
         # (last x all) then (old x last), block by block
         for A, B in ((last, np.arange(n)), (old, last)):
-            if len(A) == 0 or len(B) == 0:
+            if len(A) == 0 or len(B) == 0 or cut:
                 continue
             step = max(1, _CHUNK // len(B))
             for s in range(0, len(A), step):
+                if deadline is not None and time.monotonic() > deadline:
+                    cut = True  # keep the rows built so far; the level is partial
+                    break
                 a = A[s:s + step]
                 v = eml_arrays(E[a][:, None, :], L[B][None, :, :]).reshape(-1, P)
                 la = np.repeat(a, len(B))
                 rb = np.tile(B, len(a))
                 seen = _add(t, v, la, rb, k, seen)
+        if cut:
+            t.complete = False
+            t.timed_out = True
+            break
         t.max_depth = k
     t.finish()
-    if len(_CACHE) > 8:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[keyid] = t
+    if not t.timed_out:
+        if len(_CACHE) > 8:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[keyid] = t
     return t
