@@ -18,13 +18,14 @@ entry whose value equals the requested one, else ``None``.
 from __future__ import annotations
 
 import json
+import weakref
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import mpmath
 
-from ..expr import ONE, Eml, Expr, Var, postorder
+from ..expr import ONE, Eml, Expr, Var
 from . import primitives as P
 
 __all__ = ["constant_value", "constant_form", "register", "WORK_DPS"]
@@ -55,31 +56,55 @@ def _snap(z: Any) -> Any:
     return z
 
 
+# node → its value; weak keys, so entries go away with the nodes (children live while a parent does)
+_VALUES: weakref.WeakKeyDictionary[Expr, Any] = weakref.WeakKeyDictionary()
+
+
 def constant_value(expr: Expr) -> Any:
     """Exact-branch value of a variable-free tree at 60 digits (an ``mpc``; may be ±inf or nan).
+
+    Values are memoised per node (nodes are interned and immutable), so evaluating a tree that
+    shares subtrees with earlier ones only computes its new nodes.
 
     >>> mpmath.nstr(constant_value(Eml(ONE, ONE)), 30)   # e
     '(2.71828182845904523536028747135 + 0.0j)'
     """
-    vals: dict[int, Any] = {}
-    for node in postorder(expr):
-        if isinstance(node, Eml):
-            a, b = vals[id(node.left)], vals[id(node.right)]
-            ea, lb = _exp(a), _ln(b)
-            if _ctx.isinf(ea.real) and _ctx.isinf(lb.real):
-                v = _ctx.mpc(_ctx.nan, 0) if (ea.real > 0) == (lb.real > 0) else _ctx.mpc(ea.real, 0)
-            elif _ctx.isinf(ea.real):
-                v = ea
-            elif _ctx.isinf(lb.real):
-                v = _ctx.mpc(-lb.real, 0)
-            else:
-                v = ea - lb
-            vals[id(node)] = _snap(v)
+    vals = _VALUES
+    value = vals.get(expr)
+    if value is not None:
+        return value
+    stack = [expr]
+    while stack:
+        node = stack[-1]
+        if node in vals:
+            stack.pop()
+        elif isinstance(node, Eml):
+            a, b = vals.get(node.left), vals.get(node.right)
+            if a is None or b is None:
+                stack.extend(c for c, v in ((node.right, b), (node.left, a)) if v is None)
+                continue
+            vals[node] = _eml_value(a, b)
+            stack.pop()
         elif isinstance(node, Var):
             raise ValueError(f"constant_value: the expression has a variable {node.name!r}")
         else:
-            vals[id(node)] = _ctx.mpc(1)
-    return vals[id(expr)]
+            vals[node] = _ctx.mpc(1)
+            stack.pop()
+    return vals[expr]
+
+
+def _eml_value(a: Any, b: Any) -> Any:
+    """exp(a) − ln(b) with the infinities of :func:`constant_value`, snapped onto the real axis."""
+    ea, lb = _exp(a), _ln(b)
+    if _ctx.isinf(ea.real) and _ctx.isinf(lb.real):
+        v = _ctx.mpc(_ctx.nan, 0) if (ea.real > 0) == (lb.real > 0) else _ctx.mpc(ea.real, 0)
+    elif _ctx.isinf(ea.real):
+        v = ea
+    elif _ctx.isinf(lb.real):
+        v = _ctx.mpc(-lb.real, 0)
+    else:
+        v = ea - lb
+    return _snap(v)
 
 
 def _key(value: Any) -> tuple:

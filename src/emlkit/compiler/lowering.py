@@ -76,12 +76,13 @@ class Lowering:
         arithmetic): the 7-token ``ln`` of an *exactly* negative constant is ``ln|c| − iπ``, so
         constructions through ``ln(−1)`` must be chosen by their exact value, not by intent.
         """
+        exact = Fraction(value) if isinstance(value, (int, Fraction)) else None
         value = _to_mp(value)
         form = constant_form(value)
         if form is not None:
             return form
         try:
-            builders = self._constant_builders(value)
+            builders = self._constant_builders(value, exact)
         except UnsupportedError:
             if build is None:
                 raise
@@ -97,13 +98,13 @@ class Lowering:
         register(best)
         return constant_form(value) or best
 
-    def _constant_builders(self, value: Any) -> list[Callable[[], Expr]]:
+    def _constant_builders(self, value: Any, exact: Fraction | None = None) -> list[Callable[[], Expr]]:
         v = _mp.mpc(value)
         ln_m1 = P.ln(P.MINUS_ONE)  # exactly −iπ (see const)
-        kind, q = _recognize(v)
+        kind, q = ("rat", exact) if exact is not None else _recognize(v)
         if kind == "rat" and q.denominator == 1:
             return [lambda: self._integer(int(q))]
-        if kind == "rat":
+        if kind == "rat":  # integers passed exactly, so no digits are lost however long they are
             return [lambda: P.div(self.const(q.numerator), self.const(q.denominator)),
                     lambda: self._scale(self.const(q.numerator), Fraction(1, q.denominator))]
         if kind == "pi" and q == 1:
@@ -381,8 +382,8 @@ def _leaf(L: Lowering, node: Node) -> tuple[Expr, Info]:
         expr = L.pi()
     elif head == "const" and payload == "I":
         expr = L.imag_unit()
-    else:
-        expr = L.const(value)
+    else:  # a literal is an exact rational (a decimal 0.4457 is 4457/10000): no need to recognise it
+        expr = L.const(payload if head == "num" else value)
     return expr, Info(abs(float(value.imag)), value, nonzero=value != 0)
 
 
@@ -418,13 +419,20 @@ def _apply_generic(L: Lowering, functions: dict, head: str, args: list[tuple[Exp
     return fn(L, *flat), Info(INF)
 
 
+_MAX_DENOMINATOR = 10**12
+
+
 def _rat(q: Fraction) -> Any:
     return _mp.mpf(q.numerator) / q.denominator
 
 
 def _as_fraction(x: Any) -> Fraction | None:
-    """x as a fraction with a small denominator, if it is one (to 40 digits)."""
-    frac = Fraction(str(_mp.nstr(x, 45))).limit_denominator(1000)
+    """x as a fraction with a denominator up to 10¹², if it is one (to 40 digits).
+
+    Up to 10¹² a chance match of an irrational to 40 digits is vanishingly unlikely (about
+    10⁻¹⁶), and decimals such as 0.4457 = 4457/10⁴ that arise by folding are still recognised.
+    """
+    frac = Fraction(str(_mp.nstr(x, 45))).limit_denominator(_MAX_DENOMINATOR)
     return frac if abs(_rat(frac) - x) <= _mp.mpf(10) ** -40 * max(1, abs(x)) else None
 
 
