@@ -25,29 +25,13 @@ import sys
 import time
 from typing import Any
 
+from ._argtypes import positive_int, seconds
+
 ORDER = 40
 
 __all__ = ["ORDER", "register"]
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} must be at least 1")
-    return v
-
-
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
-    return v
 
 
 def _load(path: str, target: str | None):
@@ -198,18 +182,18 @@ def register(sub: Any, fmt: Any) -> None:
     )
     p.add_argument("data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
     p.add_argument("--target", metavar="COLUMN", help="name of the target column")
-    p.add_argument("--depth", type=_positive_int, help="depth of the trained trees")
-    p.add_argument("--steps", type=_positive_int,
+    p.add_argument("--depth", type=positive_int, help="depth of the trained trees")
+    p.add_argument("--steps", type=positive_int,
                    help="training steps: one round of exactly this many (reproducible); "
                    "default: rounds until the time limit")
-    p.add_argument("--restarts", type=_positive_int, help="restarts trained at once")
-    p.add_argument("--max-depth", dest="max_depth", type=_positive_int, default=6,
+    p.add_argument("--restarts", type=positive_int, help="restarts trained at once")
+    p.add_argument("--max-depth", dest="max_depth", type=positive_int, default=6,
                    help="deepest tree the exact search looks for (default 6)")
     p.add_argument("--vocabulary", metavar="NAMES",
                    help="derived building blocks, comma-separated (default: pure EML)")
     p.add_argument("--method", choices=("auto", "search", "gradient"), default="auto",
                    help="search, gradient training, or both (default auto)")
-    p.add_argument("--time-limit", dest="time_limit", type=_seconds, default=60.0,
+    p.add_argument("--time-limit", dest="time_limit", type=seconds, default=60.0,
                    metavar="SECONDS", help="budget of the whole fit (default 60)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--plot", metavar="FILE", help="write the loss curve (.png/.svg/.pdf)")

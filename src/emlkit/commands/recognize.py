@@ -17,29 +17,13 @@ import re
 import sys
 from typing import Any
 
+from ._argtypes import positive_int, seconds
+
 ORDER = 30
 
 __all__ = ["ORDER", "register", "read_samples"]
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} must be at least 1")
-    return v
-
-
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
-    return v
 
 
 def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[str]]:
@@ -195,16 +179,16 @@ def register(sub: Any, fmt: Any) -> None:
                    help="number: 3.14159, -1+2i, 0.5j, or a decimal string of any length")
     p.add_argument("--data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
     p.add_argument("--target", metavar="COLUMN", help="name of the target column in --data")
-    p.add_argument("--max-K", dest="max_K", type=_positive_int,
+    p.add_argument("--max-K", dest="max_K", type=positive_int,
                    help="search every form up to this size (default: 33 constants, 19 unary, "
                    "15 binary, 15 over a vocabulary)")
     p.add_argument("--vocabulary", metavar="NAMES",
                    help="extra building blocks, comma-separated: pi,e,i,2,plus,times,sqrt,exp,ln,"
                    "... (added to 1 and eml; '-eml' removes eml)")
-    p.add_argument("--dps", type=_positive_int, default=50,
+    p.add_argument("--dps", type=positive_int, default=50,
                    help="digits of the mpmath/arb verification (default 50, at least 15)")
-    p.add_argument("--limit", type=_positive_int, default=10, help="most candidates (default 10)")
-    p.add_argument("--time-limit", dest="time_limit", type=_seconds, metavar="SECONDS",
+    p.add_argument("--limit", type=positive_int, default=10, help="most candidates (default 10)")
+    p.add_argument("--time-limit", dest="time_limit", type=seconds, metavar="SECONDS",
                    help="stop searching deeper after this many seconds")
     p.add_argument("--rtol", type=float, help="tolerance for --data (default 1e-12)")
     p.add_argument("--exact", action="store_true", help="read VALUE as exact")
