@@ -43,6 +43,17 @@ def test_noise():
     assert c and verify_exact(c[0].expr, mpmath.exp) is not None
 
 
+def test_noisy_deep_target_beats_a_shallower_stand_in():
+    # depth 6, values 14..447: with 1e-6 noise a depth-5 tree fits within the noise bound
+    # too, but worse than the law; the search must go on and rank the law first
+    pts = sample_points(24, np.random.default_rng(123))
+    t = ek.parse("eml(eml(1, eml(eml(1, 1), eml(eml(eml(1, 1), x), eml(1, eml(x, 1))))), "
+                 "eml(1, x))")
+    y = exact_values(t, pts) * (1 + 1e-6 * np.random.default_rng(1).standard_normal(24))
+    c = search_exact(pts["x"], y, rtol=1e-5, random_state=0, time_limit=30)
+    assert c and verify_exact(c[0].expr, t) is not None
+
+
 def test_not_found_is_honest():
     y = np.sin(X) + 0.3
     assert not [c for c in search_exact(X, y, max_depth=2, rtol=1e-9, random_state=0) if c.exact]

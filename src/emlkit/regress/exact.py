@@ -174,7 +174,7 @@ def search_exact(
             return False
         for e, err in found.items():
             if e not in held:
-                tol = rt / 3  # well inside the stated noise level, here and held out
+                tol = rt / 10  # at the noise level (rtol is its bound), here and held out
                 held[e] = err <= tol and verify_on_data(e, X[ih], y[ih], tol, variables) is not None
             if held[e]:
                 return True
@@ -287,8 +287,10 @@ def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate
         rows.append((digits is not None, e, rmse, digits, err))
     exact = [r for r in rows if r[0]]
     best_rmse = min((r[2] for r in exact), default=math.inf)
-    # exact forms within 10x of the best fit count as tied: smallest K first
-    rows.sort(key=lambda r: (not r[0], not (r[0] and r[2] <= 10 * best_rmse + 1e-300),
+    # noise-free: fits within 10x of the best differ by rounding only; noisy: the law fits to
+    # the noise floor and a stand-in fits worse, so only near-equal fits count as tied
+    tie = 10.0 if rtol is None else 1.25
+    rows.sort(key=lambda r: (not r[0], not (r[0] and r[2] <= tie * best_rmse + 1e-300),
                              r[1].K, r[2]))
     out = []
     for ok, e, rmse, digits, err in rows[:20]:
