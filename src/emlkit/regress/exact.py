@@ -163,39 +163,45 @@ def search_exact(
                 found[e] = float(err[h])
 
     held: dict[Expr, bool] = {}
+    fit_at: list[int] = []  # the stage where a fit within the stated noise was first seen
 
-    def clean() -> bool:
-        """Stop searching: an essentially exact hit (float rounding only), or, when the noise
-        level ``rtol`` is given, a hit well within it on the match points that also holds on
-        the held-out samples (stages go by depth, so later ones find only deeper trees)."""
+    def clean(stage: int) -> bool:
+        """Skip ``stage``? Yes after an essentially exact hit (float rounding only). With a
+        stated noise level ``rtol``, a hit well within it (match points and held out) does
+        not end the search at once: a deeper law can hide behind a shallower stand-in that
+        fits almost as well, so one more stage runs (stages go by depth), then ranking by
+        fit decides."""
         if any(err <= _CLEAN for err in found.values()):
             return True
         if rtol is None:  # unknown noise: only a float-exact fit is known to be the law
             return False
-        for e, err in found.items():
-            if e not in held:
-                tol = rt / 10  # at the noise level (rtol is its bound), here and held out
-                held[e] = err <= tol and verify_on_data(e, X[ih], y[ih], tol, variables) is not None
-            if held[e]:
-                return True
-        return False
+        if not fit_at:
+            for e, err in found.items():
+                if e not in held:
+                    tol = rt / 3
+                    held[e] = (err <= tol and
+                               verify_on_data(e, X[ih], y[ih], tol, variables) is not None)
+                if held[e]:
+                    fit_at.append(stage - 1)
+                    break
+        return bool(fit_at) and stage > fit_at[0] + 1
 
     # 1. direct
     _, r = table.lookup(ym[None, :], (rt * absy + _FLOAT * absy)[None, :] * 3)
     consider(table.vals[r], table.K[r], lambda h: table.expr(int(r[h])))
     bar.update(1, found=len(found))
     # 2. one level: B = exp(exp(A) - y)
-    if max_depth >= 1 and not clean():
+    if max_depth >= 1 and not clean(2):
         _one_level(table, ym, absy, min(rt, _CLEAN), consider, deadline)  # noise-free: cheap
-    if max_depth >= 1 and not clean() and rt > _CLEAN:
+    if max_depth >= 1 and not clean(2) and rt > _CLEAN:
         _one_level(table, ym, absy, rt, consider, deadline)
     bar.update(2, found=len(found))
     # 3. two levels, small side first, by time budget
     two_deadline = deadline if deadline is not None else time.monotonic() + 60.0
-    if max_depth >= table.max_depth + 2 and not clean():
+    if max_depth >= table.max_depth + 2 and not clean(3):
         _two_level(table, ym, absy, min(rt, _CLEAN), consider, two_deadline, bar, found,
                    small_depths=(2,))
-    if max_depth >= table.max_depth + 2 and not clean() and rt > _CLEAN:
+    if max_depth >= table.max_depth + 2 and not clean(3) and rt > _CLEAN:
         _two_level(table, ym, absy, rt, consider, two_deadline, bar, found)
     bar.update(3, found=len(found))
     cands = _rank(found, X, y, ih, variables, rtol)
