@@ -51,6 +51,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--restarts", type=int, default=64)
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS))
     args = ap.parse_args(argv)
+    import os
+    import platform
+    import sys
+
+    print(f"machine: {platform.machine()} {os.cpu_count()} cpu(s), Python "
+          f"{platform.python_version()}, NumPy {np.__version__}")
+    print("command: python " + " ".join([sys.argv[0]] + (argv if argv is not None else sys.argv[1:])))
+    print(f"{args.targets} targets per depth, {args.restarts} restarts, {args.steps} steps, "
+          f"time limit {args.time_limit:g} s per target")
     pts = sample_points(20, np.random.default_rng(123))
     x = pts["x"].real
     rows = []

@@ -132,7 +132,7 @@ def register(expr: Expr) -> None:
 
 
 def constant_form(value: Any) -> Expr | None:
-    """Shortest registered form whose exact value equals ``value`` (to 40 digits), else None.
+    """Shortest registered form whose exact value equals ``value`` (to 40 significant digits), else None.
 
     >>> constant_form(_ctx.e).K   # e at the table's precision
     3
@@ -144,7 +144,7 @@ def constant_form(value: Any) -> Expr | None:
         if _ctx.isinf(v.real) or _ctx.isinf(w.real):
             if v.real == w.real:
                 return form
-        elif abs(w - v) <= _ctx.mpf(10) ** -40 * max(1, abs(v)):
+        elif abs(w - v) <= _ctx.mpf(10) ** -40 * max(abs(v), abs(w)):  # relative: 0 matches only 0
             return form
     return None
 

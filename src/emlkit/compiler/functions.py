@@ -21,6 +21,7 @@ plane form otherwise. Identities (principal branches, DLMF chapter 4):
 
 from __future__ import annotations
 
+from ..errors import DomainError
 from ..expr import ONE, Expr
 from . import primitives as P
 from .lowering import _mp, INF, Info, Lowering, _log_of
@@ -176,6 +177,10 @@ def sqrt(L: Lowering, x: Expr, ix: Info) -> Expr:
 
 def log(L: Lowering, x: Expr, ix: Info, b: Expr, ib: Info) -> Expr:
     if ib.const is not None:
+        if ib.const == 1:
+            raise DomainError("logarithm to base 1: division by ln 1 = 0")
+        if ib.const == 0:
+            return P.ZERO  # ln x / ln 0 = ln x / (−∞) = 0, as SymPy has it
         return L._scale(P.ln(x), 1 / _mp.log(ib.const))
     return L.div(P.ln(x), Info(_mp.pi), P.ln(b), Info(_mp.pi))[0]
 

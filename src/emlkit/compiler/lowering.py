@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import mpmath
 
-from ..errors import UnsupportedError
+from ..errors import DomainError, UnsupportedError
 from ..expr import ONE, Eml, Expr, Var
 from . import primitives as P
 from .constants import constant_form, constant_value, register
@@ -35,6 +35,15 @@ INF = math.inf
 PI = math.pi
 _mp = mpmath.MPContext()
 _mp.dps = 60
+# Tolerances are relative: a constant matches a value when they agree to 40 significant digits,
+# and 0 matches only an exact 0 (e^(−100) ≈ 4e−44 is a value, not a zero).
+_REL = _mp.mpf(10) ** -40
+# Constants at least this large are neither looked up nor registered in the table: at the
+# working precision, 40 digits cannot tell an integer n from n ± 1 beyond about 10⁴⁰.
+_BIG = _mp.mpf(10) ** 30
+# x + c is exp(ln x) − ln(e^(−c)); beyond this |Re c|, e^(∓c) leaves float64's range
+# (e^709.8 overflows), so x + c = c·(x/c + 1) is used instead.
+_SHIFT_MAX = 700
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Info:
     const: Any = None  # exact value (mpc) when the value is a constant
     nonzero: bool = False  # never exactly zero (an exponential, a non-zero constant)
     log: Any = None  # (t, c): the value is exactly c·ln(t) for an Expr t and a real constant c
+    infinite: Any = None  # an infinite constant value (ln 0 = −∞): used only to fold constants
 
 
 def _log_of(a: Expr) -> Expr:
@@ -78,7 +88,10 @@ class Lowering:
         """
         exact = Fraction(value) if isinstance(value, (int, Fraction)) else None
         value = _to_mp(value)
-        form = constant_form(value)
+        if _mp.isnan(value.real) or _mp.isnan(value.imag):
+            raise UnsupportedError("the constant has no value (NaN)")
+        tabled = abs(value) < _BIG
+        form = constant_form(value) if tabled else None
         if form is not None:
             return form
         try:
@@ -89,12 +102,24 @@ class Lowering:
             builders = [build]  # structural fallback, only when the value is not recognised
         matching = []
         for make in builders:
-            expr = make()
+            try:
+                expr = make()
+            except UnsupportedError:
+                continue
             if _close(constant_value(expr), value):
                 matching.append(expr)
+        if not matching and build is not None and builders[0] is not build:
+            try:
+                expr = build()
+            except UnsupportedError:
+                expr = None
+            if expr is not None and _close(constant_value(expr), value):
+                matching.append(expr)
         if not matching:
-            raise UnsupportedError(f"no EML construction found for the constant {value}")
+            raise UnsupportedError(f"no EML construction found for the constant {_mp.nstr(value, 15)}")
         best = _smallest(*matching)
+        if not tabled:
+            return best
         register(best)
         return constant_form(value) or best
 
@@ -139,14 +164,37 @@ class Lowering:
             return ONE
         if n < 0:
             return P.neg_strip(self.const(-n))
-        # binary method: (n−1) + 1 for odd n, 2·(n/2) for even n; both for small n.
-        # Recursion depth is about 2·log2(n).
+        if n >= _BIG:
+            return self._big_integer(n)
+        # binary method: (n−1) + 1 for odd n, 2·(n/2) for even n; both for small n. The chain
+        # is built bottom-up first, so each const() below finds its operands in the table.
+        chain, todo = set(), [n]
+        while todo:
+            m = todo.pop()
+            for d in _integer_steps(m):
+                if d > 1 and d not in chain:
+                    chain.add(d)
+                    todo.append(d)
+        for m in sorted(chain):
+            self.const(m)
         cands = []
-        if n % 2 == 1 or n <= 16:
-            cands.append(P.E(P.ln(self.const(n - 1)), P.INV_E))  # (n−1) + 1
-        if n % 2 == 0 and n > 2:
-            cands.append(self._scale(self.const(n // 2), 2))
+        for d in _integer_steps(n):
+            if d == n - 1:
+                cands.append(P.E(P.ln(self.const(n - 1)), P.INV_E))  # (n−1) + 1
+            else:
+                cands.append(self._scale(self.const(n // 2), 2))  # 2·(n/2)
         return _smallest(*cands)
+
+    def _big_integer(self, n: int) -> Expr:
+        """n ≥ 10³⁰ as m·10^k = m·exp(k·ln 10) with m < 10³⁰ (exact); other integers are refused."""
+        k = 0
+        while n % 10**(k + 1) == 0:
+            k += 1
+        m = n // 10**k
+        if m >= _BIG:
+            raise UnsupportedError(f"the integer constant {n} has more than 30 significant digits")
+        ten_k = P.exp(self._scale(P.ln(self.const(10)), k))  # 10^k = exp(k·ln 10)
+        return ten_k if m == 1 else P.mul(self.const(m), ten_k)
 
     def pi(self) -> Expr:
         return self.const(_mp.pi)
@@ -156,13 +204,22 @@ class Lowering:
 
     # ----------------------------------------------------------------- arithmetic
     def _scale(self, a: Expr, c: Any) -> Expr:
-        """a·c for a constant c ≠ 0: exp(log a − ln(1/c)). Valid everywhere."""
+        """a·c for a constant c: exp(log a − ln(1/c)). Valid everywhere. 0·a = 0 (as SymPy)."""
+        if c == 0:
+            return P.ZERO
+        inv_c = 1 / c if isinstance(c, Fraction) else 1 / _to_mp(c)  # a Fraction stays exact
         c = _to_mp(c)
-        return P.exp(P.E(P.ln(_log_of(a)), self.const(1 / c, lambda: P.inv(self.const(c)))))
+        return P.exp(P.E(P.ln(_log_of(a)), self.const(inv_c, lambda: P.inv(self.const(c)))))
 
     def _shift(self, a: Expr, c: Any) -> Expr:
-        """a + c for a constant c with Im(−c) ∈ (−π, π]: exp(ln a) − ln(e^(−c)). Valid everywhere in a."""
+        """a + c for a constant c with Im(−c) ∈ (−π, π]: exp(ln a) − ln(e^(−c)). Valid everywhere in a.
+
+        For ``|Re c| > 700`` the constant e^(−c) under- or overflows float64, so the sum is
+        c·(a/c + 1) instead (two scalings, valid everywhere, any c ≠ 0).
+        """
         c = _to_mp(c)
+        if abs(c.real) > _SHIFT_MAX:
+            return self._scale(P.E(P.ln(self._scale(a, 1 / c)), P.INV_E), c)  # c·(a/c + 1)
         return P.E(P.ln(a), self.const(_mp.exp(-c), lambda: P.exp(self.const(-c))))
 
     def add(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
@@ -189,6 +246,8 @@ class Lowering:
 
     def sub(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
         info = Info(ia.imb + ib.imb)
+        if ib.const is not None and abs(ib.const.real) > _SHIFT_MAX:
+            return self._shift(a, -ib.const), info
         if ib.const is not None and _in_strip(ib.const):
             c = ib.const
             return P.E(P.ln(a), self.const(_mp.exp(c), lambda: P.exp(self.const(c)))), info
@@ -231,6 +290,8 @@ class Lowering:
             imb = ia.imb * abs(float(ib.const.real))
         elif ia.const is not None and ia.const.imag == 0:
             imb = ib.imb * abs(float(ia.const.real))
+        if (ia.const is not None and ia.const == 0) or (ib.const is not None and ib.const == 0):
+            return P.ZERO, _ZERO_INFO  # a·0 = 0 for every a, as SymPy has it
         info = Info(imb, nonzero=ia.nonzero and ib.nonzero)
         if ib.const is not None and ia.log is not None and ib.const.imag == 0:
             info = Info(imb, log=(ia.log[0], ia.log[1] * ib.const.real))
@@ -260,6 +321,10 @@ class Lowering:
         return None if t is None else t.apply(a)
 
     def div(self, a: Expr, ia: Info, b: Expr, ib: Info) -> tuple[Expr, Info]:
+        if ib.const is not None and ib.const == 0:
+            raise DomainError("division by zero: the divisor is exactly 0")
+        if ia.const is not None and ia.const == 0:
+            return P.ZERO, _ZERO_INFO  # 0/b = 0, as SymPy has it
         imb = INF
         if ib.const is not None and ib.const.imag == 0 and ib.const.real != 0:
             imb = ia.imb / abs(float(ib.const.real))
@@ -276,6 +341,8 @@ class Lowering:
         info = Info(INF, nonzero=ia.nonzero)
         if ib.const is not None and ib.const.imag == 0:
             c = ib.const.real
+            if c == 0:
+                return ONE, Info(0.0, _mp.mpc(1), nonzero=True)  # a⁰ = 1 for every a, 0⁰ too (SymPy)
             if c == 1:
                 return a, ia
             if c == 2:
@@ -295,11 +362,24 @@ class Lowering:
         return P.exp(self._scale(P.ln(a), c))
 
 
+_ZERO_INFO = Info(0.0, _mp.mpc(0))
+
+
+def _integer_steps(n: int) -> list[int]:
+    """The integers the binary method builds n from: n − 1 (odd or small n) and n/2 (even n)."""
+    steps = []
+    if n % 2 == 1 or n <= 16:
+        steps.append(n - 1)
+    if n % 2 == 0 and n > 2:
+        steps.append(n // 2)
+    return steps
+
+
 def _close(a: Any, b: Any) -> bool:
     a, b = _mp.mpc(a), _mp.mpc(b)
     if _mp.isinf(a.real) or _mp.isinf(b.real):
         return a.real == b.real
-    return abs(a - b) <= _mp.mpf(10) ** -40 * max(1, abs(b))
+    return abs(a - b) <= _REL * max(abs(a), abs(b))
 
 
 def _in_strip(c: Any) -> bool:
@@ -309,33 +389,96 @@ def _in_strip(c: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------- driver
-def _mp_eval(op: str, args: list[Any]) -> Any:
-    """Exact value of an operation on constants; a real argument sits on the +0 side of cuts."""
-    ctx = _mp
-    nudge = [ctx.mpc(a) + (ctx.mpc(0, ctx.mpf(10) ** -70) if ctx.mpc(a).imag == 0 else 0) for a in args]
-    a = nudge[0]
-    table: dict[str, Callable[[], Any]] = {
-        "add": lambda: args[0] + args[1], "sub": lambda: args[0] - args[1],
-        "mul": lambda: args[0] * args[1], "div": lambda: args[0] / args[1],
-        "neg": lambda: -args[0], "pow": lambda: ctx.power(nudge[0], args[1]),
-        "exp": lambda: ctx.exp(args[0]), "ln": lambda: ctx.log(a),
-        "log": lambda: ctx.log(a) / ctx.log(nudge[1]), "sqrt": lambda: ctx.sqrt(a),
-        "sin": lambda: ctx.sin(args[0]), "cos": lambda: ctx.cos(args[0]),
-        "tan": lambda: ctx.tan(args[0]), "asin": lambda: ctx.asin(a),
-        "acos": lambda: ctx.acos(a), "atan": lambda: ctx.atan(a),
-        "sinh": lambda: ctx.sinh(args[0]), "cosh": lambda: ctx.cosh(args[0]),
-        "tanh": lambda: ctx.tanh(args[0]), "asinh": lambda: ctx.asinh(a),
-        "acosh": lambda: ctx.acosh(a), "atanh": lambda: ctx.atanh(a),
-        "sigmoid": lambda: 1 / (1 + ctx.exp(-args[0])),
-        "hypot": lambda: ctx.sqrt(args[0] ** 2 + args[1] ** 2),
-        "avg": lambda: (args[0] + args[1]) / 2,
-    }
-    value = ctx.mpc(table[op]())
-    # undo the nudge: round away the 1e-70 perturbation
-    eps = ctx.mpf(10) ** -50
-    re = value.real if abs(value.real) > eps * abs(value) else ctx.mpf(0)
-    im = value.imag if abs(value.imag) > eps * abs(value) else ctx.mpf(0)
+def _mp_eval(op: str, args: list[Any], ctx: Any = _mp) -> Any:
+    """Exact value of an operation on constants; a real argument sits on the +0 side of cuts.
+
+    The value is computed twice: at the arguments, and with real arguments moved by
+    ``i·10^−(dps+10)`` onto the upper side of any cut. When the two agree to half the working
+    digits the function is continuous there and the unmoved value is exact (``ln 1 = 0``,
+    ``√0 = 0``, ``ln 0 = −∞``); otherwise the argument lies on a cut, and the moved value, with
+    the move's residue rounded away, is the side C99 and NumPy give for ``x + 0j``.
+    Raises ZeroDivisionError or ValueError where the operation has no value (``1/0``).
+    """
+    tiny = ctx.mpf(10) ** -(ctx.dps + 10)
+    nudge = [ctx.mpc(a) + (ctx.mpc(0, tiny) if ctx.mpc(a).imag == 0 else 0) for a in args]
+
+    def table(v: list[Any]) -> dict[str, Callable[[], Any]]:
+        a = v[0]
+        return {
+            "add": lambda: args[0] + args[1], "sub": lambda: args[0] - args[1],
+            "mul": lambda: args[0] * args[1], "div": lambda: args[0] / args[1],
+            "neg": lambda: -args[0], "pow": lambda: ctx.power(a, args[1]),
+            "exp": lambda: ctx.exp(args[0]), "ln": lambda: ctx.log(a),
+            "log": lambda: ctx.log(a) / ctx.log(v[1]), "sqrt": lambda: ctx.sqrt(a),
+            "sin": lambda: ctx.sin(args[0]), "cos": lambda: ctx.cos(args[0]),
+            "tan": lambda: ctx.tan(args[0]), "asin": lambda: ctx.asin(a),
+            "acos": lambda: ctx.acos(a), "atan": lambda: ctx.atan(a),
+            "sinh": lambda: ctx.sinh(args[0]), "cosh": lambda: ctx.cosh(args[0]),
+            "tanh": lambda: ctx.tanh(args[0]), "asinh": lambda: ctx.asinh(a),
+            "acosh": lambda: ctx.acosh(a), "atanh": lambda: ctx.atanh(a),
+            "sigmoid": lambda: 1 / (1 + ctx.exp(-args[0])),
+            "hypot": lambda: ctx.sqrt(args[0] ** 2 + args[1] ** 2),
+            "avg": lambda: (args[0] + args[1]) / 2,
+        }
+
+    exact = ctx.mpc(table([ctx.mpc(a) for a in args])[op]())
+    if not (ctx.isfinite(exact.real) and ctx.isfinite(exact.imag)):
+        return exact
+    moved = ctx.mpc(table(nudge)[op]())
+    if not (ctx.isfinite(moved.real) and ctx.isfinite(moved.imag)) or abs(moved - exact) <= ctx.mpf(10) ** -(ctx.dps // 2) * max(1, abs(exact)):
+        return exact
+    # on a cut: round away the move's residue
+    eps = ctx.mpf(10) ** -(ctx.dps - 10)
+    re = moved.real if abs(moved.real) > eps * abs(moved) else ctx.mpf(0)
+    im = moved.imag if abs(moved.imag) > eps * abs(moved) else ctx.mpf(0)
     return ctx.mpc(re, im)
+
+
+_mp_hi = mpmath.MPContext()
+_mp_hi.dps = 2 * _mp.dps
+
+
+def _refold(ast: Node) -> Any:
+    """The value of a variable-free formula AST at twice the working precision, iteratively."""
+    named = {"pi": lambda: _mp_hi.pi, "E": lambda: _mp_hi.e, "I": lambda: _mp_hi.mpc(0, 1)}
+    done: dict[int, Any] = {}
+    stack: list[tuple[Node, bool]] = [(ast, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in done:
+            continue
+        head = node[0]
+        if head == "num":
+            done[id(node)] = _mp_hi.mpc(node[1].numerator) / node[1].denominator
+        elif head == "const":
+            done[id(node)] = _mp_hi.mpc(named[node[1]]())
+        elif not expanded:
+            stack.append((node, True))
+            stack.extend((child, False) for child in node[1:])
+        else:
+            done[id(node)] = _mp_eval(head, [done[id(child)] for child in node[1:]], _mp_hi)
+    return done[id(ast)]
+
+
+def _fold_zeros(value: Any, ast: Node) -> Any:
+    """Round a part of a folded constant that is a cancellation residue (sin π ≈ 10⁻⁶¹) to 0.
+
+    A part below 10⁻⁴⁰ is evaluated again at twice the precision: a genuine small value
+    (e^−100) agrees with itself, a residue of an exact 0 shrinks with the precision.
+    """
+    small = _mp.mpf(10) ** -40
+    parts = (value.real, value.imag)
+    if not any(0 < abs(p) < small * max(1, abs(value)) for p in parts):
+        return value
+    try:
+        hi = _refold(ast)
+    except (ZeroDivisionError, ValueError):
+        return value
+    out = []
+    for p, q in zip(parts, (hi.real, hi.imag)):
+        agree = abs(p - q) <= _mp.mpf(10) ** -20 * abs(p)
+        out.append(p if p == 0 or agree else _mp.mpf(0))
+    return _mp.mpc(*out)
 
 
 _NAMED = {"pi": lambda: _mp.pi, "E": lambda: _mp.e, "I": lambda: _mp.mpc(0, 1)}
@@ -368,7 +511,7 @@ def lower(ast: Node, domain: str = "strip") -> Expr:
             stack.extend((child, False) for child in node[1:] if id(child) not in done)
             continue
         args = [done[id(child)] for child in node[1:]]
-        done[id(node)] = _apply(L, FUNCTIONS, head, args)
+        done[id(node)] = _apply(L, FUNCTIONS, head, args, node)
         keep.append(node)
     return done[id(ast)][0]
 
@@ -387,16 +530,23 @@ def _leaf(L: Lowering, node: Node) -> tuple[Expr, Info]:
     return expr, Info(abs(float(value.imag)), value, nonzero=value != 0)
 
 
-def _apply(L: Lowering, functions: dict, head: str, args: list[tuple[Expr, Info]]) -> tuple[Expr, Info]:
-    consts = [info.const for _, info in args]
+def _apply(L: Lowering, functions: dict, head: str, args: list[tuple[Expr, Info]],
+           node: Node | None = None) -> tuple[Expr, Info]:
+    consts = [info.const if info.const is not None else info.infinite for _, info in args]
     if all(c is not None for c in consts):
         try:
             value = _mp_eval(head, consts)
         except (ZeroDivisionError, ValueError):
             value = None
         if value is not None and _mp.isfinite(value.real) and _mp.isfinite(value.imag):
+            if node is not None:
+                value = _fold_zeros(value, node)
             expr = L.const(value, lambda: _apply_generic(L, functions, head, args)[0])
             return expr, Info(abs(float(value.imag)), value, nonzero=value != 0)
+        if value is not None and value.imag == 0 and _mp.isinf(value.real):
+            form = constant_form(value)  # ln 0 = −∞: the table's 11-token form
+            if form is not None:  # an infinity is not folded further: no Info.const
+                return form, Info(0.0, nonzero=True, infinite=value)
     return _apply_generic(L, functions, head, args)
 
 
@@ -413,8 +563,9 @@ def _apply_generic(L: Lowering, functions: dict, head: str, args: list[tuple[Exp
     fn = functions.get(head)
     if fn is None:
         raise UnsupportedError(f"no EML form for the operation {head!r}")
-    if head == "log" and args[1][1].const is not None and args[1][1].const.imag == 0 and args[1][1].const.real > 0:
-        c = 1 / _mp.log(args[1][1].const.real)
+    base = args[1][1].const if head == "log" else None
+    if base is not None and base.imag == 0 and base.real > 0 and base.real != 1:
+        c = 1 / _mp.log(base.real)
         return fn(L, *flat), Info(float(PI * abs(c)), log=(flat[0], c))
     return fn(L, *flat), Info(INF)
 
@@ -432,8 +583,17 @@ def _as_fraction(x: Any) -> Fraction | None:
     Up to 10¹² a chance match of an irrational to 40 digits is vanishingly unlikely (about
     10⁻¹⁶), and decimals such as 0.4457 = 4457/10⁴ that arise by folding are still recognised.
     """
+    if x == 0:
+        return Fraction(0)
+    if abs(x) >= _BIG:  # 40 digits cannot pin down an integer this large (see _BIG) ...
+        # ... unless the value is an integer in binary: up to 10⁵⁰ it still has 37 bits below
+        # the units, so a computed (inexact) value is an integer only by a 10⁻¹¹ chance
+        return Fraction(int(x)) if abs(x) <= _mp.mpf(10) ** 50 and _mp.isint(x) else None
     frac = Fraction(str(_mp.nstr(x, 45))).limit_denominator(_MAX_DENOMINATOR)
-    return frac if abs(_rat(frac) - x) <= _mp.mpf(10) ** -40 * max(1, abs(x)) else None
+    if abs(_rat(frac) - x) <= _REL * abs(x):
+        return frac
+    short = Fraction(str(_mp.nstr(x, 15)))  # a short decimal such as 1e−30 = 1/10³⁰
+    return short if abs(_rat(short) - x) <= _REL * abs(x) else None
 
 
 def _recognize(v: Any) -> tuple[str, Any]:
@@ -449,7 +609,7 @@ def _recognize(v: Any) -> tuple[str, Any]:
         if q is not None:
             return "invpi", q
         q = _as_fraction(_mp.exp(v.real)) if abs(v.real) < 50 else None
-        if q is not None and q > 0:
+        if q is not None and q > 0 and q != 1:
             return "lnrat", q
         if abs(v.real) > 0.02:
             q = _as_fraction(_mp.exp(1 / v.real))
