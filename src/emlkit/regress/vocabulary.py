@@ -10,10 +10,13 @@ nodes it is small (``x*(x*(x + 1) + 1)``: 9 tokens), so search can find it. The 
 3. Every target is looked up in that table, tolerantly (the noise level ``rtol``): ``y`` itself,
    and ``u⁻¹(y)`` for each invertible unary block ``u`` of the vocabulary at the root (``exp``,
    ``ln``, ``sqrt``, ``neg``, ``inv``).
-4. Meet in the middle at the root: for every table entry ``A`` and binary block ``op``, the
+4. When the vocabulary has ``+ − × ÷``: polynomials in the variables with small rational
+   coefficients, fitted to all samples by least squares and snapped
+   (:mod:`emlkit.regress.polynomial`), which reaches sums of many monomials.
+5. Meet in the middle at the root: for every table entry ``A`` and binary block ``op``, the
    needed right operand ``B`` (``y − A``, ``A − y``, ``y / A``, ``A / y``, ``exp(exp(A) − y)``,
    ``2y − A``) is computed and looked up, which reaches about twice the enumerated size.
-5. Each hit becomes a readable formula (SymPy), is compiled to pure EML
+6. Each hit becomes a readable formula (SymPy), is compiled to pure EML
    (:func:`emlkit.compile`), and that EML tree is evaluated on the held-out points:
    ``exact`` means it reproduces them within the noise level.
 
@@ -36,6 +39,7 @@ import numpy as np
 from ..search.arithmetic import exp_guarded, log_guarded
 from ..search.grammar import Grammar, enumerate_grammar, known_op
 from ._candidate import Candidate
+from .polynomial import fit_polynomials
 from .tables import ValueIndex
 
 __all__ = ["search_vocabulary", "resolve_vocabulary", "VOCABULARIES"]
@@ -57,6 +61,7 @@ _CLEAN = 1e-9  # a fit this close is float rounding: no noise to allow for
 _WINDOW = 2048  # table rows one lookup may scan (wider windows cannot identify a row)
 _CHUNK = 1 << 16  # table rows per vectorised meet-in-the-middle step
 _KEEP = 40  # hits per stage turned into formulas
+_ARITH = frozenset({"plus", "subtract", "times", "divide"})  # enough to write any polynomial
 
 
 def resolve_vocabulary(vocabulary: str | Sequence[str]) -> tuple[str, ...]:
@@ -255,7 +260,11 @@ def search_vocabulary(
             consider(np.array([w[1] for w in texts]), sizes[r] + extra,
                      lambda h, texts=texts: texts[h][0])
     bar.update(1, found=len(found))
-    # 2. meet in the middle at the root
+    # 2. polynomials with small rational coefficients (least squares, snapped), all samples
+    if not _settled(found, rt) and _ARITH.issubset(names):
+        for text, err in fit_polynomials(X, y, variables, rtol=rt):
+            found.setdefault(text, (_size(text, variables), err))
+    # 3. meet in the middle at the root
     if not _settled(found, rt):
         for t, root in targets:
             extra = 1 if root is None else 2
@@ -290,6 +299,14 @@ def search_vocabulary(
     cands = _candidates(found, X, y, ih, variables, rtol, names, deadline)
     bar.close(f"{len(cands)} candidate(s) in {time.monotonic() - t0:.1f} s")
     return cands
+
+
+def _size(text: str, variables: Sequence[str]) -> int:
+    """Nodes of the formula's SymPy tree: the size of a polynomial found by least squares."""
+    import sympy
+
+    expr = sympy.sympify(text, locals={v: sympy.Symbol(v) for v in variables})
+    return sum(1 for _ in sympy.preorder_traversal(expr))
 
 
 def _paren(text: str) -> str:
