@@ -167,10 +167,10 @@ def search_exact(
 
     def clean(stage: int) -> bool:
         """Skip ``stage``? Yes after an essentially exact hit (float rounding only). With a
-        stated noise level ``rtol``, a hit well within it (match points and held out) does
-        not end the search at once: a deeper law can hide behind a shallower stand-in that
-        fits almost as well, so one more stage runs (stages go by depth), then ranking by
-        fit decides."""
+        stated noise level ``rtol``, yes once the stage before found a hit well within it
+        (match points and held out); the candidates of that stage are then ranked by fit.
+        Going one stage deeper after such a hit was measured (sr_recovery.py, noise 1e-6,
+        16 targets at depths 5 and 6): the same recoveries, 3.7x the time at depth 5."""
         if any(err <= _CLEAN for err in found.values()):
             return True
         if rtol is None:  # unknown noise: only a float-exact fit is known to be the law
@@ -184,7 +184,7 @@ def search_exact(
                 if held[e]:
                     fit_at.append(stage - 1)
                     break
-        return bool(fit_at) and stage > fit_at[0] + 1
+        return bool(fit_at) and stage > fit_at[0]
 
     # 1. direct
     _, r = table.lookup(ym[None, :], (rt * absy + _FLOAT * absy)[None, :] * 3)
