@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -180,11 +181,21 @@ def _start(cat: Path, max_K: int) -> subprocess.Popen:
                             text=True)
 
 
-def _interrupt_after(cat: Path, proc: subprocess.Popen, K_at: int, sig: int) -> tuple[int, str]:
-    """Send ``sig`` once a checkpoint of K >= K_at is committed; the K seen then, stderr."""
+def _interrupt_after(cat: Path, proc: subprocess.Popen, K_at: int,
+                     sig: int) -> tuple[int, str] | None:
+    """Send ``sig`` once a checkpoint of K_at or K_at + 2 is committed; the K seen then, stderr.
+
+    ``None`` (the process killed) when the first checkpoint read is already past K_at + 2: on a
+    busy machine the catalog can be locked for a while, and a signal sent when the last level is
+    done could arrive after the run finished.
+    """
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         K, finished = _checkpoint_K(cat)
+        if K is not None and K > K_at + 2:
+            proc.kill()
+            proc.communicate(timeout=60)
+            return None
         if K is not None and K >= K_at:
             assert not finished, "the run finished before it could be interrupted"
             proc.send_signal(sig)
@@ -196,11 +207,22 @@ def _interrupt_after(cat: Path, proc: subprocess.Popen, K_at: int, sig: int) -> 
     raise AssertionError("no checkpoint appeared")
 
 
+def _start_and_interrupt(cat: Path, max_K: int, K_at: int, sig: int) -> tuple[int, str, int]:
+    """Start a search and interrupt it at K_at (retried, fresh catalog, if it overshot)."""
+    for _ in range(3):
+        for p in cat.parent.glob(cat.name + "*"):
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        proc = _start(cat, max_K)
+        got = _interrupt_after(cat, proc, K_at, sig)
+        if got is not None:
+            return got[0], got[1], proc.returncode
+    raise AssertionError(f"could not interrupt the run near K={K_at} in three tries")
+
+
 def test_kill_9_then_resume_gives_the_same_result(tmp_path):
     cat = tmp_path / "killed.sqlite"
-    proc = _start(cat, 31)
-    K_seen, _ = _interrupt_after(cat, proc, 23, signal.SIGKILL)
-    assert proc.returncode == -signal.SIGKILL
+    K_seen, _, status = _start_and_interrupt(cat, 31, 23, signal.SIGKILL)
+    assert status == -signal.SIGKILL
     K_after, finished = _checkpoint_K(cat)
     assert not finished and K_after >= K_seen
     again = _start(cat, 31)
@@ -224,9 +246,8 @@ def test_kill_9_then_resume_gives_the_same_result(tmp_path):
 
 def test_ctrl_c_saves_and_exits_130(tmp_path):
     cat = tmp_path / "int.sqlite"
-    proc = _start(cat, 31)
-    K_seen, err = _interrupt_after(cat, proc, 25, signal.SIGINT)
-    assert proc.returncode == 130
+    K_seen, err, status = _start_and_interrupt(cat, 31, 25, signal.SIGINT)
+    assert status == 130
     K_after, finished = _checkpoint_K(cat)
     assert not finished and K_after >= K_seen
     assert f"interrupted; saved up to K={K_after}" in err and "eml: interrupted" in err

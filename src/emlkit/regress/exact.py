@@ -8,13 +8,18 @@ functions in about a second; ``t = 3`` for two). Then, in order:
 1. *direct*: ``y`` itself is looked up (targets of depth <= ``t``);
 2. *one level*: ``y = exp(A) - ln(B)`` gives ``B = exp(exp(A) - y)`` exactly, so for every
    ``A`` of the table the needed ``B`` is computed and looked up (depth <= ``t + 1``);
-3. *two levels*, while time allows (depth ``t + 2``): with ``A`` from the small part of the
-   table (depth <= 2, then 3), ``B = eml(C, D)`` needs ``D = exp(exp(C) - B)`` for every ``C``;
-   and with ``B`` small, ``A = eml(E, F)`` needs ``F = exp(exp(E)) / (y + ln B)`` for every
-   ``E`` (no branch ambiguity: ``exp(A)`` is known, not ``A``).
+3. *two levels*, while time allows (depth ``t + 2``), one small row ``s`` of the table at a
+   time (depth <= 2, then 3): with ``A = s``, ``B = eml(C, D)`` needs ``D = exp(exp(C) - B)``
+   for every ``C``; with ``B = s``, ``A = eml(E, F)`` needs ``F = exp(exp(E)) / (y + ln B)``
+   for every ``E`` (no branch ambiguity: ``exp(A)`` is known, not ``A``); and with ``D = s``
+   or ``C = s``, for every ``A`` (``B = exp(exp(A) - y)`` as in one level) the other one is
+   ``C = ln(B + ln D)`` or ``D = exp(exp(C) - B)``. The ``ln`` form damps the noise of ``B``
+   where the ``exp`` form multiplies it by ``|B|``: with ``y`` near -14, ``B`` is near 2e7.
 
 Lookups are tolerant: the tolerance of each needed value is propagated from the noise level
-(``rtol``, relative to ``|y|``, default ``1e-4``) plus float rounding, so noisy data still hit.
+(``rtol``, relative to ``|y|``, default ``1e-5``) plus float rounding, so noisy data still hit.
+A needed value known only to a factor (noise through ``exp``) at some match points is looked
+up by the others (:meth:`emlkit.regress.tables.ValueIndex.lookup`, ``loose``).
 Every hit is re-evaluated at the match points, then checked on the held-out samples
 (:func:`emlkit.regress.verify.verify_on_data`): ``exact`` means the held-out error is within
 the noise level estimated from the best match (at most ``10 x`` its training error, and at
@@ -41,7 +46,16 @@ __all__ = ["search_exact"]
 
 _FLOAT = 1e-11  # relative rounding allowance of computed needed values
 _CLEAN = 1e-9  # a training error this small is float rounding, not noise: stop searching
+_SETTLED = 1e-7  # noise unknown: a two-level hit this close ends the two-level stage
 _WINDOW = 2048  # table rows a meet-in-the-middle query may scan (wider: the query is skipped)
+_LOOSE = 1e-2  # a needed value known only to this relative tolerance is "not sharp" there
+_SHARP_NOISY = 3  # sharp points a meet-in-the-middle query needs when the noise is stated
+
+# Noise stated (``rtol``): a query known only loosely at every point is skipped
+# (``ValueIndex.lookup(min_sharp=3)``): on the 17 depth-6 noisy misses of the benchmark sweep
+# (30 s each) keeping them recovered the same 9 in 13 % more time. Noise unknown: they are
+# kept, since a large ``y`` (near 4e6, say) makes every needed value loose at every point even
+# on exact data.
 
 
 def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int | None = 2,
@@ -101,8 +115,9 @@ def search_exact(
     max_depth : int
         Deepest tree searched (one variable: up to 6, the last level partially).
     rtol : float, optional
-        Relative noise level of ``y`` (default: matched up to ``1e-4``, the noise then
-        estimated from the best fit).
+        Relative noise level of ``y``. Default: unknown; values are matched up to ``1e-5``
+        relative, the two-level stage goes on until a fit within ``1e-7`` (or the time limit),
+        and the noise is then estimated from the best fit.
     time_limit : float, optional
         Seconds for the whole search (default: no limit for depths <= 5, 60 s for the two-level
         stage).
@@ -162,6 +177,8 @@ def search_exact(
             if e.depth <= max_depth and e not in found:
                 found[e] = float(err[h])
 
+    sharp = 0 if rtol is None else _SHARP_NOISY
+    settle = _SETTLED if rtol is None else rt / 3  # a fit that ends the two-level stage
     held: dict[Expr, bool] = {}
     fit_at: list[int] = []  # the stage where a fit within the stated noise was first seen
 
@@ -192,24 +209,26 @@ def search_exact(
     bar.update(1, found=len(found))
     # 2. one level: B = exp(exp(A) - y)
     if max_depth >= 1 and not clean(2):
-        _one_level(table, ym, absy, min(rt, _CLEAN), consider, deadline)  # noise-free: cheap
+        _one_level(table, ym, absy, min(rt, _CLEAN), consider, deadline, sharp)  # cheap
     if max_depth >= 1 and not clean(2) and rt > _CLEAN:
-        _one_level(table, ym, absy, rt, consider, deadline)
+        _one_level(table, ym, absy, rt, consider, deadline, sharp)
     bar.update(2, found=len(found))
     # 3. two levels, small side first, by time budget
     two_deadline = deadline if deadline is not None else time.monotonic() + 60.0
     if max_depth >= table.max_depth + 2 and not clean(3):
         _two_level(table, ym, absy, min(rt, _CLEAN), consider, two_deadline, bar, found,
-                   small_depths=(2,))
+                   small_depths=(2,), settle=settle, sharp=sharp)
     if max_depth >= table.max_depth + 2 and not clean(3) and rt > _CLEAN:
-        _two_level(table, ym, absy, rt, consider, two_deadline, bar, found)
+        _two_level(table, ym, absy, rt, consider, two_deadline, bar, found,
+                   settle=settle, sharp=sharp)
     bar.update(3, found=len(found))
     cands = _rank(found, X, y, ih, variables, rtol)
     bar.close(f"{len(cands)} candidate(s) in {time.monotonic() - t0:.1f} s")
     return cands
 
 
-def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None) -> None:
+def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
+               sharp: int) -> None:
     M = len(table)
     step = 1 << 15
     for s in range(0, M, step):
@@ -219,10 +238,9 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None) -> 
         with np.errstate(all="ignore"):
             need = exp_guarded(EA - ym[None, :])
             tol = 3 * np.abs(need) * (rt * absy[None, :] + _FLOAT * (np.abs(EA) + absy[None, :]))
-            # B only known to a factor e^0.01 or worse: a lookup cannot identify it (and would
-            # scan the whole table), so such A are skipped
-            tol[:, 0] = np.where(tol[:, 0] > 1e-2 * np.abs(need[:, 0]), np.nan, tol[:, 0])
-        a, b = table.lookup(need, tol, _WINDOW)
+        # where B is only known to a factor e^0.01 or worse it constrains nothing: the lookup
+        # uses the other points (at least 3)
+        a, b = table.lookup(need, tol, _WINDOW, _LOOSE, sharp)
         a = a + s
         yhat = eml_arrays(table.E[a], table.L[b])
         consider(yhat, table.K[a] + table.K[b] + 1,
@@ -230,16 +248,27 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None) -> 
 
 
 def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found,
-               small_depths: Sequence[int] = (2, 3)) -> None:
+               small_depths: Sequence[int] = (2, 3), sharp: int = 0,
+               settle: float = _SETTLED) -> None:
+    """Meet in the middle two levels deep, over the small rows in order of size, until the
+    deadline or a hit within ``settle`` of ``y`` (relative, at every match point). With the
+    noise stated, ``settle`` is a third of it: a shallower stand-in that fits within the noise
+    but worse than the law no longer ends the stage (the new lookups below find such stand-ins
+    in earlier rows). Noise unknown: ``_SETTLED``; a fit to 1e-6 of a large ``y`` can be a
+    stand-in, e.g. a wrong term ``ln B`` of size 3 next to ``y`` near 4e6, and cancellation
+    leaves an exact ``y`` near 3e-7 with a float error near 1e-7 of it, so "float-exact"
+    cannot be stricter."""
     tried = 0
     n_before = len(found)
+    Ball = errB = None  # B = exp(exp(A) - y) for every row A, and its error
     for small_depth in small_depths:
         small = np.flatnonzero(table.depth <= small_depth)
         if small_depth == 3:
             small = small[table.depth[small] == 3]
         small = small[np.argsort(table.K[small], kind="stable")]
         for s in small:
-            if time.monotonic() > deadline or len(found) > n_before:
+            if time.monotonic() > deadline or any(
+                    err <= settle for err in list(found.values())[n_before:]):
                 return
             s = int(s)
             with np.errstate(all="ignore"):
@@ -247,11 +276,11 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                 eA = table.E[s]
                 B = exp_guarded(eA - ym)
                 tolB = rt * absy + _FLOAT * (np.abs(eA) + absy)  # relative error of B
-                if np.isfinite(B).all():
+                if np.isfinite(B).sum() >= 3:
                     D = exp_guarded(table.E - B[None, :])
                     tolD = 3 * np.abs(D) * (np.abs(B)[None, :] * tolB[None, :]
                                             + _FLOAT * (np.abs(table.E) + np.abs(B)[None, :]))
-                    c, d = table.lookup(D, tolD, _WINDOW)
+                    c, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
                     inner = eml_arrays(table.E[c], table.L[d])
                     yhat = eml_arrays(np.broadcast_to(eA, inner.shape), log_guarded(inner))
                     A = table.expr(s)
@@ -259,18 +288,44 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                              lambda h: Eml(A, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
                 # (ii) y = eml(eml(E, F), B), B = row s: F = exp(exp(E)) / (y + ln B)
                 S = ym + table.L[s]
-                if np.isfinite(S).all() and (S != 0).all():
+                if (np.isfinite(S) & (S != 0)).sum() >= 3:
                     lnS = log_guarded(S)
                     F = exp_guarded(table.E - lnS[None, :])
                     tolF = 3 * np.abs(F) * ((rt * absy / np.abs(S))[None, :]
                                             + _FLOAT * (np.abs(table.E) + np.abs(lnS)[None, :]))
-                    e, f = table.lookup(F, tolF, _WINDOW)
+                    e, f = table.lookup(F, tolF, _WINDOW, _LOOSE, sharp)
                     inner = eml_arrays(table.E[e], table.L[f])
                     yhat = eml_arrays(exp_guarded(inner),
                                       np.broadcast_to(table.L[s], inner.shape))
                     Bx = table.expr(s)
                     consider(yhat, table.K[s] + table.K[e] + table.K[f] + 2,
                              lambda h: Eml(Eml(table.expr(int(e[h])), table.expr(int(f[h]))), Bx))
+                # y = eml(A, eml(C, D)) with C or D = row s, A over the table:
+                # B = exp(exp(A) - y) as in one level; (iii) D small: C = ln(B + ln D), which
+                # damps the noise of B where (i) amplifies it; (iv) C small: D = exp(exp(C) - B)
+                if Ball is None:
+                    Ball = exp_guarded(table.E - ym[None, :])
+                    errB = np.abs(Ball) * (rt * absy[None, :]
+                                           + _FLOAT * (np.abs(table.E) + absy[None, :]))
+                lnD = table.L[s]
+                Sum = Ball + lnD[None, :]
+                C = log_guarded(Sum)
+                tolC = 3 * (errB + _FLOAT * np.abs(lnD)[None, :]) / np.abs(Sum) + _FLOAT
+                a, c = table.lookup(C, tolC, _WINDOW, _LOOSE, sharp)
+                yhat = eml_arrays(table.E[a], log_guarded(
+                    eml_arrays(table.E[c], np.broadcast_to(lnD, (len(c), len(lnD))))))
+                Dx = table.expr(s)
+                consider(yhat, table.K[a] + table.K[c] + table.K[s] + 2,
+                         lambda h: Eml(table.expr(int(a[h])), Eml(table.expr(int(c[h])), Dx)))
+                eC = table.E[s]
+                D = exp_guarded(eC[None, :] - Ball)
+                tolD = 3 * np.abs(D) * (errB + _FLOAT * (np.abs(eC)[None, :] + np.abs(Ball)))
+                a, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
+                yhat = eml_arrays(table.E[a], log_guarded(
+                    eml_arrays(np.broadcast_to(eC, (len(d), len(eC))), table.L[d])))
+                Cx = table.expr(s)
+                consider(yhat, table.K[a] + table.K[s] + table.K[d] + 2,
+                         lambda h: Eml(table.expr(int(a[h])), Eml(Cx, table.expr(int(d[h])))))
             tried += 1
             bar.update(3, found=len(found), tried=tried)
 
