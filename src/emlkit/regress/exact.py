@@ -238,8 +238,8 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
         with np.errstate(all="ignore"):
             need = exp_guarded(EA - ym[None, :])
             tol = 3 * np.abs(need) * (rt * absy[None, :] + _FLOAT * (np.abs(EA) + absy[None, :]))
-        # where B is only known to a factor e^0.01 or worse it constrains nothing: the lookup
-        # uses the other points (at least 3)
+        # where B is only known to a factor e^0.01 or worse the lookup keys on a sharper point
+        # (see ValueIndex.lookup; ``sharp`` of them at least)
         a, b = table.lookup(need, tol, _WINDOW, _LOOSE, sharp)
         a = a + s
         yhat = eml_arrays(table.E[a], table.L[b])
@@ -260,7 +260,9 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
     cannot be stricter."""
     tried = 0
     n_before = len(found)
-    Ball = errB = None  # B = exp(exp(A) - y) for every row A, and its error
+    with np.errstate(all="ignore"):  # B = exp(exp(A) - y) for every row A, and its error
+        Ball = exp_guarded(table.E - ym[None, :])
+        errB = np.abs(Ball) * (rt * absy[None, :] + _FLOAT * (np.abs(table.E) + absy[None, :]))
     for small_depth in small_depths:
         small = np.flatnonzero(table.depth <= small_depth)
         if small_depth == 3:
@@ -271,23 +273,22 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                     err <= settle for err in list(found.values())[n_before:]):
                 return
             s = int(s)
+            es, ls, sx = table.E[s], table.L[s], table.expr(s)  # exp, ln and tree of row s
             with np.errstate(all="ignore"):
                 # (i) y = eml(A, eml(C, D)), A = row s: D = exp(exp(C) - B)
-                eA = table.E[s]
-                B = exp_guarded(eA - ym)
-                tolB = rt * absy + _FLOAT * (np.abs(eA) + absy)  # relative error of B
+                B = exp_guarded(es - ym)
+                tolB = rt * absy + _FLOAT * (np.abs(es) + absy)  # relative error of B
                 if np.isfinite(B).sum() >= 3:
                     D = exp_guarded(table.E - B[None, :])
                     tolD = 3 * np.abs(D) * (np.abs(B)[None, :] * tolB[None, :]
                                             + _FLOAT * (np.abs(table.E) + np.abs(B)[None, :]))
                     c, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
                     inner = eml_arrays(table.E[c], table.L[d])
-                    yhat = eml_arrays(np.broadcast_to(eA, inner.shape), log_guarded(inner))
-                    A = table.expr(s)
+                    yhat = eml_arrays(np.broadcast_to(es, inner.shape), log_guarded(inner))
                     consider(yhat, table.K[s] + table.K[c] + table.K[d] + 2,
-                             lambda h: Eml(A, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
+                             lambda h: Eml(sx, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
                 # (ii) y = eml(eml(E, F), B), B = row s: F = exp(exp(E)) / (y + ln B)
-                S = ym + table.L[s]
+                S = ym + ls
                 if (np.isfinite(S) & (S != 0)).sum() >= 3:
                     lnS = log_guarded(S)
                     F = exp_guarded(table.E - lnS[None, :])
@@ -295,37 +296,28 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                                             + _FLOAT * (np.abs(table.E) + np.abs(lnS)[None, :]))
                     e, f = table.lookup(F, tolF, _WINDOW, _LOOSE, sharp)
                     inner = eml_arrays(table.E[e], table.L[f])
-                    yhat = eml_arrays(exp_guarded(inner),
-                                      np.broadcast_to(table.L[s], inner.shape))
-                    Bx = table.expr(s)
+                    yhat = eml_arrays(exp_guarded(inner), np.broadcast_to(ls, inner.shape))
                     consider(yhat, table.K[s] + table.K[e] + table.K[f] + 2,
-                             lambda h: Eml(Eml(table.expr(int(e[h])), table.expr(int(f[h]))), Bx))
-                # y = eml(A, eml(C, D)) with C or D = row s, A over the table:
-                # B = exp(exp(A) - y) as in one level; (iii) D small: C = ln(B + ln D), which
-                # damps the noise of B where (i) amplifies it; (iv) C small: D = exp(exp(C) - B)
-                if Ball is None:
-                    Ball = exp_guarded(table.E - ym[None, :])
-                    errB = np.abs(Ball) * (rt * absy[None, :]
-                                           + _FLOAT * (np.abs(table.E) + absy[None, :]))
-                lnD = table.L[s]
-                Sum = Ball + lnD[None, :]
+                             lambda h: Eml(Eml(table.expr(int(e[h])), table.expr(int(f[h]))), sx))
+                # y = eml(A, eml(C, D)) with C or D = row s, A over the table, B = Ball:
+                # (iii) D = row s: C = ln(B + ln D), which damps the noise of B where (i)
+                # amplifies it
+                Sum = Ball + ls[None, :]
                 C = log_guarded(Sum)
-                tolC = 3 * (errB + _FLOAT * np.abs(lnD)[None, :]) / np.abs(Sum) + _FLOAT
+                tolC = 3 * (errB + _FLOAT * np.abs(ls)[None, :]) / np.abs(Sum) + _FLOAT
                 a, c = table.lookup(C, tolC, _WINDOW, _LOOSE, sharp)
                 yhat = eml_arrays(table.E[a], log_guarded(
-                    eml_arrays(table.E[c], np.broadcast_to(lnD, (len(c), len(lnD))))))
-                Dx = table.expr(s)
+                    eml_arrays(table.E[c], np.broadcast_to(ls, (len(c), len(ls))))))
                 consider(yhat, table.K[a] + table.K[c] + table.K[s] + 2,
-                         lambda h: Eml(table.expr(int(a[h])), Eml(table.expr(int(c[h])), Dx)))
-                eC = table.E[s]
-                D = exp_guarded(eC[None, :] - Ball)
-                tolD = 3 * np.abs(D) * (errB + _FLOAT * (np.abs(eC)[None, :] + np.abs(Ball)))
+                         lambda h: Eml(table.expr(int(a[h])), Eml(table.expr(int(c[h])), sx)))
+                # (iv) C = row s: D = exp(exp(C) - B)
+                D = exp_guarded(es[None, :] - Ball)
+                tolD = 3 * np.abs(D) * (errB + _FLOAT * (np.abs(es)[None, :] + np.abs(Ball)))
                 a, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
                 yhat = eml_arrays(table.E[a], log_guarded(
-                    eml_arrays(np.broadcast_to(eC, (len(d), len(eC))), table.L[d])))
-                Cx = table.expr(s)
+                    eml_arrays(np.broadcast_to(es, (len(d), len(es))), table.L[d])))
                 consider(yhat, table.K[a] + table.K[s] + table.K[d] + 2,
-                         lambda h: Eml(table.expr(int(a[h])), Eml(Cx, table.expr(int(d[h])))))
+                         lambda h: Eml(table.expr(int(a[h])), Eml(sx, table.expr(int(d[h])))))
             tried += 1
             bar.update(3, found=len(found), tried=tried)
 

@@ -76,12 +76,13 @@ class ValueIndex:
         too wide to identify a row cheaply; bounds the work).
 
         ``loose``: a point where a query's value or tolerance is not finite, or the tolerance
-        is more than half the value's modulus, constrains nothing, and a query whose first point is not finite, or holds too wide a window, or
-        has a tolerance there above ``loose`` times the value's modulus while another point's
-        is below, is answered from its sharpest point (smallest relative tolerance): noise
-        amplified through ``exp`` can make a needed value unknowable at some points and sharp
-        at others. ``min_sharp``: skip a query with fewer such sharp points than this (all
-        points, when there are fewer), which bounds the work on noisy data.
+        is more than half the value's modulus, constrains nothing; and a query whose first
+        point is so, or holds too wide a window, or has a tolerance there above ``loose`` times
+        the value's modulus while another point's is below, is answered from its sharpest
+        point (smallest relative tolerance): noise amplified through ``exp`` can make a needed
+        value unknowable at some points and sharp at others. ``min_sharp``: skip a query with
+        fewer such sharp points than this (all points, when there are fewer), which bounds the
+        work on noisy data.
 
         >>> ix = ValueIndex(np.array([[1, 2], [1, 3], [2, 2]], dtype=complex))
         >>> ix.lookup(np.array([[1, 3.001], [2, 2]]), np.full((2, 2), 0.01))
@@ -109,8 +110,9 @@ class ValueIndex:
             small0 = (cnt <= max_window) if max_window is not None else True
             use0 = ~free[:, 0] & small0 & (sharp[:, 0] | ~any_sharp)
             if min_sharp:
-                use0 &= n_sharp >= min(P, min_sharp)
-                any_sharp &= n_sharp >= min(P, min_sharp)
+                enough = n_sharp >= min(P, min_sharp)
+                use0 &= enough
+                any_sharp &= enough
             cnt[~use0] = 0
             alt = np.flatnonzero(~use0 & any_sharp)
             if len(alt):
