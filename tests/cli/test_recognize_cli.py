@@ -46,7 +46,7 @@ def test_json_and_independent_check(capsys):
 
 
 def test_not_found_status_1(capsys):
-    code, out, _ = run(capsys, "recognize", "0.1", "--max-K", "11", "--quiet")
+    code, out, _ = run(capsys, "recognize", "0.1", "--exact", "--max-K", "11", "--quiet")
     assert code == 1
     assert out.strip() == "no form with K ≤ 11 matches 0.1 (exact) to 50 digits"
 

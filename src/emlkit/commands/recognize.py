@@ -2,7 +2,7 @@
 
 >>> from emlkit.cli import main
 >>> main(["recognize", "2.718281828459045", "--max-K", "7", "--quiet"])
-2.718281828459045 (16 significant digits, +-1e-15) = E  (K = 3, 16 digits)
+2.718281828459045 (16 significant digits, +-5e-16) = E  (K = 3, 16 digits)
   K=3  digits=16  arb=yes  E  =  eml(1, 1)
 0
 """
@@ -161,7 +161,8 @@ def register(sub: Any, fmt: Any) -> None:
         "recognize",
         help="find the shortest EML forms of a number or of sampled data",
         description="Find the shortest EML forms of a constant (a decimal number of any length, "
-        "read exactly; its digits set the tolerance) or of a function given as samples in a "
+        "read exactly; it stands for the interval of its last digit, half a unit either side, "
+        "and a match must reproduce every digit given; only integers are exact) or of a function given as samples in a "
         "CSV file. Candidates are sieved in float64, verified with mpmath at --dps digits and "
         "with arb balls, and printed by K. Exit status 1 when nothing matches.",
         epilog="examples:\n  eml recognize 2.718281828459045\n"
@@ -191,9 +192,10 @@ def register(sub: Any, fmt: Any) -> None:
     p.add_argument("--time-limit", dest="time_limit", type=seconds, metavar="SECONDS",
                    help="stop searching deeper after this many seconds")
     p.add_argument("--rtol", type=float, help="tolerance for --data (default 1e-12)")
-    p.add_argument("--exact", action="store_true", help="read VALUE as exact")
+    p.add_argument("--exact", action="store_true",
+                   help="read VALUE as exact (default: only integers are exact)")
     p.add_argument("--approx", action="store_true",
-                   help="read VALUE as rounded to its last digit, even when short")
+                   help="read VALUE as rounded to its last digit, even an integer")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
     p.set_defaults(run=_run)

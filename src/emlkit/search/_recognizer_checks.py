@@ -8,7 +8,7 @@ means the same number.
 >>> from emlkit.search.targets import parse_number
 >>> c = check_constant(eml(1, 1), parse_number("2.71828182845904523536"), 50)
 >>> c.ok, c.digits
-(True, 22)
+(True, 21)
 >>> arb_digits(eml(1, 1), None, c.values, 50)
 (True, 50, '')
 """
@@ -81,20 +81,28 @@ def mp_target(t: Target) -> Any:
 
 
 def check_value(v: Any, t: Target, dps: int) -> Check:
-    """Does the mpmath value ``v`` fall in the target's interval (plus one unit at ``dps``)?"""
+    """Does the mpmath value ``v`` fall in the target's interval (plus one unit at ``dps``)?
+
+    The interval is the one the target stands for (half a unit of its last digit either side
+    for a rounded decimal); a real target is matched only by a value that reproduces all its
+    significant digits. ``digits`` never exceeds the digits the target has.
+    """
     import mpmath
 
     if v is None or mpmath.isinf(v.real) or mpmath.isinf(v.imag):
         return Check(False)
     with mpmath.workdps(dps + 15):
         tc = mp_target(t)
-        scale = max(abs(tc), 1)
+        # one unit at dps digits *relative to the target*: a tiny target is not matched by 0
+        scale = abs(tc) if tc != 0 else 1
         slack = mpmath.mpf(10) ** (1 - dps) * scale
         ok = (abs(v.real - tc.real) <= t.tol_re + slack
               and abs(v.imag - tc.imag) <= t.tol_im + slack)
         diff = abs(v - tc)
         err = float(diff / abs(tc)) if tc != 0 else float(diff)
-        digits = min(dps, agreement(diff, abs(tc)))
+        digits = min(dps, agreement(diff, abs(tc)), t.digits or dps)
+        if ok and t.digits and t.im == 0 and t.tol_im == 0:
+            ok = agreement(diff, abs(tc)) >= t.digits  # fewer digits than given: no match
     return Check(bool(ok), err, digits, [v])
 
 

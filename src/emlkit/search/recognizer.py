@@ -12,12 +12,18 @@ The search is *complete* up to ``searched_K``: every pure EML form of size at mo
 is compared (the table holds the enumeration to ``searched_K - 2``, and every root above it
 has both children in the table); larger forms whose two halves are in the table are found
 too, so a result may have ``K > searched_K``. Decimal input is read exactly
-(:func:`~emlkit.search.targets.parse_number`).
+(:func:`~emlkit.search.targets.parse_number`) and stands for the interval of its last digit
+(half a unit either side); a match must lie in that interval, so it reproduces every digit
+given, and the digits reported never exceed those given.
 
 >>> r = recognize("2.718281828459045", max_K=9)
 >>> r.best.K, str(r.best.expr), r.best.digits
 (3, 'eml(1, 1)', 16)
->>> print(recognize("0.1", max_K=11).message)        # exactly 1/10
+>>> recognize("2.72", max_K=5).message          # e is in [2.715, 2.725]
+'2.72 (3 significant digits, +-0.005) = E  (K = 3, 3 digits)'
+>>> recognize("2.719", max_K=5).found           # e = 2.71828... is not in [2.7185, 2.7195]
+False
+>>> print(recognize("0.1", max_K=11, exact=True).message)        # exactly 1/10
 no form with K ≤ 11 matches 0.1 (exact) to 50 digits
 """
 
@@ -33,7 +39,6 @@ import numpy as np
 
 from ..expr import Eml, Expr, rpn_string
 from ..progress import Progress
-from .enumerate import Enumeration, enumerate_forms, eml_arrays
 from ._recognizer_checks import (
     SAMPLE_DIGITS,
     Check,
@@ -47,6 +52,7 @@ from ._recognizer_checks import (
     readable_checked,
     same_values,
 )
+from .enumerate import Enumeration, eml_arrays, enumerate_forms
 from .targets import Samples, Target, to_samples, to_target
 
 __all__ = ["Candidate", "Recognition", "recognize"]
@@ -374,8 +380,8 @@ def recognize(
     progress : bool
         Show a progress line on standard error.
     exact : bool, optional
-        Read a decimal target as exact (True) or as rounded to its last digit (False);
-        default: integers and at most 3 significant digits are exact.
+        Read a decimal target as exact (True) or as rounded to its last digit (False, the
+        interval of half a unit of that digit either side); default: only integers are exact.
     rtol : float, optional
         Tolerance for samples, relative to ``|y| + 1`` (default 1e-12, for values computed
         in float64; raise it for noisy data).
@@ -491,6 +497,10 @@ def _eml_search(target, max_K, dps, limit, deadline, rtol, bar, start,
         envs, arb_points = [{}], None
     cands = []
     for K, expr, res in found:
+        if deadline is not None and time.perf_counter() > deadline:
+            cands.append(Candidate(expr, str(expr), K, res.error, res.digits, False,
+                                   "time limit: not certified with arb nor decompiled"))
+            continue
         bar.update(stage="certify", K=K)
         text, note = readable_checked(expr, envs, res.values, dps_eff)
         import mpmath
@@ -499,7 +509,7 @@ def _eml_search(target, max_K, dps, limit, deadline, rtol, bar, start,
             refs = ([mpmath.mpc(complex(y)) for y in target.y[idx_mp]] if samples
                     else [mp_target(target)])
         cert, adigits, why = arb_digits(expr, arb_points, refs, dps_eff)
-        digits = min(adigits, SAMPLE_DIGITS if samples else dps_eff) if cert else res.digits
+        digits = min(adigits, SAMPLE_DIGITS if samples else need) if cert else res.digits
         cands.append(Candidate(expr, text, K, res.error, digits, cert,
                                "; ".join(n for n in (why, note) if n)))
     return Recognition(target.describe(), cands, searched, 2 * N + 1 if mitm else N, need,

@@ -1,19 +1,22 @@
 """What the recognizer looks for: an exact reading of a number, or validated samples of a function.
 
 A decimal string is read *exactly* (as a :class:`~fractions.Fraction`, never through a float),
-with a tolerance taken from the digits given: one unit in the last digit written, so
-``"3.14159265358979"`` stands for every value within ``1e-14`` of it, and a 40-digit string for
-every value within ``1e-39``. A part written as an integer (``"2"``, ``"-1+2i"``) or with at most
-:data:`EXACT_DIGITS` significant digits (``"0.5"``, ``"1.25j"``) is taken as exact; ``exact=``
-overrides the choice. Python floats are read through their shortest repr, with at least the
-float's own rounding as tolerance.
+and stands for the interval of its last digit: every value within half a unit of the last digit
+written, so ``"3.14159265358979"`` stands for every value within ``5e-15`` of it, ``"2.72"`` for
+``[2.715, 2.725]``, and a 40-digit string for every value within ``5e-40``. Only a part written as
+an integer (``"2"``, ``"-1+2i"``) is exact; ``exact=`` overrides the choice, however short or
+long the input. Python floats are read through their shortest repr, with at least the float's
+own rounding as tolerance. Magnitudes outside the float64 range that the search's sieve works in
+(``1e400``, ``1e-320``) are refused with a one-line :class:`~emlkit.errors.DomainError`.
 
 >>> t = parse_number("-1.5+2.25j")
->>> t.re, t.im, t.exact
-(Fraction(-3, 2), Fraction(9, 4), True)
+>>> t.re, t.im, t.exact, t.tol_re
+(Fraction(-3, 2), Fraction(9, 4), False, Fraction(1, 20))
+>>> parse_number("-1+2i").exact, parse_number("1.5", exact=True).exact
+(True, True)
 >>> t = parse_number("3.14159265358979")
 >>> t.digits, float(t.tol_re)
-(15, 1e-14)
+(15, 5e-15)
 >>> parse_number("3.14x")
 Traceback (most recent call last):
 ...
@@ -26,20 +29,30 @@ from __future__ import annotations
 
 import math
 import numbers
-from decimal import Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from ..errors import ParseError
+from ..errors import DomainError, ParseError
 
-__all__ = ["EXACT_DIGITS", "Target", "Samples", "parse_number", "to_target", "to_samples"]
+__all__ = [
+    "MAX_MAGNITUDE",
+    "MIN_MAGNITUDE",
+    "Samples",
+    "Target",
+    "parse_number",
+    "to_samples",
+    "to_target",
+]
 
-#: A decimal part with at most this many significant digits is exact unless ``exact=False``.
-EXACT_DIGITS = 3
+#: Largest magnitude of a part that the float64 sieve can hold (a little below the overflow).
+MAX_MAGNITUDE = Fraction(10) ** 308
+#: Smallest nonzero magnitude of a part: float64 holds smaller values only without full precision.
+MIN_MAGNITUDE = Fraction(1, 10**307)
 _UNITS = "ijIJ"
 _DEFAULT_NAMES = ("x", "y", "z", "u", "v", "w")
 
@@ -90,7 +103,7 @@ class Target:
         """Tolerance relative to ``max(|value|, 1)`` as a float (0 when exact).
 
         >>> parse_number("0.314159265").rtol
-        1e-09
+        5e-10
         """
         scale = max(math.hypot(float(self.re), float(self.im)), 1.0)
         return float(max(self.tol_re, self.tol_im)) / scale
@@ -99,12 +112,13 @@ class Target:
         """One phrase saying how the target is read.
 
         >>> parse_number("2.7182818").describe()
-        '2.7182818 (8 significant digits, +-1e-07)'
+        '2.7182818 (8 significant digits, +-5e-08)'
         """
         if self.exact:
             return f"{self.text} (exact)"
         tol = float(max(self.tol_re, self.tol_im))
-        return f"{self.text} ({self.digits} significant digits, +-{tol:.3g})"
+        plural = "" if self.digits == 1 else "s"
+        return f"{self.text} ({self.digits} significant digit{plural}, +-{tol:.3g})"
 
 
 @dataclass(frozen=True)
@@ -177,8 +191,16 @@ def _part(digits: tuple[str, str, int, bool], negative: bool, exact: bool | None
     scale = Fraction(10) ** (exp - len(frac_digits))
     value = mant * scale * (-1 if negative else 1)
     sig = len((int_digits + frac_digits).lstrip("0"))
-    is_exact = integral or sig <= EXACT_DIGITS if exact is None else exact
-    return value, (Fraction(0) if is_exact else scale), (None if is_exact else sig)
+    is_exact = integral if exact is None else exact
+    return value, (Fraction(0) if is_exact else scale / 2), (None if is_exact else sig)
+
+
+def _in_range(t: Target) -> Target:
+    """``t`` itself, or a :class:`DomainError` when a part is beyond what float64 holds."""
+    for part in (t.re, t.im):
+        if abs(part) >= MAX_MAGNITUDE or 0 < abs(part) < MIN_MAGNITUDE:
+            raise DomainError(f"{t.text or part} is out of range (float64: 1e-307 to 1e308, or 0)")
+    return t
 
 
 def parse_number(text: str, *, exact: bool | None = None) -> Target:
@@ -192,23 +214,30 @@ def parse_number(text: str, *, exact: bool | None = None) -> Target:
     text : str
     exact : bool, optional
         Force every written part to be exact (``True``) or rounded to its last digit
-        (``False``). Default: integers and parts of at most :data:`EXACT_DIGITS` significant
-        digits are exact, longer parts stand for one unit in their last digit.
+        (``False``). Default: a part written as an integer is exact; any other part (with a
+        point or an exponent) stands for half a unit of its last digit either side.
 
     Raises
     ------
     ParseError
         With the position of the first character that does not belong to a number.
+    DomainError
+        When a part's magnitude is beyond :data:`MAX_MAGNITUDE` or below
+        :data:`MIN_MAGNITUDE` (but not zero).
 
     Examples
     --------
     >>> t = parse_number("3.1415926535897932384626433832795028841971")
-    >>> t.digits, t.tol_re == Fraction(1, 10**40)
+    >>> t.digits, t.tol_re == Fraction(1, 2 * 10**40)
     (41, True)
     >>> parse_number("0.5j").im, parse_number("-i").im, parse_number("1 - 2.5j").re
     (Fraction(1, 2), Fraction(-1, 1), Fraction(1, 1))
-    >>> parse_number("3.14", exact=False).tol_re
-    Fraction(1, 100)
+    >>> parse_number("3.14").tol_re, parse_number("3.14", exact=True).tol_re
+    (Fraction(1, 200), Fraction(0, 1))
+    >>> parse_number("1e400")
+    Traceback (most recent call last):
+    ...
+    emlkit.errors.DomainError: 1e400 is out of range (float64: 1e-307 to 1e308, or 0)
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_number() takes a string, got {type(text).__name__}")
@@ -275,7 +304,7 @@ def parse_number(text: str, *, exact: bool | None = None) -> Target:
             im, tim = v, tol
         else:
             re, tre = v, tol
-    return Target(re, im, tre, tim, max(sig) if sig else None, text.strip())
+    return _in_range(Target(re, im, tre, tim, max(sig) if sig else None, text.strip()))
 
 
 def _float_target(z: complex, exact: bool | None, text: str) -> Target:
@@ -290,7 +319,7 @@ def _float_target(z: complex, exact: bool | None, text: str) -> Target:
         parts.append((t.re, tol, t.digits))
     (re, tre, d1), (im, tim, d2) = parts
     digits = max((d for d in (d1, d2) if d is not None), default=None)
-    return Target(re, im, tre, tim, digits, text)
+    return _in_range(Target(re, im, tre, tim, digits, text))
 
 
 def to_target(value: Any, *, exact: bool | None = None) -> Target:
@@ -299,8 +328,10 @@ def to_target(value: Any, *, exact: bool | None = None) -> Target:
     mpmath numbers are exact binary values; unless ``exact=True`` they stand for an interval
     of a few units in the last bit of the current mpmath precision.
 
-    >>> to_target(2).exact, to_target(0.5).exact, to_target(2.718281828459045).digits
-    (True, True, 16)
+    >>> to_target(2).exact, to_target(0.5).exact, to_target(0.5, exact=True).exact
+    (True, False, True)
+    >>> to_target(2.718281828459045).digits
+    16
     >>> to_target(complex(1, float("nan")))
     Traceback (most recent call last):
     ...
@@ -313,7 +344,7 @@ def to_target(value: Any, *, exact: bool | None = None) -> Target:
     if isinstance(value, bool):
         raise TypeError("recognize() takes a number, not a bool")
     if isinstance(value, (int, np.integer, Fraction)):
-        return Target(Fraction(value), Fraction(0), text=str(value))
+        return _in_range(Target(Fraction(value), Fraction(0), text=str(value)))
     if isinstance(value, (float, np.floating)):
         return _float_target(complex(float(value)), exact, repr(float(value)))
     if isinstance(value, (complex, np.complexfloating)):
@@ -332,7 +363,8 @@ def to_target(value: Any, *, exact: bool | None = None) -> Target:
             tol = Fraction(0) if exact or not f else abs(f) * Fraction(4, 2**mpmath.mp.prec)
             parts.append((f, tol))
         digits = None if exact or not (parts[0][1] or parts[1][1]) else mpmath.mp.dps
-        return Target(parts[0][0], parts[1][0], parts[0][1], parts[1][1], digits, str(value))
+        return _in_range(Target(parts[0][0], parts[1][0], parts[0][1], parts[1][1], digits,
+                                str(value)))
     if isinstance(value, numbers.Number):
         return _float_target(complex(value), exact, repr(value))
     raise TypeError(f"recognize() cannot read a {type(value).__name__} as a number")
