@@ -330,8 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compile a formula to pure EML",
         description="Compile a formula (calculator notation) to a pure EML expression.",
         epilog="examples:\n  eml compile 'exp(x)'\n  eml compile 'x*y' --format rpn --stats\n"
-        "  eml compile 'sin(x)' --let --json\n  eml compile -- '-x'      (an EXPR that starts "
-        "with '-' follows '--')",
+        "  eml compile 'sin(x)' --let --json\n  eml compile '-x' --stats",
         formatter_class=fmt,
         allow_abbrev=False,
     )
@@ -427,6 +426,36 @@ def _describe(exc: BaseException) -> str:
     return f"error: {exc}"
 
 
+def _dash_operands(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``argv`` with each ``-x``, ``-sin(x)``, ``-1+2i`` that is no option of its subcommand
+    marked as an operand (a leading space, which every reader of EXPR and VALUE skips), so a
+    formula may start with ``-`` without ``--``."""
+    argv = list(argv)
+    subs = next((a.choices for a in parser._actions
+                 if isinstance(a, argparse._SubParsersAction)), {})
+    at = next((k for k, tok in enumerate(argv) if tok in subs), None)
+    if at is None:
+        return argv
+    options = subs[argv[at]]._option_string_actions
+    out, value_next = argv[: at + 1], False
+    for k in range(at + 1, len(argv)):
+        tok = argv[k]
+        if tok == "--":
+            return out + argv[k:]
+        if value_next or not tok.startswith("-") or tok == "-":
+            out.append(tok)
+            value_next = False
+            continue
+        name = tok.split("=", 1)[0] if tok.startswith("--") else tok
+        action = options.get(name) or (None if tok.startswith("--") else options.get(tok[:2]))
+        if action is None and not tok.startswith("--"):
+            out.append(" " + tok)  # not an option: an operand such as -x
+            continue
+        value_next = action is not None and action.nargs != 0 and name == tok
+        out.append(tok)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``eml`` command; returns the exit status (0 ok, 2 bad input, 130 interrupted).
 
@@ -442,7 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(_dash_operands(parser, sys.argv[1:] if argv is None else argv))
         return args.run(args)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0

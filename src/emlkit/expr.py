@@ -38,6 +38,10 @@ __all__ = [
     "RESERVED_NAMES",
 ]
 
+#: Largest drawing (nodes) and LaTeX form (K) that a notebook shows for an expression.
+NOTEBOOK_MAX_NODES = 200
+NOTEBOOK_MAX_K = 400
+
 #: Names a variable may not take: they are tokens of the text formats.
 RESERVED_NAMES = frozenset({"E", "eml", "EML", "let", "in"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -117,6 +121,31 @@ class Expr:
 
     def __str__(self) -> str:
         return eml_string(self)
+
+    def _repr_svg_(self) -> str | None:
+        """The DAG drawing for Jupyter (None past :data:`NOTEBOOK_MAX_NODES` drawn nodes).
+
+        >>> eml("x", 1)._repr_svg_()[:5]
+        '<?xml'
+        """
+        try:
+            from .viz.tree import to_svg
+
+            return to_svg(self, max_nodes=NOTEBOOK_MAX_NODES)
+        except (DomainError, ImportError):  # too large, or no matplotlib: the text repr shows
+            return None
+
+    def _repr_latex_(self) -> str | None:
+        r"""LaTeX for Jupyter (None past :data:`NOTEBOOK_MAX_K` tokens).
+
+        >>> print(eml("x", 1)._repr_latex_())
+        $\operatorname{eml}\left(x, 1\right)$
+        """
+        if self.K > NOTEBOOK_MAX_K:
+            return None
+        from .syntax.latex import to_text
+
+        return f"${to_text(self)}$"
 
     def __reduce__(self) -> tuple:
         return (_from_rpn, (rpn_string(self),))

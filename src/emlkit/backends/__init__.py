@@ -235,15 +235,31 @@ def certify(
     reference: Any = None,
     *,
     dps: int = 30,
+    **kwvalues: Any,
 ) -> list[Any]:
     """Certify values of ``expr`` (and optionally its equality to ``reference``) with arb balls.
 
-    See :func:`emlkit.backends.arb.certify` for the parameters and the report objects.
+    See :func:`emlkit.backends.arb.certify` for the parameters and the report objects. The
+    points may also be given as :func:`evaluate` takes them: keywords by variable name
+    (``x=0.7``, or arrays that broadcast together, one certificate per element).
 
     Examples
     --------
     >>> from emlkit import eml
-    >>> [c.certified for c in certify(eml(1, eml(eml(1, "x"), 1)), [2.0, -2.0, 0.0])]
+    >>> ln = eml(1, eml(eml(1, "x"), 1))
+    >>> [c.certified for c in certify(ln, [2.0, -2.0, 0.0])]
     [True, True, False]
+    >>> [c.certified for c in certify(ln, x=0.7)], len(certify(ln, x=[1.0, 2.0]))
+    ([True], 2)
     """
+    if kwvalues:
+        if points is not None:
+            raise TypeError("certify() takes points or keyword values (x=...), not both")
+        names = as_expr(expr).free_vars | (
+            reference.free_vars if isinstance(reference, Expr) else frozenset())
+        unknown = sorted(set(kwvalues) - names)
+        if unknown:
+            raise TypeError(f"certify() got a value for {unknown[0]!r}, which is neither an "
+                            "option nor a variable of the expression")
+        points = kwvalues
     return _backend("arb").certify(expr, points, reference, dps=dps)

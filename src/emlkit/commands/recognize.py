@@ -168,7 +168,7 @@ def register(sub: Any, fmt: Any) -> None:
         epilog="examples:\n  eml recognize 2.718281828459045\n"
         "  eml recognize 3.14159265358979 --vocabulary pi,plus,times\n"
         "  eml recognize -0.5 --max-K 29\n"
-        "  eml recognize --json -- -1+2i    (a VALUE such as -1+2i goes after --)\n"
+        "  eml recognize -1+2i --json\n"
         "  eml recognize 1.4142135623730950488016887242097 --vocabulary 2,sqrt --json\n"
         "  eml recognize --data points.csv --target f --max-K 17\n\n"
         "CSV: a header line, then one row per sample; the target is the last column unless\n"

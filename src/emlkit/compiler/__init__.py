@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from numbers import Number
 from typing import Any
 
 from ..expr import Expr
@@ -21,9 +22,10 @@ def compile(source: Any, *, domain: str = "strip") -> Expr:  # noqa: A001 - mirr
 
     Parameters
     ----------
-    source : str or sympy.Expr
-        Calculator notation such as ``"sin(x)^2 + log(y, 2)"`` (``pi``, ``e``, ``i`` are the
-        constants; ``log(x, b)`` is log base b) or a SymPy expression.
+    source : str, sympy.Expr, int, float, Fraction or Expr
+        Calculator notation such as ``"sin(x)^2 + log(y, 2)"`` (``pi``, ``e``, ``i`` and ``inf``
+        are the constants; ``log(x, b)`` is log base b), a SymPy expression or a number (an
+        :class:`~emlkit.Expr` comes back as it is).
     domain : {"strip", "plane"}, default "strip"
         Where the result must be correct. ``"strip"``: every real input (either sign, cuts
         approached from above) and complex inputs with ``|Im| < π``. ``"plane"``: every complex
@@ -40,6 +42,8 @@ def compile(source: Any, *, domain: str = "strip") -> Expr:  # noqa: A001 - mirr
         Malformed text (with line and column).
     UnsupportedError
         A function outside the elementary basis, e.g. ``gamma(x)``.
+    TypeError
+        ``source`` of any other type (``None``, ``bytes``, ...), naming the accepted types.
 
     Examples
     --------
@@ -49,6 +53,10 @@ def compile(source: Any, *, domain: str = "strip") -> Expr:  # noqa: A001 - mirr
     'eml(x, 1)'
     >>> ek.compile("ln(x)").K
     7
+    >>> ek.compile(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: compile() takes a str, SymPy expression, number or Expr, not NoneType
     """
     if domain not in DOMAINS:
         raise ValueError(f"unknown domain {domain!r}: expected one of {', '.join(DOMAINS)}")
@@ -56,6 +64,18 @@ def compile(source: Any, *, domain: str = "strip") -> Expr:  # noqa: A001 - mirr
         return source
     if isinstance(source, str):
         ast = parse_formula(source)
-    else:
+    elif _is_sympy(source) or (isinstance(source, Number) and not isinstance(source, bool)):
         ast = from_sympy(source)
+    else:
+        hint = " (decode it first)" if isinstance(source, (bytes, bytearray)) else ""
+        raise TypeError(f"compile() takes a str, SymPy expression, number or Expr, "
+                        f"not {type(source).__name__}{hint}")
     return lower(ast, domain)
+
+
+def _is_sympy(value: Any) -> bool:
+    """A SymPy object, told without importing SymPy when it is not loaded."""
+    import sys
+
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic)

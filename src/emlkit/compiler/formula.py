@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import ParseError, UnsupportedError
 from ..expr import RESERVED_NAMES
 
-__all__ = ["parse_formula", "from_sympy", "ARITY", "FUNCTION_NAMES", "Node"]
+__all__ = ["parse_formula", "from_sympy", "ARITY", "FUNCTION_NAMES", "INFINITY", "Node"]
 
 Node = tuple  # ("head", *args)
 
@@ -50,6 +50,12 @@ FUNCTION_NAMES: dict[str, str] = {
     "hypot": "hypot", "avg": "avg", "mean": "avg", "pow": "pow",
 }
 CONSTANT_NAMES = {"pi": "pi", "π": "pi", "e": "E", "E": "E", "i": "I", "I": "I", "j": "I"}
+#: Names of +∞ in formula text (any case); ``-inf`` is its negation. ±∞ are EML constants.
+INFINITY_NAMES = frozenset({"inf", "infinity", "oo"})
+#: Names refused in formula text: no EML form has the value NaN.
+NAN_NAMES = frozenset({"nan"})
+#: +∞ in the AST: ``-ln 0`` (the lowering folds it to the 9-token constant).
+INFINITY: Node = ("neg", ("ln", ("num", Fraction(0))))
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
@@ -70,8 +76,9 @@ def parse_formula(text: str) -> Node:
     Parameters
     ----------
     text : str
-        e.g. ``"sin(x)^2 + log(y, 2)"``. Names ``pi``, ``e``/``E`` and ``i``/``I`` are constants;
-        any other identifier not followed by ``(`` is a variable.
+        e.g. ``"sin(x)^2 + log(y, 2)"``. Names ``pi``, ``e``/``E``, ``i``/``I`` and ``inf``
+        (also ``infinity``, ``oo``: +∞, written as ``-ln 0``) are constants; ``nan`` is refused
+        (no EML form is NaN); any other identifier not followed by ``(`` is a variable.
 
     Raises
     ------
@@ -84,6 +91,8 @@ def parse_formula(text: str) -> Node:
     --------
     >>> parse_formula("-x^2")
     ('neg', ('pow', ('var', 'x'), ('num', Fraction(2, 1))))
+    >>> parse_formula("inf")
+    ('neg', ('ln', ('num', Fraction(0, 1))))
     """
     if not isinstance(text, str):
         raise TypeError(f"formula must be a string, got {type(text).__name__}")
@@ -154,6 +163,12 @@ def parse_formula(text: str) -> Node:
             elif tok in CONSTANT_NAMES:
                 out.append(("const", CONSTANT_NAMES[tok]))
                 expect_operand = False
+            elif tok.lower() in INFINITY_NAMES:
+                out.append(INFINITY)
+                expect_operand = False
+            elif tok.lower() in NAN_NAMES:
+                raise ParseError(f"{tok!r} is not a number EML can represent (no EML form is "
+                                 "NaN); use inf or -inf for the infinities", text, start)
             elif tok in FUNCTION_NAMES:
                 raise ParseError(f"function {tok!r} needs arguments in parentheses", text, start)
             else:
@@ -264,6 +279,12 @@ def _sympy_node(node: Any, args: list[Node], table: dict) -> Node:
         return ("const", "E")
     if node is sympy.I:
         return ("const", "I")
+    if node is sympy.oo:
+        return INFINITY
+    if node is sympy.S.NegativeInfinity:
+        return ("neg", INFINITY)
+    if node is sympy.nan or node is sympy.zoo:
+        raise UnsupportedError(f"{node} has no EML form (only the real infinities oo and -oo do)")
     if node.is_Symbol:
         return ("var", node.name)
     if node.is_Add or node.is_Mul:

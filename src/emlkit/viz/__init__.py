@@ -6,6 +6,6 @@
 3
 """
 
-from .tree import DrawnNode, TreeLayout, draw, layout_dag
+from .tree import DrawnNode, TreeLayout, draw, layout_dag, to_svg
 
-__all__ = ["draw", "layout_dag", "TreeLayout", "DrawnNode"]
+__all__ = ["draw", "to_svg", "layout_dag", "TreeLayout", "DrawnNode"]

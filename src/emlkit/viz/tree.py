@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import DomainError
 from ..expr import Eml, Expr, Var, postorder
 
-__all__ = ["draw", "layout_dag", "TreeLayout", "DrawnNode"]
+__all__ = ["draw", "to_svg", "layout_dag", "TreeLayout", "DrawnNode"]
 
 _LABEL_LIMIT = 150  # beyond this many drawn nodes, labels are left out
 _NAME_CHARS = 6  # variable names longer than this are shortened with an ellipsis
@@ -241,7 +242,41 @@ def draw(
             f"cannot draw to {str(path)!r}: unsupported file type {suffix or '(none)'!r}, "
             "use .svg or .png"
         )
-    # Count before laying out, so a huge DAG is refused cheaply.
+    _check_size(expr, share_leaves, max_nodes)
+    layout = layout_dag(expr, share_leaves=share_leaves)
+    _render(layout, path, suffix, expr, labels, title)
+    return layout
+
+
+def to_svg(expr: Expr, *, max_nodes: int = 200, share_leaves: bool = False) -> str:
+    """The drawing of :func:`draw` as SVG text (what a notebook shows for an expression).
+
+    Parameters
+    ----------
+    expr : Expr
+    max_nodes : int, default 200
+        Refuse larger drawings (:class:`~emlkit.errors.DomainError`).
+    share_leaves : bool, default False
+        Draw each distinct leaf once.
+
+    Examples
+    --------
+    >>> from emlkit.expr import eml
+    >>> svg = to_svg(eml("x", 1))
+    >>> svg.startswith("<?xml") and "</svg>" in svg
+    True
+    """
+    import io
+
+    _check_size(expr, share_leaves, max_nodes)
+    layout = layout_dag(expr, share_leaves=share_leaves)
+    buffer = io.BytesIO()
+    _render(layout, buffer, ".svg", expr, None, None)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _check_size(expr: Expr, share_leaves: bool, max_nodes: int) -> None:
+    """Count the nodes before laying out, so a huge DAG is refused cheaply."""
     distinct = postorder(expr)
     n_eml = sum(1 for n in distinct if isinstance(n, Eml))
     estimate = n_eml + (len(distinct) - n_eml if share_leaves else 2 * n_eml - _eml_uses(distinct))
@@ -251,9 +286,6 @@ def draw(
             f"expression too large to draw: {estimate} nodes (max_nodes={max_nodes}); "
             "export it with `eml compile --format dot` and render it with Graphviz"
         )
-    layout = layout_dag(expr, share_leaves=share_leaves)
-    _render(layout, path, suffix, expr, labels, title)
-    return layout
 
 
 def _eml_uses(distinct: list[Expr]) -> int:
@@ -267,7 +299,7 @@ _COLOURS = {"eml": "#4c72b0", "one": "#8c8c8c", "var": "#55a868", "shared": "#dd
 
 
 def _render(
-    layout: TreeLayout, path: Path, suffix: str, expr: Expr, labels: bool | None, title: str | None
+    layout: TreeLayout, path: Any, suffix: str, expr: Expr, labels: bool | None, title: str | None
 ) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
