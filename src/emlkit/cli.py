@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 import emlkit as ek
 
+from .commands._argtypes import positive_int
 from .errors import DomainError, EMLError, EvaluationError, ParseError, UnsupportedError
 
 __all__ = ["main"]
@@ -186,9 +187,62 @@ def _print_json(obj: dict) -> None:
 # ---------------------------------------------------------------- subcommands
 
 
+_LET_FORMATS = ("eml", "wolfram")
+_TREE_FORMATS = ("eml", "rpn", "wolfram", "latex")  # shared subtrees written out every time
+MAX_CHARS = 1_000_000  # default --max-chars
+
+
+def text_size(expr: ek.Expr, format: str) -> int:
+    """Characters of ``ek.to_text(expr, format)`` for a tree format, in time linear in the DAG
+    (the text itself can be exponentially long).
+
+    >>> f = ek.compile("sin(x)")
+    >>> text_size(f, "eml") == len(ek.to_text(f)), text_size(f, "rpn") == len(ek.to_text(f, "rpn"))
+    (True, True)
+    """
+    overhead = len(ek.to_text(ek.eml(1, 1), format)) - 2
+    size: dict[int, int] = {}
+    for node in ek.postorder(expr):
+        if isinstance(node, ek.Eml):
+            size[id(node)] = size[id(node.left)] + size[id(node.right)] + overhead
+        else:
+            size[id(node)] = len(ek.to_text(node, format))
+    return size[id(expr)]
+
+
+def _approx(n: int) -> str:
+    """A count for a message, however large: ``9371371`` or ``3.07e11``."""
+    if n < 10**7:
+        return str(n)
+    e = int(math.log10(n))
+    return f"{n / 10**e:.2f}e{e}"
+
+
+def _compile_text(expr: ek.Expr, args: argparse.Namespace) -> tuple[str, bool]:
+    """The text to print and whether it was switched to a let-form because of its size."""
+    if args.let or args.format not in _TREE_FORMATS:
+        return ek.to_text(expr, format=args.format, let=args.let), False
+    size = text_size(expr, args.format)
+    if size <= args.max_chars:
+        return ek.to_text(expr, format=args.format), False
+    if args.format not in _LET_FORMATS:
+        raise DomainError(
+            f"the {args.format} text would have {_approx(size)} characters (more than --max-chars"
+            f" {args.max_chars}; K = {_approx(expr.K)}): use --let, --format json or dot, or raise "
+            "--max-chars"
+        )
+    print(
+        f"{PROG}: note: the tree text would have {_approx(size)} characters "
+        f"(K = {_approx(expr.K)}, more than --max-chars {args.max_chars}); printed as a "
+        f"let-form, which grows with dag_size = {expr.dag_size}",
+        file=sys.stderr,
+    )
+    return ek.to_text(expr, format=args.format, let=True), True
+
+
 def _cmd_compile(args: argparse.Namespace) -> int:
     expr = ek.compile(_read_expr(args.expr), domain=args.domain)
-    text = ek.to_text(expr, format=args.format, let=args.let)
+    text, as_let = _compile_text(expr, args)
     if args.json:
         _print_json(
             {
@@ -198,6 +252,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
                 "depth": expr.depth,
                 "dag_size": expr.dag_size,
                 "domain": args.domain,
+                "let": args.let or as_let,
             }
         )
         return 0
@@ -338,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="eml", help="output format (default: eml)")
     p.add_argument("--let", action="store_true", help="name shared subterms once (let-form)")
     p.add_argument("--stats", action="store_true", help="also print K, depth and dag_size")
+    p.add_argument(
+        "--max-chars", dest="max_chars", type=positive_int, default=MAX_CHARS, metavar="N",
+        help="longest tree text printed (default 1000000); a longer eml/wolfram text is printed "
+        "as a let-form instead, a longer rpn/latex text is refused",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--domain", choices=DOMAINS, default="strip",

@@ -55,7 +55,7 @@ def test_compile_stats_and_json(capsys):
     data = json.loads(out)
     assert data == {
         "expr": ek.to_text(expr, "wolfram"), "format": "wolfram", "K": expr.K,
-        "depth": expr.depth, "dag_size": expr.dag_size, "domain": "strip",
+        "depth": expr.depth, "dag_size": expr.dag_size, "domain": "strip", "let": False,
     }
 
 
