@@ -30,17 +30,18 @@ class CatalogError(EMLError):
 def default_path() -> Path:
     """Where the catalog lives by default.
 
-    ``$EMLKIT_CATALOG`` if set, else ``$XDG_CACHE_HOME/emlkit/catalog.sqlite`` (with
-    ``XDG_CACHE_HOME`` defaulting to ``~/.cache``).
+    ``$EMLKIT_CATALOG`` if set, else ``catalog.sqlite`` in :func:`emlkit.paths.cache_dir`
+    (``$EMLKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/emlkit``, else ``~/.cache/emlkit``).
 
     >>> default_path().name
     'catalog.sqlite'
     """
+    from ..paths import cache_dir
+
     env = os.environ.get("EMLKIT_CATALOG")
     if env:
         return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "emlkit" / "catalog.sqlite"
+    return cache_dir() / "catalog.sqlite"
 
 
 def canonical_json(obj: Any) -> str:

@@ -130,7 +130,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         epilog="examples:\n  eml catalog list\n  eml catalog show 3\n"
         "  eml catalog export --format json -o forms.json\n"
         "  eml catalog export --run 3 --K 15 --catalog runs.sqlite\n\n"
-        "The catalog defaults to $EMLKIT_CATALOG or ~/.cache/emlkit/catalog.sqlite.",
+        "The catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
+        "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
         formatter_class=fmt,
         allow_abbrev=False,
     )

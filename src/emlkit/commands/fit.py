@@ -176,7 +176,8 @@ def register(sub: Any, fmt: Any) -> None:
         "  eml fit data.csv --target f --vocabulary plus,times --json\n\n"
         "CSV: a header line, then one row per sample; the target is the last column unless\n"
         "--target names it, the other columns are the variables. Resume state: --checkpoint\n"
-        "FILE, else $EMLKIT_FIT_CACHE, else ~/.cache/emlkit/fit/fit.sqlite.",
+        "FILE, else $EMLKIT_FIT_CACHE, else fit/fit.sqlite in $EMLKIT_CACHE_DIR "
+        "(~/.cache/emlkit).",
         formatter_class=fmt,
         allow_abbrev=False,
     )

@@ -408,7 +408,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         "  eml search --max-K 21 --variables x --memory-limit 16G\n"
         "  eml search --max-K 15 --variables x,y --catalog runs.sqlite --json\n\n"
         "A run stopped by --memory-limit stays open: the same command with a larger limit "
-        "goes on.\nThe catalog defaults to $EMLKIT_CATALOG or ~/.cache/emlkit/catalog.sqlite.",
+        "goes on.\nThe catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
+        "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
         formatter_class=fmt,
         allow_abbrev=False,
     )

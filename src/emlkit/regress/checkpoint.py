@@ -37,15 +37,18 @@ __all__ = ["FitCheckpoint", "data_key", "default_checkpoint_path", "candidate_to
 def default_checkpoint_path() -> Path:
     """The catalog file used by ``eml fit`` for resume state.
 
-    ``$EMLKIT_FIT_CACHE`` if set, else ``~/.cache/emlkit/fit/fit.sqlite``.
+    ``$EMLKIT_FIT_CACHE`` if set, else ``fit/fit.sqlite`` in :func:`emlkit.paths.cache_dir`
+    (``$EMLKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/emlkit``, else ``~/.cache/emlkit``).
 
     >>> default_checkpoint_path().name.endswith(".sqlite")
     True
     """
+    from ..paths import cache_dir
+
     env = os.environ.get("EMLKIT_FIT_CACHE")
     if env:
-        return Path(env)
-    return Path.home() / ".cache" / "emlkit" / "fit" / "fit.sqlite"
+        return Path(env).expanduser()
+    return cache_dir() / "fit" / "fit.sqlite"
 
 
 def data_key(X: Any, y: Any) -> str:
