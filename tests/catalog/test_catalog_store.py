@@ -164,6 +164,7 @@ def test_export_csv_and_json(path):
 
 def test_default_path_respects_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("EMLKIT_CATALOG", raising=False)
+    monkeypatch.delenv("EMLKIT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert default_path() == tmp_path / "cache" / "emlkit" / "catalog.sqlite"
     with Catalog() as cat:
