@@ -101,6 +101,7 @@ def search_exact(
     time_limit: float | None = None,
     progress: bool = False,
     random_state: int | None = None,
+    max_rows: int | None = None,
 ) -> list[Candidate]:
     """Search for EML trees of depth <= ``max_depth`` that reproduce ``y`` (see module doc).
 
@@ -125,6 +126,10 @@ def search_exact(
         Show a progress line.
     random_state : int, optional
         Seed of the split into match and held-out samples.
+    max_rows : int, optional
+        Most rows of the small side that the two-level stage tries: a bound by work, so a run
+        does the same work on any machine. Given without ``time_limit``, it replaces the
+        two-level stage's 60 s default.
 
     Returns
     -------
@@ -146,6 +151,9 @@ def search_exact(
         raise ValueError(f"max_depth must be a non-negative integer, got {max_depth!r}")
     if rtol is not None and not (0 < rtol < 1):
         raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
+    if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(
+            max_rows, (int, np.integer)) or max_rows < 0):
+        raise ValueError(f"max_rows must be a non-negative integer, got {max_rows!r}")
     t0 = time.monotonic()
     deadline = None if time_limit is None else t0 + float(time_limit)
     rng = np.random.default_rng(random_state)
@@ -214,13 +222,15 @@ def search_exact(
         _one_level(table, ym, absy, rt, consider, deadline, sharp)
     bar.update(2, found=len(found))
     # 3. two levels, small side first, by time budget
-    two_deadline = deadline if deadline is not None else time.monotonic() + 60.0
+    two_deadline = deadline if deadline is not None else (
+        math.inf if max_rows is not None else time.monotonic() + 60.0)
+    rows = [int(max_rows)] if max_rows is not None else None
     if max_depth >= table.max_depth + 2 and not clean(3):
         _two_level(table, ym, absy, min(rt, _CLEAN), consider, two_deadline, bar, found,
-                   small_depths=(2,), settle=settle, sharp=sharp)
+                   small_depths=(2,), settle=settle, sharp=sharp, rows_left=rows)
     if max_depth >= table.max_depth + 2 and not clean(3) and rt > _CLEAN:
         _two_level(table, ym, absy, rt, consider, two_deadline, bar, found,
-                   settle=settle, sharp=sharp)
+                   settle=settle, sharp=sharp, rows_left=rows)
     bar.update(3, found=len(found))
     cands = _rank(found, X, y, ih, variables, rtol)
     bar.close(f"{len(cands)} candidate(s) in {time.monotonic() - t0:.1f} s")
@@ -249,7 +259,7 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
 
 def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found,
                small_depths: Sequence[int] = (2, 3), sharp: int = 0,
-               settle: float = _SETTLED) -> None:
+               settle: float = _SETTLED, rows_left: list[int] | None = None) -> None:
     """Meet in the middle two levels deep, over the small rows in order of size, until the
     deadline or a hit within ``settle`` of ``y`` (relative, at every match point). With the
     noise stated, ``settle`` is a third of it: a shallower stand-in that fits within the noise
@@ -272,6 +282,10 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
             if time.monotonic() > deadline or any(
                     err <= settle for err in list(found.values())[n_before:]):
                 return
+            if rows_left is not None:  # a bound by work: rows tried, over both calls
+                if rows_left[0] <= 0:
+                    return
+                rows_left[0] -= 1
             s = int(s)
             es, ls, sx = table.E[s], table.L[s], table.expr(s)  # exp, ln and tree of row s
             with np.errstate(all="ignore"):
