@@ -3,7 +3,7 @@
 For each base set the verifier (:func:`emlkit.bootstrap`) runs to the end (best of
 ``--repeat`` runs) and the table shows the wall time of the search (the chain with every
 witness verified at 50 digits), the time of the extra check of the expansions over the base,
-the chain length, the verdict, and the reference Rust verifier's wall time from ANCHORS.md
+the chain length, the verdict, and the reference Rust verifier's wall time from docs/references.md
 (single thread, this machine kind) with the ratio reference / ours.
 Target: the {1; eml} chain in at most a tenth of the reference's 42 s (4.2 s).
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {_machine()}")
     print(f"command: {sys.executable} {' '.join(sys.argv)}")
     print("ours: NumPy, one process (NumPy kernels are single-threaded); reference: Rust, one "
-          "thread, ANCHORS.md")
+          "thread, docs/references.md")
     print()
     head = ("base set", "verdict", "chain", "max K", "search s", "check s", "reference s",
             "ratio")

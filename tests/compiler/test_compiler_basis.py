@@ -18,7 +18,7 @@ import pytest
 import emlkit as ek
 from emlkit.expr import ONE, Eml, Var, postorder
 
-# Reference sizes ("best" column of ANCHORS.md): our forms must never be larger.
+# Reference sizes ("best" column of docs/references.md): our forms must never be larger.
 ANCHOR_BEST = {
     "exp(x)": 3, "ln(x)": 7, "x + y": 27, "x - y": 11, "x * y": 41, "x / y": 65, "x ^ y": 49,
     "sqrt(x)": 99, "-x": 17, "1/x": 25, "x^2": 41, "x/2": 91, "pi": 193, "e": 3, "i": 131,

@@ -2,7 +2,7 @@
 search: its RPN is evaluated by a small stack evaluator written for this test (mpmath, 50
 digits) and compared with the SymPy target evaluated by mpmath, on the grid of its domain.
 
-Conventions (ARCHITECTURE.md, "Semantics"): principal ln; ln 0 = -inf; exp(-inf) = 0;
+Conventions (docs/semantics.md): principal ln; ln 0 = -inf; exp(-inf) = 0;
 exp(+inf) = +inf; a real input x means x + 0i, the upper side of a cut (mpmath has no signed
 zero, so real inputs are evaluated at x + 1e-30 i); intermediates that are exactly real in
 exact arithmetic are snapped to real (parts below 1e-40 of the operands' size).

@@ -2,7 +2,7 @@
 
 The generated function takes the expression's variables, sorted by name, as arguments and
 computes every distinct eml node once, as a temporary, in topological order (straight-line code,
-no recursion, so a 100,000-deep chain is fine). It follows the semantics of ARCHITECTURE.md:
+no recursion, so a 100,000-deep chain is fine). It follows the semantics of docs/semantics.md:
 principal ``ln``, ``ln 0 = -inf`` (for either sign of zero), ``exp(-inf + iy) = 0``.
 
 Inputs on a branch cut (docs/semantics.md section 3): the C, NumPy and torch output apply the
