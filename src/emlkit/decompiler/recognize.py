@@ -124,7 +124,9 @@ def _name_value(z: complex, exact: Any = None) -> Any:
     if not np.isfinite(z):
         return None
     # float-only and high-precision lookups can name the same value differently: cache apart
-    key = (round(z.real, 12), round(z.imag, 12), exact is not None)
+    from ._names import checked, key_of, shipped
+
+    key = key_of(z, exact is not None)
     if key in _NAMES:
         return _NAMES[key]
     if exact is not None:
@@ -132,6 +134,13 @@ def _name_value(z: complex, exact: Any = None) -> Any:
         tol = sp.Float(10) ** -38
     else:
         approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
+    table = shipped()
+    if key in table:  # answered before (scripts/constant_names.py): no nsimplify run
+        name = table[key]
+        guess = None if name is None else checked(name, approx, tol)
+        if name is None or guess is not None:
+            _NAMES[key] = guess
+            return guess
     guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
     if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
         guess = None
