@@ -135,12 +135,15 @@ class Progress:
 
         >>> Progress("x", total=10).text().startswith("x: 0/10")
         True
+        >>> bar = Progress("x", total=10); bar.done = 12; bar.text().startswith("x: 12/12")
+        True
         """
         parts = [f"{self.label}:"]
         if self.total:
-            frac = min(max(self.done / self.total, 0.0), 1.0)
+            total = max(self.total, self.done)  # a count is never shown past its total
+            frac = min(max(self.done / total, 0.0), 1.0)
             filled = int(frac * 20)
-            parts.append(f"{self.done}/{self.total} [{'#' * filled}{'.' * (20 - filled)}]")
+            parts.append(f"{self.done}/{total} [{'#' * filled}{'.' * (20 - filled)}]")
         elif self.done:
             parts.append(f"{self.done}")
         t = self.elapsed

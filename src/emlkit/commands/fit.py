@@ -11,7 +11,7 @@
 ...       "--checkpoint", os.path.join(d, "fit.sqlite")])
 y = exp(x)   (exact)
   EML:  eml(x, 1)   (K = 3, depth 1)
-  RMSE 0, R^2 1, found by search in ... s
+  RMSE 0, R^2 1, found by search (vocabulary eml; tried: eml) in ... s
 0
 """
 
@@ -74,6 +74,8 @@ def _report(reg: Any, X: Any, y: Any, names: list[str], target: str) -> dict[str
         "rmse": rmse if math.isfinite(rmse) else None,
         "r2": r2 if math.isfinite(r2) else None,
         "source": best.source,
+        "vocabulary": reg.vocabulary_,
+        "tried": list(reg.vocabularies_tried_),
         "stages": {k: v for k, v in reg.stages_.items()},
         "loss_curve": list(reg.loss_curve_),
         "seconds": round(reg.fit_seconds_, 3),
@@ -94,19 +96,24 @@ def _fmt(v: Any) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.vocabulary and args.vocabulary not in ("auto", "eml"):
+        from ..regress.vocabulary import resolve_vocabulary
+
+        resolve_vocabulary(args.vocabulary)  # fails at once, before scikit-learn is loaded
     from ..regress.checkpoint import FitCheckpoint, default_checkpoint_path
     from ..regress.estimator import EMLRegressor
     from ..syntax import parse
 
-    X, y, names = _load(args.data, args.target)
     target = args.target or "(last column)"
-    vocabulary = args.vocabulary or "eml"
+    vocabulary = args.vocabulary or "auto"
     if "," in vocabulary:
         vocabulary = [v.strip() for v in vocabulary.split(",") if v.strip()]
     reg = EMLRegressor(depth=args.depth, max_depth=args.max_depth, vocabulary=vocabulary,
                        time_limit=args.time_limit, random_state=args.seed,
                        steps=args.steps, restarts=args.restarts,
                        method=args.method, verbose=0 if args.quiet else 1)
+    reg._check_params()  # a bad option (e.g. --vocabulary bogus) fails before reading the data
+    X, y, names = _load(args.data, args.target)
     cp_path = args.checkpoint or str(default_checkpoint_path())
     reg.checkpoint = cp_path
     options = reg._key_options()
@@ -152,8 +159,10 @@ def _run(args: argparse.Namespace) -> int:
     text = report["formula"]
     print(f"  EML:  {text if len(text) <= 400 else text[:400] + ' ...'}   "
           f"(K = {report['K']}, depth {report['depth']})")
+    tried = ", ".join(report.get("tried") or [])
     print(f"  RMSE {_fmt(report['rmse'])}, R^2 {_fmt(report['r2'])}, found by "
-          f"{report['source']} in {report['seconds']} s")
+          f"{report['source']} (vocabulary {report.get('vocabulary', '?')}; tried: "
+          f"{tried or 'none'}) in {report['seconds']} s")
     if args.plot:
         print(f"  loss curve: {args.plot}")
     if args.tree:
@@ -167,9 +176,10 @@ def register(sub: Any, fmt: Any) -> None:
         "fit",
         help="recover a formula from CSV data as an EML tree (symbolic regression)",
         description="Symbolic regression: find an EML tree y = f(x, ...) for a column of a CSV "
-        "file. Exact search (tables, meet in the middle) runs first, then a vocabulary search "
-        "if --vocabulary is given, then gradient training of EML trees if nothing exact was "
-        "found. The finished stages are saved: interrupting (Ctrl-C, kill) and re-running the "
+        "file. Exact search in pure EML (tables, meet in the middle) runs first, then the "
+        "vocabulary searches (by default arith, then standard) while nothing exact is found, "
+        "then gradient training of EML trees if still nothing exact was found; the report says "
+        "which vocabulary the formula came from. The finished stages are saved: interrupting (Ctrl-C, kill) and re-running the "
         "same command resumes; a finished fit is answered from the saved result.",
         epilog="examples:\n  eml fit data.csv --target y\n"
         "  eml fit data.csv --target y --depth 4 --time-limit 120 --plot loss.png --tree t.svg\n"
@@ -191,7 +201,9 @@ def register(sub: Any, fmt: Any) -> None:
     p.add_argument("--max-depth", dest="max_depth", type=positive_int, default=6,
                    help="deepest tree the exact search looks for (default 6)")
     p.add_argument("--vocabulary", metavar="NAMES",
-                   help="derived building blocks, comma-separated (default: pure EML)")
+                   help="auto (default: pure EML, then arith, then standard, each while nothing "
+                   "exact is found), eml (pure EML only), a named vocabulary (arith, standard, "
+                   "calculator) or building blocks, comma-separated")
     p.add_argument("--method", choices=("auto", "search", "gradient"), default="auto",
                    help="search, gradient training, or both (default auto)")
     p.add_argument("--time-limit", dest="time_limit", type=seconds, default=60.0,

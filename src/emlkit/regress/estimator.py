@@ -1,9 +1,12 @@
 """``EMLRegressor``: symbolic regression with EML trees behind the scikit-learn estimator API.
 
 ``fit`` runs, within one time budget: exact search by tables and meet in the middle
-(:func:`emlkit.regress.exact.search_exact`, one or two features), the vocabulary search when a
-vocabulary of derived blocks is given (:mod:`emlkit.regress.vocabulary`), and gradient training
-of full EML trees (:mod:`emlkit.regress.trainable`) when nothing exact was found. The best
+(:func:`emlkit.regress.exact.search_exact`, one or two features), the vocabulary search over
+derived blocks (:mod:`emlkit.regress.vocabulary`), and gradient training of full EML trees
+(:mod:`emlkit.regress.trainable`) when nothing exact was found. By default
+(``vocabulary="auto"``) the vocabularies are tried in order, each only while nothing exact has
+been found: pure EML, then ``"arith"``, then ``"standard"``; ``vocabulary_`` says which one the
+formula came from. The best
 candidate becomes ``formula_``: exact ones first (smallest tree), else the smallest error.
 When no stage applies (e.g. fewer than 6 samples) the model is the constant mean of ``y``
 written in pure EML, so ``fit`` always returns a usable (possibly inexact) model.
@@ -40,6 +43,13 @@ __all__ = ["EMLRegressor"]
 
 _METHODS = ("auto", "search", "gradient")
 _MIN_SEARCH_SAMPLES = 6
+#: The vocabularies ``vocabulary="auto"`` tries after pure EML, in order.
+AUTO_VOCABULARIES = ("arith", "standard")
+#: Share of the time budget of each step of ``vocabulary="auto"`` (of what is left at its start):
+#: pure EML, arith, standard; training (method "auto") gets the rest.
+_AUTO_SHARES = (0.25, 0.4, 0.6)
+#: Largest magnitude of a value that can be fitted: its square must fit in float64.
+MAX_MAGNITUDE = 1e150
 
 
 def _suggest_keywords(init):
@@ -74,9 +84,16 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         Depth of the trees trained by the gradient path (None: ``min(max_depth, 4)``).
     max_depth : int, default 6
         Deepest tree the exact search looks for.
-    vocabulary : str or sequence of str, default "eml"
-        ``"eml"``: pure EML over ``{1, variables}``; anything else is passed to the vocabulary
-        search (derived blocks such as ``+``, ``*``, ``sin`` as single nodes).
+    vocabulary : str or sequence of str, default "auto"
+        ``"auto"``: pure EML first, then the vocabularies ``"arith"`` and ``"standard"`` in
+        turn while nothing exact has been found (each within a share of ``time_limit``).
+        ``"eml"``: pure EML over ``{1, variables}`` only. Anything else (a named vocabulary or
+        block names) is passed to the vocabulary search after pure EML (derived blocks such as
+        ``+``, ``*``, ``sin`` as single nodes); an unknown name is rejected before any search.
+    max_K : int, default 12
+        Largest formula (tokens over the vocabulary) that a vocabulary search enumerates; the
+        time budget usually stops it earlier. With a large ``time_limit`` a small ``max_K``
+        bounds the vocabulary searches by work instead of time.
     method : {"auto", "search", "gradient"}, default "auto"
         ``"search"``: tables (and vocabulary) only; ``"gradient"``: training only; ``"auto"``:
         search first, training if nothing exact was found.
@@ -109,7 +126,13 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
     sympy_ : sympy.Expr or str
         Its readable form (SymPy; the candidate's own text if SymPy cannot read it).
     exact_ : bool
-        Verified on held-out samples to be equal to the formula (to the noise level).
+        Verified on held-out samples to be equal to the formula (to the noise level); constant
+        data are exact when the constant written in EML reproduces them.
+    vocabulary_ : str
+        Where the formula came from: ``"eml"`` (pure-EML search), a vocabulary name (e.g.
+        ``"arith"``), ``"gradient"`` or ``"constant"``.
+    vocabularies_tried_ : list of str
+        The search steps that ran, in order (e.g. ``["eml", "arith"]``).
     loss_curve_ : list of float
         Training loss per step of the gradient path (empty when no training ran).
     candidates_ : list of Candidate
@@ -141,7 +164,8 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         *,
         depth: int | None = None,
         max_depth: int = 6,
-        vocabulary: str | Sequence[str] = "eml",
+        vocabulary: str | Sequence[str] = "auto",
+        max_K: int = 12,
         method: str = "auto",
         time_limit: float = 60.0,
         restarts: int | None = None,
@@ -154,6 +178,7 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         self.depth = depth
         self.max_depth = max_depth
         self.vocabulary = vocabulary
+        self.max_K = max_K
         self.method = method
         self.time_limit = time_limit
         self.restarts = restarts
@@ -175,9 +200,9 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
     def _check_params(self) -> None:
         if self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
-        for name in ("max_depth", "depth", "restarts", "steps"):
+        for name in ("max_depth", "depth", "restarts", "steps", "max_K"):
             v = getattr(self, name)
-            if v is None and name != "max_depth":
+            if v is None and name not in ("max_depth", "max_K"):
                 continue
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < (
                     0 if name == "max_depth" else 1):
@@ -187,6 +212,10 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(f"time_limit must be a positive number of seconds, got {t!r}")
         if self.noise is not None and not (0 < self.noise < 1):
             raise ValueError(f"noise must be in (0, 1), got {self.noise!r}")
+        if self.vocabulary not in ("auto", "eml"):
+            from .vocabulary import resolve_vocabulary
+
+            resolve_vocabulary(self.vocabulary)  # an unknown name fails here, before any search
 
     def _variables(self, n: int) -> tuple[str, ...]:
         names = getattr(self, "feature_names_in_", None)
@@ -219,6 +248,7 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
 
         self._check_params()
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        _check_magnitudes(X, y)
         t0 = time.monotonic()
         deadline = t0 + float(self.time_limit)
         variables = self._variables(X.shape[1])
@@ -227,17 +257,24 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
             from .checkpoint import FitCheckpoint
 
             state = FitCheckpoint(self.checkpoint, X, y, self._key_options())
+        constant = _constant_candidate(X, y, variables)
         try:
-            cands, curve, stages = _run_stages(self, X, y, variables, deadline, state)
+            if constant.exact:  # constant data: nothing to search
+                cands, curve, stages = [], [], {"constant": 1}
+            else:
+                cands, curve, stages = _run_stages(self, X, y, variables, deadline, state)
         finally:
             if state is not None:
                 state.close()
-        cands.append(_constant_candidate(X, y, variables))
+        cands.append(constant)
         cands = _rank(cands)
         best = cands[0]
         self.variables_ = variables
         self.formula_ = best.expr
         self.exact_ = bool(best.exact)
+        self.vocabulary_ = _origin(best)
+        self.vocabularies_tried_ = [_step(s, self) for s in stages
+                                    if stages[s] not in ("skipped", "unavailable")]
         self.sympy_ = _readable(best)
         self.loss_curve_ = [float(v) for v in curve]
         self.candidates_ = cands
@@ -411,6 +448,10 @@ def _constant_candidate(X: np.ndarray, y: np.ndarray, variables: Sequence[str]) 
 
     m = float(np.mean(y))
     q0 = Fraction(f"{m:.4g}") if math.isfinite(m) else Fraction(0)
+    if np.ptp(y) == 0 and math.isfinite(m):  # constant data: the value itself, not 4 digits
+        q0 = Fraction(m).limit_denominator(10**6)
+        if abs(float(q0) - m) > 1e-15 * max(abs(m), 1.0):
+            q0 = Fraction(f"{m:.4g}")
     expr = text = None
     # the compiler builds most rationals; fall back to coarser ones where it has no construction
     for q in (q0, q0.limit_denominator(1000), q0.limit_denominator(100),
@@ -423,8 +464,52 @@ def _constant_candidate(X: np.ndarray, y: np.ndarray, variables: Sequence[str]) 
             continue
     if expr is None:
         text, expr = "1", compile_formula("1")
-    return Candidate(expr, text, _rmse(expr, X, y, variables), False, "constant",
-                     None, {"mean": m})
+    rmse = _rmse(expr, X, y, variables)
+    # constant data: exact when the constant, evaluated in EML, reproduces every sample
+    exact = bool(rmse <= 1e-12 * max(abs(m), 1.0)) and bool(np.ptp(y) <= 1e-12 * max(abs(m), 1))
+    return Candidate(expr, text, rmse, exact, "constant", None, {"mean": m})
+
+
+def _check_magnitudes(X: np.ndarray, y: np.ndarray) -> None:
+    """A clear error for values too large to fit (errors and R² would overflow float64)."""
+    for name, a in (("X", X), ("y", y)):
+        big = np.abs(a) > MAX_MAGNITUDE
+        if big.any():
+            where = np.argwhere(big)[0]
+            raise ValueError(f"{name} has a value of magnitude {np.abs(a[tuple(where)]):.3g} at "
+                             f"row {int(where[0])}: values up to {MAX_MAGNITUDE:.0e} can be "
+                             "fitted (their squares must fit in float64); rescale the data")
+
+
+def _origin(c: Candidate) -> str:
+    """Which search step produced ``c``."""
+    if c.source == "search":
+        return "eml"
+    if c.source == "vocabulary":
+        return str(c.info.get("vocabulary", "vocabulary"))
+    return c.source
+
+
+def _vocabulary_plan(reg: EMLRegressor) -> list[tuple[str, Any]]:
+    """The vocabulary steps after pure EML: ``(stage name, vocabulary)``."""
+    voc = reg.vocabulary
+    if isinstance(voc, str) and voc == "eml":
+        return []
+    if isinstance(voc, str) and voc == "auto":
+        return [(f"vocabulary:{name}", name) for name in AUTO_VOCABULARIES]
+    return [("vocabulary", voc)]
+
+
+def _step(stage: str, reg: EMLRegressor) -> str:
+    """The name a stage of the fit is reported by: ``eml``, a vocabulary, ``gradient``."""
+    if stage == "search":
+        return "eml"
+    if stage.startswith("vocabulary:"):
+        return stage.split(":", 1)[1]
+    if stage == "vocabulary":
+        voc = reg.vocabulary
+        return voc if isinstance(voc, str) else ",".join(str(b) for b in voc)
+    return stage
 
 
 def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
@@ -448,35 +533,41 @@ def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
     def exact_found() -> bool:
         return any(c.exact for c in cands)
 
-    if reg.method in ("auto", "search") and "search" not in done:
+    plan = _vocabulary_plan(reg)
+    auto = isinstance(reg.vocabulary, str) and reg.vocabulary == "auto"
+    if reg.method in ("auto", "search") and "search" not in done and not exact_found():
         if v <= 2 and n >= _MIN_SEARCH_SAMPLES and remaining() > 0:
             from .exact import search_exact
 
-            # with a vocabulary the pure-EML search shares the budget with the vocabulary stage
-            voc_given = reg.vocabulary != "eml"
-            share = remaining() * (0.3 if voc_given else 1.0 if reg.method == "search" else 0.5)
+            # with vocabularies to follow the pure-EML search gets a share of the budget
+            share = remaining() * (_AUTO_SHARES[0] if auto else 0.3 if plan else
+                                   1.0 if reg.method == "search" else 0.5)
             found = search_exact(X, y, variables=variables, max_depth=int(reg.max_depth),
                                  rtol=reg.noise, time_limit=share, progress=progress,
                                  random_state=reg.random_state)
             record("search", found)
         else:
             log["search"] = "skipped"
-    voc = reg.vocabulary
-    if (reg.method in ("auto", "search") and voc != "eml" and "vocabulary" not in done
-            and not exact_found()):
-        try:
-            from .vocabulary import search_vocabulary
-        except ImportError:
-            log["vocabulary"] = "unavailable"
+    for k, (stage, voc) in enumerate(plan):
+        if reg.method not in ("auto", "search") or stage in done or exact_found():
+            continue
+        last = k == len(plan) - 1
+        if auto:
+            share = 1.0 if last and reg.method == "search" else _AUTO_SHARES[1 + k]
         else:
-            if n >= _MIN_SEARCH_SAMPLES and remaining() > 0:
-                found = search_vocabulary(X, y, vocabulary=voc, variables=variables,
-                                          time_limit=remaining() * (
-                                              0.5 if reg.method == "auto" else 1.0),
-                                          progress=progress, random_state=reg.random_state)
-                record("vocabulary", found)
-            else:
-                log["vocabulary"] = "skipped"
+            share = 0.5 if reg.method == "auto" else 1.0
+        from .vocabulary import search_vocabulary
+
+        if n >= _MIN_SEARCH_SAMPLES and remaining() > 0:
+            found = search_vocabulary(X, y, vocabulary=voc, variables=variables,
+                                      max_K=int(reg.max_K), time_limit=remaining() * share,
+                                      progress=progress, random_state=reg.random_state)
+            name = voc if isinstance(voc, str) else ",".join(str(b) for b in voc)
+            for c in found:
+                c.info["vocabulary"] = name
+            record(stage, found)
+        else:
+            log[stage] = "skipped"
     if (reg.method in ("auto", "gradient") and "gradient" not in done
             and not exact_found()):
         try:

@@ -338,8 +338,8 @@ def train(
                 curve.append(m)
                 if callback is not None:
                     callback(total - 1, m)
-                if bar is not None:
-                    bar.update(total, loss=f"{m:.3g}", round=rounds)
+                if bar is not None:  # steps of this round: never past the round's total
+                    bar.update(step + 1, loss=f"{m:.3g}", round=rounds)
                 if (step + 1) % check_every == 0 and snapshot() <= tol:
                     found = True
                     break
