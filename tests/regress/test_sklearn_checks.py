@@ -11,14 +11,14 @@ from emlkit.regress.estimator import EMLRegressor
 
 # Small trees and short training so that each of the ~50 checks fits in well under a second;
 # the time limit is only a safety cap (hitting it would make results depend on the clock).
-FAST = dict(max_depth=2, depth=2, restarts=2, steps=15, time_limit=20.0, random_state=0)
+# Pure EML only: the default vocabulary="auto" would add vocabulary searches bounded by time.
+FAST = dict(max_depth=2, depth=2, restarts=2, steps=15, time_limit=20.0, random_state=0,
+            vocabulary="eml")
 
 
 @parametrize_with_checks([EMLRegressor(**FAST)])
 def test_sklearn_estimator_checks(estimator, check):
-    t0 = time.monotonic()
-    check(estimator)
-    assert time.monotonic() - t0 < 20.0
+    check(estimator)  # bounded by work (steps, depths); no assertion on the clock
 
 
 def test_poor_score_tag_is_declared_and_justified():

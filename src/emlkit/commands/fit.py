@@ -34,7 +34,8 @@ __all__ = ["ORDER", "register"]
 
 
 
-def _load(path: str, target: str | None):
+def _load(path: str, target: str | None, max_rows: int | None = None,
+          counts: list[int] | None = None):
     import numpy as np
 
     from ..cli import UsageError
@@ -45,7 +46,7 @@ def _load(path: str, target: str | None):
             raise UsageError(f"{path}: no such file")
         if os.path.isdir(path):
             raise UsageError(f"{path}: is a folder, not a CSV file")
-    X, y, names = read_samples(path, target)
+    X, y, names = read_samples(path, target, max_rows=max_rows, counts=counts)
     if np.iscomplexobj(y) and (np.any(y.imag != 0) or np.any(np.asarray(X).imag != 0)):
         raise UsageError(f"{path}: eml fit needs real data (complex values found)")
     return np.real(X).astype(float), np.real(y).astype(float), names
@@ -113,7 +114,12 @@ def _run(args: argparse.Namespace) -> int:
                        steps=args.steps, restarts=args.restarts,
                        method=args.method, verbose=0 if args.quiet else 1)
     reg._check_params()  # a bad option (e.g. --vocabulary bogus) fails before reading the data
-    X, y, names = _load(args.data, args.target)
+    counts: list[int] = []
+    X, y, names = _load(args.data, args.target, args.max_rows, counts)
+    if counts[0] > len(y) and not args.quiet:
+        print(f"eml fit: {args.data} has {counts[0]:,} rows; fitting a uniform sample of "
+              f"{len(y):,} (--max-rows raises it)", file=sys.stderr)
+    reg.max_samples = None  # the sample is already drawn
     cp_path = args.checkpoint or str(default_checkpoint_path())
     reg.checkpoint = cp_path
     options = reg._key_options()
@@ -137,6 +143,7 @@ def _run(args: argparse.Namespace) -> int:
         reg.fit(Xf, y)
         report = _report(reg, Xf, y, names, target)
         report["resumed"] = done_before
+        report["rows"] = {"used": len(y), "in_file": counts[0]}
         done = FitCheckpoint(cp_path, X, y, options)
         done.finish({k: v for k, v in report.items() if k != "resumed"})
         done.close()
@@ -211,6 +218,9 @@ def register(sub: Any, fmt: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--plot", metavar="FILE", help="write the loss curve (.png/.svg/.pdf)")
     p.add_argument("--tree", metavar="FILE", help="draw the recovered tree (.svg/.png)")
+    p.add_argument("--max-rows", dest="max_rows", type=positive_int, default=2000, metavar="N",
+                   help="rows used: a longer file is read as a uniform sample of N rows, so "
+                   "time and memory stay bounded (default 2000)")
     p.add_argument("--checkpoint", metavar="FILE", help="resume-state catalog file")
     p.add_argument("--restart", action="store_true", help="ignore saved state, start again")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import math
+import random
 import re
 import sys
 from typing import Any
@@ -21,16 +22,36 @@ from ._argtypes import positive_int, seconds
 
 ORDER = 30
 
-__all__ = ["ORDER", "register", "read_samples"]
+__all__ = ["MAX_ROWS", "ORDER", "read_samples", "register"]
 
 
 
 
-def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[str]]:
+#: Rows ``eml recognize --data`` keeps by default (a uniform sample of longer files).
+MAX_ROWS = 10_000
+
+
+def _complex_cell(cell: str, path: str, line: int, name: str) -> complex:
+    """A CSV cell that is no plain float: a complex number such as ``-2+0.5j`` or ``2+1i``."""
+    from ..cli import UsageError
+
+    text = re.sub(r"[iI]$", "j", cell.strip())  # 2+1i -> 2+1j
+    try:
+        return complex(text.replace(" ", ""))
+    except ValueError:
+        raise UsageError(f"{path}, line {line}: {cell.strip()!r} in column {name!r} is not a "
+                         "number") from None
+
+
+def read_samples(path: str, target: str | None = None, *, max_rows: int | None = None,
+                 seed: int = 0, counts: list[int] | None = None) -> tuple[Any, Any, list[str]]:
     """Read a CSV file with a header: the variable columns, then the target column.
 
     ``target`` names the target column (default: the last one); every other column is a
     variable. Values may be real or complex (``1.5``, ``-2+0.5j``). Errors name the line.
+    With ``max_rows``, a file with more data rows is read as a uniform random sample of that
+    many rows (reservoir sampling, seeded by ``seed``), so memory does not grow
+    with the file; the number of data rows in the file is appended to ``counts`` when given.
 
     Returns
     -------
@@ -44,6 +65,10 @@ def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[s
     >>> X, y, names = read_samples(fh.name)
     >>> X.shape, y.real.tolist(), names
     ((2, 1), [0.0, 0.693], ['x'])
+    >>> n = []
+    >>> X, y, names = read_samples(fh.name, max_rows=1, counts=n)
+    >>> X.shape, n
+    ((1, 1), [2])
     >>> os.unlink(fh.name)
     """
     import numpy as np
@@ -77,7 +102,9 @@ def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[s
         for n in names:
             if not n.isidentifier():
                 raise UsageError(f"{path}, line 1: column {n!r} is not a valid variable name")
-        rows: list[list[complex]] = []
+        rows: list[list[complex | float]] = []
+        seen = 0  # data rows read so far
+        draw = random.Random(seed).random
         line = 1
         try:
             for line, rec in enumerate(reader, start=2):
@@ -88,17 +115,24 @@ def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[s
                                      f"{len(header)}")
                 vals = []
                 for name, cell in zip(header, rec):
-                    text = re.sub(r"[iI]$", "j", cell.strip())  # 2+1i -> 2+1j
                     try:
-                        z = complex(text.replace(" ", ""))
+                        z: complex | float = float(cell)  # the common case, fast
                     except ValueError:
-                        raise UsageError(f"{path}, line {line}: {cell.strip()!r} in column "
-                                         f"{name!r} is not a number") from None
+                        z = _complex_cell(cell, path, line, name)
+                    if isinstance(z, float) and math.isfinite(z):
+                        vals.append(z)
+                        continue
                     if not (math.isfinite(z.real) and math.isfinite(z.imag)):
                         raise UsageError(f"{path}, line {line}: {cell.strip()!r} in column "
                                          f"{name!r} is not finite (NaN/inf are not allowed)")
                     vals.append(z)
-                rows.append(vals)
+                seen += 1
+                if max_rows is None or len(rows) < max_rows:
+                    rows.append(vals)
+                else:  # reservoir sampling: every row kept with probability max_rows / seen
+                    j = int(draw() * seen)
+                    if j < max_rows:
+                        rows[j] = vals
         except (csv.Error, UnicodeDecodeError) as exc:
             raise UsageError(f"{path}, line {line + 1}: {exc}") from None
     finally:
@@ -106,6 +140,8 @@ def read_samples(path: str, target: str | None = None) -> tuple[Any, Any, list[s
             fh.close()
     if not rows:
         raise UsageError(f"{path}: no data rows after the header")
+    if counts is not None:
+        counts.append(seen)
     data = np.array(rows, dtype=np.complex128)
     y = data[:, col]
     X = np.delete(data, col, axis=1)
@@ -126,7 +162,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--exact and --approx exclude each other")
     exact = True if args.exact else (False if args.approx else None)
     if args.data is not None:
-        X, y, names = read_samples(args.data, args.target)
+        counts: list[int] = []
+        X, y, names = read_samples(args.data, args.target, max_rows=args.max_rows,
+                                   counts=counts)
+        if counts[0] > len(y) and not (args.quiet or args.json):
+            print(f"note: {args.data} has {counts[0]:,} rows; searching a uniform sample of "
+                  f"{len(y):,} (--max-rows raises it)", file=sys.stderr)
         subject: Any = (X, y)
         variables: Any = names
     else:
@@ -180,6 +221,9 @@ def register(sub: Any, fmt: Any) -> None:
                    help="number: 3.14159, -1+2i, 0.5j, or a decimal string of any length")
     p.add_argument("--data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
     p.add_argument("--target", metavar="COLUMN", help="name of the target column in --data")
+    p.add_argument("--max-rows", dest="max_rows", type=positive_int, default=MAX_ROWS,
+                   metavar="N", help=f"rows of --data kept: a longer file is read as a uniform "
+                   f"sample of N rows, so memory stays bounded (default {MAX_ROWS})")
     p.add_argument("--max-K", dest="max_K", type=positive_int,
                    help="search every form up to this size (default: 33 constants, 19 unary, "
                    "15 binary, 15 over a vocabulary)")

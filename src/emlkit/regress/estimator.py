@@ -48,6 +48,13 @@ AUTO_VOCABULARIES = ("arith", "standard")
 #: Share of the time budget of each step of ``vocabulary="auto"`` (of what is left at its start):
 #: pure EML, arith, standard; training (method "auto") gets the rest.
 _AUTO_SHARES = (0.25, 0.4, 0.6)
+_PREDICT_CHUNK = 1 << 15  # rows evaluated at once by predict
+#: The searches end their last block after their limit (measured: up to ~25 % late on a busy
+#: machine), so each is given this fraction of its share; what it leaves goes to the next.
+_OVERRUN = 0.75
+#: Seconds that importing PyTorch (and its optimiser machinery) takes on a busy 2-core machine:
+#: with less time left, a time-limited fit skips training rather than overrun its limit.
+_TORCH_START = 8.0
 #: Largest magnitude of a value that can be fitted: its square must fit in float64.
 MAX_MAGNITUDE = 1e150
 
@@ -94,6 +101,10 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         Largest formula (tokens over the vocabulary) that a vocabulary search enumerates; the
         time budget usually stops it earlier. With a large ``time_limit`` a small ``max_K``
         bounds the vocabulary searches by work instead of time.
+    max_samples : int or None, default 2000
+        Most samples a fit uses: more are reduced to a uniform random sample of this many
+        (seeded by ``random_state``; ``n_samples_used_`` says how many), so time and memory
+        do not grow with the data. None: every sample.
     method : {"auto", "search", "gradient"}, default "auto"
         ``"search"``: tables (and vocabulary) only; ``"gradient"``: training only; ``"auto"``:
         search first, training if nothing exact was found.
@@ -144,6 +155,8 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         Variable names used in ``formula_`` (``x`` for one feature, else ``x0, x1, ...``, or
         the DataFrame's column names when they are identifiers).
     fit_seconds_ : float
+    n_samples_used_ : int
+        Samples the fit used (fewer than given when ``max_samples`` cut them).
 
     Examples
     --------
@@ -166,6 +179,7 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         max_depth: int = 6,
         vocabulary: str | Sequence[str] = "auto",
         max_K: int = 12,
+        max_samples: int | None = 2000,
         method: str = "auto",
         time_limit: float = 60.0,
         restarts: int | None = None,
@@ -179,6 +193,7 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         self.max_depth = max_depth
         self.vocabulary = vocabulary
         self.max_K = max_K
+        self.max_samples = max_samples
         self.method = method
         self.time_limit = time_limit
         self.restarts = restarts
@@ -200,7 +215,7 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
     def _check_params(self) -> None:
         if self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
-        for name in ("max_depth", "depth", "restarts", "steps", "max_K"):
+        for name in ("max_depth", "depth", "restarts", "steps", "max_K", "max_samples"):
             v = getattr(self, name)
             if v is None and name not in ("max_depth", "max_K"):
                 continue
@@ -249,6 +264,11 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         self._check_params()
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         _check_magnitudes(X, y)
+        if self.max_samples is not None and len(y) > self.max_samples:
+            keep = np.sort(np.random.default_rng(self.random_state).choice(
+                len(y), int(self.max_samples), replace=False))
+            X, y = X[keep], y[keep]
+        self.n_samples_used_ = len(y)
         t0 = time.monotonic()
         deadline = t0 + float(self.time_limit)
         variables = self._variables(X.shape[1])
@@ -309,14 +329,16 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
 
         check_is_fitted(self, "formula_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        env = {v: X[:, j].astype(np.complex128) for j, v in enumerate(self.variables_)}
-        used = {v for v in env if v in _free_names(self.formula_)}
-        with np.errstate(all="ignore"):
-            out = evaluate(self.formula_, backend="numpy", on_nan="ignore",
-                           **{v: env[v] for v in used})
-        out = np.asarray(out, dtype=np.complex128)
-        if out.shape != (X.shape[0],):
-            out = np.broadcast_to(out, (X.shape[0],)).copy()
+        used = [(j, v) for j, v in enumerate(self.variables_)
+                if v in _free_names(self.formula_)]
+        out = np.empty(X.shape[0], dtype=np.complex128)
+        for s in range(0, X.shape[0], _PREDICT_CHUNK):  # memory bounded for any number of rows
+            part = X[s:s + _PREDICT_CHUNK]
+            with np.errstate(all="ignore"):
+                vals = evaluate(self.formula_, backend="numpy", on_nan="ignore",
+                                **{v: part[:, j].astype(np.complex128) for j, v in used})
+            out[s:s + len(part)] = np.broadcast_to(np.asarray(vals, dtype=np.complex128),
+                                                   (len(part),))
         return out
 
     def predict(self, X: Any) -> np.ndarray:
@@ -543,7 +565,8 @@ def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
             share = remaining() * (_AUTO_SHARES[0] if auto else 0.3 if plan else
                                    1.0 if reg.method == "search" else 0.5)
             found = search_exact(X, y, variables=variables, max_depth=int(reg.max_depth),
-                                 rtol=reg.noise, time_limit=share, progress=progress,
+                                 rtol=reg.noise, time_limit=share * _OVERRUN,
+                                 progress=progress,
                                  random_state=reg.random_state)
             record("search", found)
         else:
@@ -560,7 +583,8 @@ def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
 
         if n >= _MIN_SEARCH_SAMPLES and remaining() > 0:
             found = search_vocabulary(X, y, vocabulary=voc, variables=variables,
-                                      max_K=int(reg.max_K), time_limit=remaining() * share,
+                                      max_K=int(reg.max_K),
+                                      time_limit=remaining() * share * _OVERRUN,
                                       progress=progress, random_state=reg.random_state)
             name = voc if isinstance(voc, str) else ",".join(str(b) for b in voc)
             for c in found:
@@ -575,7 +599,12 @@ def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
         except ImportError:
             log["gradient"] = "unavailable"
         else:
-            if n >= 2 and remaining() > 0:
+            import sys
+
+            cold = "torch._dynamo" not in sys.modules
+            if cold and reg.steps is None and remaining() < _TORCH_START:
+                log["gradient"] = "skipped"  # starting PyTorch alone would pass the time limit
+            elif n >= 2 and remaining() > 0:
                 kw: dict[str, Any] = {}
                 if reg.restarts is not None:
                     kw["restarts"] = int(reg.restarts)

@@ -266,6 +266,7 @@ def train(
     >>> str(res.best.expr), res.best.exact
     ('eml(x, 1)', True)
     """
+    t0 = time.perf_counter()  # before importing torch: its import counts against the limit
     import torch
 
     variables = tuple(variables)
@@ -273,7 +274,6 @@ def train(
     layout = Layout(depth, variables)
     if restarts < 1 or steps < 1:
         raise ValueError(f"restarts and steps must be >= 1, got {restarts} and {steps}")
-    t0 = time.perf_counter()
     deadline = None if time_limit is None else t0 + float(time_limit)
     gen = torch.Generator().manual_seed(_seed(random_state))
     points = {v: Xc[:, j] for j, v in enumerate(variables)}
@@ -324,8 +324,8 @@ def train(
             for step in range(steps):
                 # schedule position: by steps, or by time when the time limit comes first
                 p = step / steps
-                if budget is not None and budget > 0:
-                    p = max(p, (time.perf_counter() - r0) / budget)
+                if budget is not None:  # no time left at all (e.g. spent importing): one step
+                    p = max(p, (time.perf_counter() - r0) / budget) if budget > 0 else 1.0
                 if p < soft:
                     temp, lam = 1.0, 0.0
                 else:
