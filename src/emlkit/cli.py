@@ -491,12 +491,15 @@ def _dash_operands(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
     marked as an operand (a leading space, which every reader of EXPR and VALUE skips), so a
     formula may start with ``-`` without ``--``."""
     argv = list(argv)
-    subs = next((a.choices for a in parser._actions
-                 if isinstance(a, argparse._SubParsersAction)), {})
-    at = next((k for k, tok in enumerate(argv) if tok in subs), None)
+    current, at = parser, None
+    for k, tok in enumerate(argv):  # the deepest subcommand named (e.g. catalog export)
+        subs = next((a.choices for a in current._actions
+                     if isinstance(a, argparse._SubParsersAction)), {})
+        if tok in subs:
+            current, at = subs[tok], k
     if at is None:
         return argv
-    options = subs[argv[at]]._option_string_actions
+    options = current._option_string_actions
     out, value_next = argv[: at + 1], False
     for k in range(at + 1, len(argv)):
         tok = argv[k]
