@@ -33,7 +33,7 @@ def test_a_long_tree_text_is_printed_as_a_let_form(capsys):
 
 @pytest.mark.parametrize("levels", [30, 200])
 def test_deep_nesting_answers_with_a_small_let_form(capsys, levels):
-    code, out, err = run(capsys, "compile", nested(levels), "--json")
+    code, out, _ = run(capsys, "compile", nested(levels), "--json")
     d = json.loads(out)
     assert code == 0 and d["let"] is True and len(d["expr"]) < 40 * d["dag_size"]
     assert ek.parse(d["expr"]) is ek.compile(nested(levels))
