@@ -1,8 +1,9 @@
 """mpmath backend: complex values at any precision, with exact landings and signed-zero sides.
 
-Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``;
-inputs on the real axis are moved by ``i·s·η`` towards the side of their signed zero, and
-intermediates that land exactly on the cut are snapped (see :mod:`emlkit.semantics`). This
+Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``, at
+the inputs themselves; intermediates that land exactly on the cut are snapped, and the side of
+the cut is decided by the inputs' directions, carried as first-order terms (see
+:mod:`emlkit.semantics`). This
 module also computes the exact constants that the NumPy and torch backends inject
 (:func:`constant_info`).
 
@@ -28,11 +29,10 @@ from ..expr import Eml, Expr, One
 from ..semantics import (
     CONSTANT_DPS,
     describe,
-    perturbation_bits,
+    direction,
     report_nan,
     residue_digits,
     working_dps,
-    zero_imag_sign,
 )
 from ._mpops import MpmathOps, zero_signs
 from ._walk import make_plan, run, split_points
@@ -63,41 +63,30 @@ def _finite(z: Any) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, Any]]:
-    """The inputs of one point as ops values ``(mpc, zero_signs)`` (call under ``workdps``).
+def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, Any, Any]]:
+    """The inputs of one point as ops values ``(mpc, zero_signs, direction)``.
 
-    Every input on the real axis except ``0`` moves by ``i·s·η·S`` towards the side ``s`` of
-    its signed zero, ``η = 2**−perturbation_bits(dps)``, ``S = max(1, |inputs|)`` (one scale
-    for the point); an exact zero keeps the signs of its parts instead.
+    The value is the input itself (no perturbation); an exact zero keeps the signs of its
+    parts; the direction (:func:`emlkit.semantics.direction`) is ``None`` off both axes.
+    Call under ``workdps``.
 
     >>> from mpmath import mp
     >>> with mp.workdps(65):
-    ...     z, zs = convert_point({"x": complex(-2.0, -0.0)}, 15)["x"]
-    >>> z.real, z.imag < 0, -z.imag < mp.mpf(10) ** -39
-    (mpf('-2.0'), True, True)
+    ...     z, zs, d = convert_point({"x": complex(-2.0, -0.0)}, 15)["x"]
+    >>> z, zs, d
+    (mpc(real='-2.0', imag='0.0'), None, mpc(real='0.0', imag='-1.0'))
     """
     values: dict[str, Any] = {}
-    sides: dict[str, int] = {}
     for name, value in point.items():
-        side = zero_imag_sign(value)
+        d = direction(value)
         if hasattr(value, "item") and not isinstance(value, (complex, float, int)):
             value = value.item()  # NumPy scalar types that mpmath does not know
         try:
             z = mp.mpc(mp.mpmathify(value))
         except (TypeError, ValueError) as err:
             raise DomainError(f"cannot use {value!r} as the value of variable {name!r}") from err
-        if not z:  # an exact zero is not moved (ln 0 = −∞); its signs act as in C99
-            values[name] = (z, zero_signs(value))
-            continue
-        values[name] = (z, None)
-        if side is not None and _finite(z):
-            sides[name] = side
-    if sides:
-        scale = max([mp.mpf(1)] + [abs(values[n][0].real) for n in sides])
-        eta = mp.ldexp(scale, -perturbation_bits(dps))
-        for name, side in sides.items():
-            z = values[name][0]
-            values[name] = (mp.mpc(z.real, side * eta), None)
+        zs = zero_signs(value) if not z else None  # exact zeros carry their C99 signs
+        values[name] = (z, zs, mp.mpc(d) if d else None)
     return values
 
 
@@ -289,7 +278,7 @@ class ConstInfo:
         if self._exp is None:
             ops = _constant_ops()
             with mp.workdps(ops.wp):
-                self._exp = _to_complex(ops.exp(*self.value), ops)
+                self._exp = _to_complex(ops.exp(self.value[0], self.value[1]), ops)
         return self._exp
 
     @property
@@ -297,13 +286,13 @@ class ConstInfo:
         if self._ln is None:
             ops = _constant_ops()
             with mp.workdps(ops.wp):
-                self._ln = _to_complex(ops.ln(*self.value), ops)
+                self._ln = _to_complex(ops.ln(self.value[0], self.value[1]), ops)
         return self._ln
 
 
 def _to_complex(value: tuple, ops: MpmathOps) -> complex:
     """Round an ops value to complex128, dropping residue parts (zero signs kept)."""
-    z, zs = value
+    z, zs = value[0], value[1]
     re, im = z.real, z.imag
     if re and im and _isfinite(re) and _isfinite(im):
         if ops.tiny(re, im):
