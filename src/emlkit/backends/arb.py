@@ -216,8 +216,7 @@ def _constant_ball(node: Expr, dps: int) -> tuple[acb, int | None]:
 
 
 def _infinite_constant(node: Expr) -> _Infinity | None:
-    if not node.is_constant:
-        return None
+    """``±∞`` when the variable-free ``node``'s exact value is infinite, else ``None``."""
     from .mpmath import constant_info
 
     re = constant_info(node).c.real  # the exact value, as a complex
