@@ -4,10 +4,12 @@ Nothing here uses emlkit. Each basis function of the compiler is paired with mpm
 function and its partial derivatives; the reference value at a point on a branch cut is the
 one-sided limit that the point's signed zero selects (DLMF 4.2, 4.23, 4.37 cut placement, C99
 Annex G side convention), computed by evaluating mpmath at the exact float input moved off the
-cut by a *relative* 1e-200 towards the selected side, at 460 digits (the real and imaginary
-parts of an ``mpc`` are separate exact numbers, so the tiny move is exact; the function is
-continuous from that side, so the value agrees with the limit to far more than float64 digits).
-Off the cuts the reference is mpmath's value at the exact input, checked at two precisions.
+cut by a *relative* 1e-60 towards the selected side, at 150 digits (the real and imaginary
+parts of an ``mpc`` are separate exact numbers, so the tiny move is exact, and 150 digits keep
+it through ``z² − 1``; the function is continuous from that side, so the value agrees with the
+limit to about 50 digits). Off the cuts the reference is mpmath's value at the exact input,
+checked at two precisions. The lower side of a real-axis point is the conjugate of the upper
+side (every basis function is real on the real axis off its cuts: ``f(z̄) = f(z)̄``).
 
 A backend value ``z`` is *wrong* at a point when
 
@@ -33,7 +35,9 @@ import numpy as np
 DPS = 40
 #: a value is wrong beyond this fraction of its natural scale
 TOL = 1e-8
-_SHIFT = mpmath.mpf(10) ** -200
+_SHIFT = mpmath.mpf(10) ** -60
+#: digits for points on a cut: the move must survive squaring (z² − 1 at z = i·1e-60)
+_CUT_DPS = 150
 _FLOOR = mpmath.mpf(10) ** -300
 _ctx = mpmath.MPContext()
 _ctx.dps = DPS
@@ -258,14 +262,24 @@ def reference(basis: Basis, args: tuple) -> Reference:
     defined = np.ones(n, bool)
     pole = np.zeros(n, bool)
     exact: list = [None] * n
+    upper: dict[tuple, int] = {}  # real inputs on the upper side -> their index
     for i in range(n):
         zs = [complex(a[i]) for a in args]
+        real = all(z.imag == 0 for z in zs) and not any(math.isnan(z.real) for z in zs)
+        if real and not any(math.copysign(1, z.imag) < 0 for z in zs):
+            upper.setdefault(tuple(z.real for z in zs), i)
+    for i in range(n):
+        zs = [complex(a[i]) for a in args]
+        key = tuple(z.real for z in zs)
+        mirror = all(z.imag == 0 for z in zs) and all(math.copysign(1, z.imag) < 0 for z in zs)
+        if mirror and key in upper:
+            continue  # filled in from the upper side below
         mp_args = [_limit_arg(k, z) for k, z in zip(basis.cuts, zs)]
         infinite_input = any(math.isinf(z.real) or math.isinf(z.imag) for z in zs)
         on_cut = any(_on_cut(k, z) for k, z in zip(basis.cuts, zs))
         try:
-            if on_cut:  # the 1e-200 move must survive z² − 1 and the like: 460 digits
-                with c.workdps(460):
+            if on_cut:
+                with c.workdps(_CUT_DPS):
                     v = +basis.fn(*mp_args)
             else:
                 v = _stable(basis.fn, mp_args)
@@ -297,6 +311,15 @@ def reference(basis: Basis, args: tuple) -> Reference:
             if c.isfinite(term):
                 s += term
         scale[i] = float(s)
+    for i in range(n):
+        zs = [complex(a[i]) for a in args]
+        key = tuple(z.real for z in zs)
+        mirror = all(z.imag == 0 for z in zs) and all(math.copysign(1, z.imag) < 0 for z in zs)
+        if mirror and key in upper:
+            j = upper[key]
+            value[i], scale[i] = value[j].conjugate(), scale[j]
+            defined[i], pole[i] = defined[j], pole[j]
+            exact[i] = None if exact[j] is None else c.conj(exact[j])
     return Reference(value, scale, defined, pole, tuple(exact))
 
 

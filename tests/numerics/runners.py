@@ -140,6 +140,25 @@ def run_gen_c(expr, names, args):
     return out
 
 
+def run_plain(expr, names, args):
+    """The tree under plain complex arithmetic: ``exp(a) − log(b)`` node by node with NumPy's
+    C99 functions, no nudge and no constant folding (what an exported tree gets elsewhere)."""
+    from emlkit.expr import Eml, Var, postorder
+
+    env = dict(zip(names, args))
+    one = np.ones(len(args[0]), complex)
+    vals: dict = {}
+    with np.errstate(all="ignore"):
+        for node in postorder(expr):
+            if isinstance(node, Eml):
+                vals[id(node)] = np.exp(vals[id(node.left)]) - np.log(vals[id(node.right)])
+            elif isinstance(node, Var):
+                vals[id(node)] = np.asarray(env[node.name], complex)
+            else:
+                vals[id(node)] = one
+    return np.broadcast_to(vals[id(expr)], args[0].shape).copy()
+
+
 FAST_RUNNERS = {
     "numpy": run_numpy, "torch": run_torch, "gen-numpy": run_gen_numpy,
     "gen-c": run_gen_c, "gen-torch": run_gen_torch,
