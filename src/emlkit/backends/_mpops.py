@@ -88,6 +88,8 @@ class MpmathOps:
         with mp.workdps(wp):
             self.e = mp.mpc(mp.e)
         self.zero = mp.mpc(0)
+        #: Set when ``ln`` met an exact zero that moves with the inputs (see :meth:`ln_directed`).
+        self.zero_limit = False
 
     # -- snapping -----------------------------------------------------------------------
     def tiny(self, x: Any, scale: Any) -> bool:
@@ -206,7 +208,13 @@ class MpmathOps:
         return v, zs, (-dl if de is None else de - dl)
 
     def ln_directed(self, z: Any, zs: Any, d: Any) -> tuple[Any, Any]:
-        """``ln z`` with the side of the cut taken from the first-order term ``d``."""
+        """``ln z`` with the side of the cut taken from the first-order term ``d``.
+
+        ``ln`` of an exact zero that moves with the inputs sets :attr:`zero_limit`: the value
+        there is a limit through ``ln 0``, which the backend may have to take numerically.
+        """
+        if not z and d:
+            self.zero_limit = True
         if z and _finite(z) and _finite(d):
             upper, lower = cut_sides(z.real, z.imag, d.real, d.imag, mp.ldexp(1, -self.tol_bits))
             if upper or lower:

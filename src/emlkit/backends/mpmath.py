@@ -117,8 +117,54 @@ def _check_dps(dps: int | None) -> int:
 
 
 def _walk_point(plan: Any, ops: MpmathOps, point: Mapping[str, Any], dps: int, hook: Any) -> Any:
+    """The value at the point itself; where it is not finite because ``ln`` met an exact zero
+    that moves with the inputs, the one-sided limit taken numerically (:func:`_limit`). At a
+    point with an exactly zero input, C99's signed-zero conventions hold instead (``1/0 = ∞``)."""
     with mp.workdps(ops.wp):
-        return run(plan, ops, convert_point(point, dps), hook)[0]
+        ops.zero_limit = False
+        values = convert_point(point, dps)
+        z = run(plan, ops, values, hook)[0]
+        if ops.zero_limit and not _finite(z) and all(v[0] for v in values.values()):
+            z = _limit(plan, ops, values, dps, z)
+        return z
+
+
+def _limit(plan: Any, ops: MpmathOps, values: dict, dps: int, exact: Any) -> Any:
+    """``lim f(x + δ·ε)`` as ``ε → 0+`` where the exact walk went through ``ln 0``.
+
+    The tree is evaluated at ``x + δ·η`` for two steps ``η₁ = s·10**−(d + 10)`` and
+    ``η₂ = s·10**−(2d + 10)`` (``d = max(dps, 15)``; ``s = min(1, |inputs|) / max(1, |inputs|)``
+    over the nonzero inputs, so the step is small next to every input at any magnitude; all
+    inputs move with the same step, so ties stay exact). A part whose two values agree to
+    ``d/2 + 3`` digits converges (also as ``√ε`` at a branch point) and is the value at
+    ``η₂``, or ``0`` where it is within that difference of ``0``; a part that grows with the same
+    sign diverges, to ``±∞``; anything else is NaN. Where both parts fail, the exact walk's
+    value is kept.
+    """
+    sizes = [abs(z) for z, _, _ in values.values() if z and _finite(z)]
+    scale = min([mp.mpf(1), *sizes]) / max([mp.mpf(1), *sizes])
+    d = max(dps, 15)
+    runs = []
+    for digits in (d + 10, 2 * d + 10):
+        eta = scale * mp.mpf(10) ** (-digits)
+        moved = {n: (z + dz * eta if dz else z, zs, dz) for n, (z, zs, dz) in values.items()}
+        runs.append(run(plan, ops, moved, None)[0])
+    parts = []
+    tol = mp.mpf(10) ** (-(d // 2 + 3))
+    for p1, p2 in ((runs[0].real, runs[1].real), (runs[0].imag, runs[1].imag)):
+        if not (_isfinite(p1) and _isfinite(p2)):
+            parts.append(mp.nan)
+            continue
+        gap = abs(p2 - p1)
+        if gap <= tol * max(1, abs(p2)):
+            parts.append(mp.mpf(0) if abs(p2) <= gap else p2)
+        elif p1 * p2 > 0 and abs(p2) > abs(p1):
+            parts.append(mp.inf if p2 > 0 else mp.ninf)
+        else:
+            parts.append(mp.nan)
+    if _isnan(parts[0]) and _isnan(parts[1]):
+        return exact
+    return mp.mpc(*parts)
 
 
 def evaluate(
