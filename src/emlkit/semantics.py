@@ -70,8 +70,16 @@ Exact landings on the cut (constants)
     ``−1`` is ``−iπ`` (``e − ln(−e**e) = e − (e + iπ)``), so the reference toolkit's
     ``i = exp(ln(−1)/2)`` is ``−i`` exactly (SymPy agrees), while plain NumPy returns ``+i``
     through its rounding residue. An input ``x = −1 + 0j`` instead gives ``+iπ`` (the limit).
-    The search kernels (:mod:`emlkit.search.arithmetic`) follow the same rules as a named
-    policy at float64 with a coarser snapping tolerance.
+
+Float64 policies
+    The floating arithmetic departs from the exact values only as a named :class:`Policy`
+    states. :data:`EVALUATE` (the NumPy and torch backends, generated code): plain C99
+    arithmetic, the cut rule above, no snapping. :data:`SEARCH` (the search kernels,
+    :mod:`emlkit.search.arithmetic`, which compare values rather than report them): the same
+    ``exp``/``ln`` conventions, plus every ``eml`` difference snapped (parts below
+    ``2**−40`` of the operands become ``+0``, so exact landings stay exact), and values that
+    float64 cannot carry faithfully marked undefined (NaN): ``exp`` overflow from a finite
+    argument, ``|exp z| < 1e−290``, ``ln(−∞)`` and complex infinities.
 
 NaN
     A NaN never reaches the caller silently. ``on_nan="warn"`` (default) emits an
@@ -107,6 +115,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import DomainError, EvaluationError
@@ -115,10 +124,13 @@ from .expr import Eml, Expr, Var
 __all__ = [
     "CONSTANT_DPS",
     "CUT_RESIDUE",
+    "EVALUATE",
     "GUARD_DIGITS",
     "MAX_EXP_MAG",
     "ON_NAN_CHOICES",
+    "SEARCH",
     "EvaluationWarning",
+    "Policy",
     "check_on_nan",
     "cut_sides",
     "describe",
@@ -141,6 +153,41 @@ MAX_EXP_MAG = 2000
 CUT_RESIDUE = 2.0**-40
 #: Accepted values of the ``on_nan`` option.
 ON_NAN_CHOICES = ("warn", "raise", "ignore")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named float64 arithmetic: how it departs from the exact semantics (module notes).
+
+    Attributes
+    ----------
+    name : str
+    snap : float
+        Parts of an ``eml`` difference below ``snap`` times its operands' size become ``+0``
+        (``0``: no snapping).
+    exp_floor : float
+        ``|exp z|`` below this, for finite ``z``, is undefined (NaN) rather than rounded
+        (``0``: subnormals and underflow to ``0`` are kept).
+    overflow_undefined : bool
+        ``exp`` overflow from a finite argument, ``ln(−∞)`` and complex infinities are
+        undefined (NaN) instead of C99's infinities.
+
+    Examples
+    --------
+    >>> SEARCH.snap == 2**-40, EVALUATE.snap
+    (True, 0.0)
+    """
+
+    name: str
+    snap: float
+    exp_floor: float
+    overflow_undefined: bool
+
+
+#: The backends' and generated code's arithmetic: C99 plus the cut rule, nothing snapped.
+EVALUATE = Policy("evaluate", snap=0.0, exp_floor=0.0, overflow_undefined=False)
+#: The search kernels' arithmetic: snapped differences, unfaithful values undefined.
+SEARCH = Policy("search", snap=2.0**-40, exp_floor=1e-290, overflow_undefined=True)
 
 
 class EvaluationWarning(RuntimeWarning):

@@ -232,3 +232,17 @@ def test_numpy_backend_takes_a_term_only_where_inputs_are_on_an_axis():
     assert nb.directions(np.array([1 + 1j, 2 - 3j])) is None
     d = nb.directions(np.array([2.0 + 0j, complex(-0.0, 1)]))
     assert d.tolist() == [1j, -1]
+
+
+def test_search_arithmetic_is_the_named_search_policy():
+    """The search kernels read their departures from the semantics' SEARCH policy; apart from
+    those they compute the same principal ln / C99 exp as the evaluation policy."""
+    from emlkit.search import arithmetic
+    from emlkit.semantics import EVALUATE, SEARCH
+
+    assert arithmetic.SNAP_TOL == SEARCH.snap and EVALUATE.snap == 0
+    z = np.array([2.0 + 0j, -3.0 + 0j, 0.5 - 1.5j])
+    assert np.array_equal(arithmetic.log_guarded(z), np.log(z))
+    assert np.array_equal(arithmetic.exp_guarded(z), np.exp(z))
+    below = np.array([complex(-700.0, 0)])  # |exp| ≈ 1e-304 < SEARCH.exp_floor: undefined
+    assert np.isnan(arithmetic.exp_guarded(below)).all() and np.exp(-700.0) < SEARCH.exp_floor
