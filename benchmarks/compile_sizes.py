@@ -1,8 +1,8 @@
 """Compiled sizes of the calculator basis: ours next to the reference compilers of the paper.
 
-Prints, per basis element, our K (RPN tokens) and DAG size, the reference "best" K from
-ANCHORS.md (the smaller of the paper's macro and chain forms that are correct; the macro size
-where none is), and the ratio; then the totals. Also reports whether each of our forms is
+Prints, per basis element, our K (RPN tokens) and DAG size, the reference "best" K (the
+smaller of the paper's macro and chain forms that are correct, measured; the macro size where
+none is), and the ratio; then the totals. Also reports whether each of our forms is
 correct on a verification grid (both sides of the real axis, complex points with |Im| < π)
 against mpmath's function at 30 digits, and how many grid points python-flint's ball arithmetic
 certifies (a form whose intermediates meet a branch cut or ln 0 at a point is not certified there;

@@ -7,8 +7,8 @@ Annex G side convention), computed by evaluating mpmath at the exact float input
 cut by a *relative* 1e-60 towards the selected side, at 150 digits (the real and imaginary
 parts of an ``mpc`` are separate exact numbers, so the tiny move is exact, and 150 digits keep
 it through ``z² − 1``; the function is continuous from that side, so the value agrees with the
-limit to about 50 digits). Off the cuts the reference is mpmath's value at the exact input,
-checked at two precisions. The lower side of a real-axis point is the conjugate of the upper
+limit to about 50 digits; for ``x^y`` the move is also divided by ``|y|``). Every value is
+checked at two precisions and recomputed at 700 digits when they disagree. The lower side of a real-axis point is the conjugate of the upper
 side (every basis function is real on the real axis off its cuts: ``f(z̄) = f(z)̄``).
 
 A backend value ``z`` is *wrong* at a point when
@@ -194,19 +194,20 @@ def _on_cut(kind: str | None, z: complex) -> bool:
     return z.real == 0 and abs(z.imag) > 1 and not math.isinf(z.imag)
 
 
-def _limit_arg(kind: str | None, z: complex):
+def _limit_arg(kind: str | None, z: complex, spread=1):
     """The mpmath argument for the one-sided limit: exact off the cut, moved off it onto the
-    side that the signed zero selects on it."""
+    side that the signed zero selects on it (by a further factor ``1/spread``: ``x^y`` turns a
+    move δ of ``ln x`` into a phase ``y·δ``)."""
     if not _on_cut(kind, z):
         # a real input off the cut goes in as a real number: mpmath's real functions are
         # accurate at every magnitude, and much faster than the complex ones
         return c.mpf(z.real) if z.imag == 0 else c.mpc(z.real, z.imag)
     if kind == "iabs>1":
         side = math.copysign(1.0, z.real)
-        return c.mpc(side * _SHIFT * abs(z.imag), z.imag)
+        return c.mpc(side * _SHIFT * abs(z.imag) / spread, z.imag)
     side = math.copysign(1.0, z.imag)
     size = max(c.mpf(abs(z.real)), 1 if kind == "lt1" else _FLOOR)  # lt1: branch point at 1
-    return c.mpc(z.real, side * _SHIFT * size)
+    return c.mpc(z.real, side * _SHIFT * size / spread)
 
 
 @dataclass(frozen=True)
@@ -239,18 +240,29 @@ def _nonfinite(v) -> bool:
     return not (c.isfinite(c.re(v)) and c.isfinite(c.im(v)))
 
 
-def _stable(fn: Callable, args: list):
+def _stable(fn: Callable, args: list, on_cut: bool = False):
     """``fn(*args)`` to about 30 correct digits: mpmath's complex functions can lose most digits
-    (``atanh(1e-300 + 0j)`` at 40 digits is 1.75e-46), so a value is accepted only when 40 and
-    60 working digits agree to 1e-32 relative; otherwise it is recomputed at 460 digits."""
-    v = fn(*args)
-    if _nonfinite(v) or all(isinstance(a, c.mpf) for a in args):
+    (``atanh(1e-300 + 0j)`` at 40 digits is 1.75e-46; ``x^y`` at ``y = 1e225`` needs 265 digits
+    for its phase), so a value is accepted only when two working precisions (40 and 60 digits,
+    on a cut 150 and 220, plus twice the decimal exponent range of the complex inputs' parts)
+    agree to 1e-32 relative; otherwise it is recomputed at 700 digits."""
+    lo, hi = (_CUT_DPS, _CUT_DPS + 70) if on_cut else (DPS, DPS + 20)
+    # parts of very different sizes (acosh(-8.9e-79j) at 40 or 60 digits is +iπ/2, not -iπ/2):
+    # start with digits for twice the spread of the exponents
+    spread = max([0] + [abs(int(c.log10(abs(p)))) for a in args if isinstance(a, c.mpc)
+                        for p in (a.real, a.imag) if p != 0 and c.isfinite(p)])
+    lo, hi = min(700, lo + 2 * spread), min(720, hi + 2 * spread)
+    with c.workdps(lo):
+        v = fn(*args)
+    if not on_cut and _nonfinite(v):
         return v
-    with c.workdps(60):
+    with c.workdps(hi):
         w = fn(*args)
+    if _nonfinite(w) and _nonfinite(v):
+        return w
     if not _nonfinite(w) and abs(w - v) <= c.mpf(10) ** -32 * abs(w):
         return +w
-    with c.workdps(460):
+    with c.workdps(700):
         return +fn(*args)
 
 
@@ -274,15 +286,12 @@ def reference(basis: Basis, args: tuple) -> Reference:
         mirror = all(z.imag == 0 for z in zs) and all(math.copysign(1, z.imag) < 0 for z in zs)
         if mirror and key in upper:
             continue  # filled in from the upper side below
-        mp_args = [_limit_arg(k, z) for k, z in zip(basis.cuts, zs)]
+        spread = max([c.mpf(1)] + [c.mpf(abs(z)) for z in zs if not math.isinf(abs(z))])
+        mp_args = [_limit_arg(k, z, spread) for k, z in zip(basis.cuts, zs)]
         infinite_input = any(math.isinf(z.real) or math.isinf(z.imag) for z in zs)
         on_cut = any(_on_cut(k, z) for k, z in zip(basis.cuts, zs))
         try:
-            if on_cut:
-                with c.workdps(_CUT_DPS):
-                    v = +basis.fn(*mp_args)
-            else:
-                v = _stable(basis.fn, mp_args)
+            v = _stable(basis.fn, mp_args, on_cut)
         except ZeroDivisionError:
             defined[i] = not infinite_input
             pole[i] = not infinite_input
@@ -296,6 +305,11 @@ def reference(basis: Basis, args: tuple) -> Reference:
         if c.isnan(c.re(v)) or c.isnan(c.im(v)):
             defined[i] = False
             continue
+        if on_cut and not _nonfinite(v):
+            # a part below 1e-45 of the value is the residue of the 1e-60 move (huge·1e-60 would
+            # still overflow float64): the limit has 0 there
+            tiny = abs(v) * c.mpf(10) ** -45
+            v = c.mpc(0 if abs(c.re(v)) < tiny else c.re(v), 0 if abs(c.im(v)) < tiny else c.im(v))
         value[i] = _to_complex(v)
         exact[i] = v
         if _nonfinite(v):
