@@ -78,7 +78,7 @@ class MpmathOps:
         under ``mp.workdps(wp)``.
     residue : int, optional
         Digits of the result: the direction ``y`` of ``exp(±∞ + iy)`` is taken as exactly 0
-        when ``|y| < 10**−residue`` (the perturbation of a real input leaves such phases).
+        when ``|y| < 10**−residue`` (rounding and the numeric limit's steps leave such phases).
     """
 
     def __init__(self, wp: int, residue: int | None = None) -> None:
@@ -146,7 +146,7 @@ class MpmathOps:
         return _NAN, None  # finite real part, infinite or NaN imaginary part
 
     def no_phase(self, y: Any) -> bool:
-        """``y`` is 0 or a residue of the perturbation, as a direction."""
+        """``y`` is 0 or a rounding residue (below ``10**−residue``), as a direction."""
         return not y or _mag(y) < -self.residue_bits
 
     def zero_cis(self, y: Any) -> tuple[Any, Any]:

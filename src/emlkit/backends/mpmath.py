@@ -91,7 +91,7 @@ def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, An
 
 
 def _finish(z: Any, dps: int) -> Any:
-    """Drop a part that is residue next to the other one (perturbation, rounding); round."""
+    """Drop a part that is residue next to the other one (rounding, a limit's steps); round."""
     re, im = z.real, z.imag
     if re and im and _isfinite(re) and _isfinite(im):
         cut = int(residue_digits(dps) * 3.3219280948873626)
