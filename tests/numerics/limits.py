@@ -228,8 +228,8 @@ class Reference:
 
 def take(ref: Reference, idx: np.ndarray) -> Reference:
     """The reference at a subset of the points."""
-    return Reference(ref.value[idx], ref.scale[idx], ref.defined[idx], ref.pole[idx],
-                     tuple(ref.exact[i] for i in idx))
+    exact = tuple(ref.exact[i] for i in idx) if ref.exact else ()
+    return Reference(ref.value[idx], ref.scale[idx], ref.defined[idx], ref.pole[idx], exact)
 
 
 def _to_complex(v) -> complex:
