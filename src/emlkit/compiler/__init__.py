@@ -13,10 +13,10 @@ from ..expr import Expr
 from .formula import from_sympy, parse_formula
 from .lowering import DOMAINS, lower
 
-__all__ = ["compile", "DOMAINS"]
+__all__ = ["DOMAINS", "compile"]
 
 
-def compile(source: Any, *, domain: str = "strip") -> Expr:  # noqa: A001 - mirrors the API name
+def compile(source: Any, *, domain: str = "strip") -> Expr:
     """Compile a formula into pure EML.
 
     Parameters

@@ -24,7 +24,7 @@ from __future__ import annotations
 from ..errors import DomainError
 from ..expr import ONE, Expr
 from . import primitives as P
-from .lowering import _mp, INF, Info, Lowering, _log_of
+from .lowering import INF, Info, Lowering, _log_of, _mp
 
 __all__ = ["FUNCTIONS"]
 

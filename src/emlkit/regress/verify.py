@@ -95,7 +95,7 @@ def verify_exact(
                 continue
             scale = max(abs(b), mpmath.mpf(10) ** (-dps // 2))
             worst = min(worst, float(-mpmath.log10(diff / scale)))
-    digits = dps if worst == math.inf else int(math.floor(worst))
+    digits = dps if worst == math.inf else math.floor(worst)
     return min(digits, dps) if digits >= dps - 15 else None
 
 
