@@ -28,3 +28,13 @@ def test_cli_eval_ln_minus_one_prints_pi_to_50_digits():
     with mp.workdps(60):
         pi50 = mpmath.nstr(+mp.pi, 50)
     assert out.endswith(f"+{pi50}j"), out
+
+
+def test_cli_eval_tiny_input_has_no_residue():
+    """The identity at 1e-75 printed 1e-75 + 7.2e-71j before the scale-free cut rule."""
+    out = subprocess.run(
+        [sys.executable, "-m", "emlkit", "eval", "x", "--eml", "--at", "x=1e-75", "--dps", "30"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    re_, im = out.rstrip("j").split("+")
+    assert float(im) == 0 and abs(float(re_) - 1e-75) < 1e-90, out
