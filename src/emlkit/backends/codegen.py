@@ -58,12 +58,12 @@ _TEMP = re.compile(r"[tcdu][0-9]+\Z")  # generated temporaries, terms, constants
 # C names a parameter or the function must avoid: keywords, <complex.h>/<math.h> macros and
 # functions (a macro cannot be shadowed; a function name would clash with its declaration).
 _C_KEYWORDS = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto if "
+    "auto break case char const continue default do double else enum extern float for goto if "  # noqa: SIM905
     "inline int long register restrict return short signed sizeof static struct switch typedef "
     "union unsigned void volatile while _Bool _Complex _Imaginary _Alignas _Alignof _Atomic "
     "_Generic _Noreturn _Static_assert _Thread_local asm typeof main".split()
 )
-_C_MATH = (
+_C_MATH = (  # noqa: SIM905
     "acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 frexp "
     "ilogb ldexp log log10 log1p log2 logb modf scalbn scalbln cbrt fabs hypot pow sqrt erf erfc "
     "lgamma tgamma ceil floor nearbyint rint lrint llrint round lround llround trunc fmod "
@@ -77,7 +77,7 @@ _C_RESERVED = (
     | frozenset(_C_MATH)
     | frozenset(f + s for f in _C_MATH for s in "fl")
     | frozenset(
-        "I complex imaginary CMPLX CMPLXF CMPLXL INFINITY NAN HUGE_VAL HUGE_VALF HUGE_VALL "
+        "I complex imaginary CMPLX CMPLXF CMPLXL INFINITY NAN HUGE_VAL HUGE_VALF HUGE_VALL "  # noqa: SIM905
         "FP_NAN FP_INFINITE FP_ZERO FP_SUBNORMAL FP_NORMAL FP_ILOGB0 FP_ILOGBNAN FP_FAST_FMA "
         "MATH_ERRNO MATH_ERREXCEPT math_errhandling isnan isinf isfinite isnormal signbit "
         "fpclassify isgreater isgreaterequal isless islessequal islessgreater isunordered "
