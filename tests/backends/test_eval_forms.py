@@ -284,8 +284,8 @@ def test_constants_on_arb(expr):
 
 def test_real_arithmetic_landing_ieee_versus_limit():
     """ln(1 − x) at x = 3: plain IEEE 0 − 0 = +0 would give the upper side (+iπ); the limit from
-    x + i0 comes from below (−iπ). The NumPy backend's first-order term (semantics) gives the limit, as
-    mpmath and arb do."""
+    x + i0 comes from below (−iπ). The NumPy backend's first-order term (semantics) gives the
+    limit, as mpmath and arb do."""
     f = ln_(sub(ek.ONE, X))
     assert abs(complex(ek.evaluate(f, x=3.0)) - complex(math.log(2), -math.pi)) < 1e-12
     m = complex(ek.evaluate(f, x=3.0, backend="mpmath"))

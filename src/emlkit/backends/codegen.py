@@ -57,13 +57,17 @@ _TEMP = re.compile(r"[tcdu][0-9]+\Z")  # generated temporaries, terms, constants
 
 # C names a parameter or the function must avoid: keywords, <complex.h>/<math.h> macros and
 # functions (a macro cannot be shadowed; a function name would clash with its declaration).
-_C_KEYWORDS = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto if "  # noqa: SIM905
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_C_KEYWORDS = frozenset(_words(
+    "auto break case char const continue default do double else enum extern float for goto if "
     "inline int long register restrict return short signed sizeof static struct switch typedef "
     "union unsigned void volatile while _Bool _Complex _Imaginary _Alignas _Alignof _Atomic "
-    "_Generic _Noreturn _Static_assert _Thread_local asm typeof main".split()
-)
-_C_MATH = (  # noqa: SIM905
+    "_Generic _Noreturn _Static_assert _Thread_local asm typeof main"
+))
+_C_MATH = _words(
     "acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 frexp "
     "ilogb ldexp log log10 log1p log2 logb modf scalbn scalbln cbrt fabs hypot pow sqrt erf erfc "
     "lgamma tgamma ceil floor nearbyint rint lrint llrint round lround llround trunc fmod "
@@ -71,19 +75,19 @@ _C_MATH = (  # noqa: SIM905
     "gamma drem finite significand exp10 pow10 sincos "
     "cacos casin catan ccos csin ctan cacosh casinh catanh ccosh csinh ctanh cexp clog cabs cpow "
     "csqrt carg cimag conj cproj creal"
-).split()
+)
 _C_RESERVED = (
     _C_KEYWORDS
     | frozenset(_C_MATH)
     | frozenset(f + s for f in _C_MATH for s in "fl")
-    | frozenset(
-        "I complex imaginary CMPLX CMPLXF CMPLXL INFINITY NAN HUGE_VAL HUGE_VALF HUGE_VALL "  # noqa: SIM905
+    | frozenset(_words(
+        "I complex imaginary CMPLX CMPLXF CMPLXL INFINITY NAN HUGE_VAL HUGE_VALF HUGE_VALL "
         "FP_NAN FP_INFINITE FP_ZERO FP_SUBNORMAL FP_NORMAL FP_ILOGB0 FP_ILOGBNAN FP_FAST_FMA "
         "MATH_ERRNO MATH_ERREXCEPT math_errhandling isnan isinf isfinite isnormal signbit "
         "fpclassify isgreater isgreaterequal isless islessequal islessgreater isunordered "
         "M_E M_LOG2E M_LOG10E M_LN2 M_LN10 M_PI M_PI_2 M_PI_4 M_1_PI M_2_PI M_2_SQRTPI "
-        "M_SQRT2 M_SQRT1_2 NULL EOF errno".split()
-    )
+        "M_SQRT2 M_SQRT1_2 NULL EOF errno"
+    ))
 )
 
 
@@ -480,8 +484,8 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
 
     Each distinct eml node is computed once, as a temporary ``t<k>`` with its first-order term
     ``d<k>``, in topological order (iterative, straight-line code). Variable-free subtrees are
-    folded to the exact constants of :func:`emlkit.evaluate` (module docstring). The arguments are the
-    expression's variables sorted by name; a variable whose name is a keyword or reserved word
+    folded to the exact constants of :func:`emlkit.evaluate` (module docstring). The arguments
+    are the expression's variables sorted by name; a variable whose name is a keyword or reserved word
     of the target, or clashes with a temporary or helper, gets a ``v_`` prefix (listed in the
     header comment).
 
