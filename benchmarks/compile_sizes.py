@@ -14,7 +14,6 @@ Run:  python benchmarks/compile_sizes.py [--no-check]
 from __future__ import annotations
 
 import argparse
-import math
 import platform
 import sys
 import time

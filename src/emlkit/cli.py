@@ -161,16 +161,24 @@ def format_value(value: Any, dps: int | None = None) -> tuple[str, str, str]:
     --------
     >>> format_value(complex(0.5, -0.0))
     ('0.5', '-0.0', '0.5-0.0j')
+    >>> from mpmath import mp, mpc, pi
+    >>> with mp.workdps(40):
+    ...     z = mpc(0, -pi)
+    >>> format_value(z, 40)[1]                       # every requested digit of both parts
+    '-3.141592653589793238462643383279502884197'
     """
     if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
         value = value.item()  # numpy scalar or 0-d array, 0-d torch tensor
     if type(value).__module__.startswith("mpmath"):
         from mpmath import mp
 
-        digits = dps or mp.dps  # (no mp.mpc(value): that would round to the global precision)
-        re_, im = mp.nstr(value.real, digits), mp.nstr(abs(value.imag), digits)
-        sign = "-" if value.imag < 0 else "+"
-        return re_, ("-" + im if sign == "-" else im), f"{re_}{sign}{im}j"
+        digits = dps or mp.dps
+        # nstr of the parts themselves: mp.mpc(value), abs() or unary minus would round them to
+        # the global precision (16 digits) before printing
+        re_, im = mp.nstr(value.real, digits), mp.nstr(value.imag, digits)
+        if im.startswith("-"):
+            return re_, im, f"{re_}-{im[1:]}j"
+        return re_, im, f"{re_}+{im}j"
     if type(value).__module__.startswith("flint"):  # an arb ball: midpoint +/- radius
         re_, im = value.real.str(dps or 30), value.imag.str(dps or 30)
         return re_, im, f"{re_} + {im}j"

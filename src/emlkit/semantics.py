@@ -24,35 +24,37 @@ Extended values (C99 Annex G, as NumPy computes them)
     :class:`~emlkit.errors.EvaluationError` names the first node whose value is infinite. The
     arb backend does not represent infinities: a ball that meets ``ln 0`` is reported.
 
-Inputs on a branch cut (signed zeros)
-    The side of the cut is chosen by the sign of the input's zero imaginary part, as in C99 and
-    NumPy: ``x + 0j`` (and every real input) is the upper side, ``x − 0j`` the lower side. The
-    value of a tree at such an input is its *limit from that side*: the value at
-    ``x + i·s·ε`` as ``ε → 0+``, with ``s = ±1`` the sign of the zero. Thus
-    ``ln(−2 + 0j) = ln 2 + iπ`` and ``ln(−2 − 0j) = ln 2 − iπ``, also through the 7-node form
-    ``eml(1, eml(eml(1, x), 1))``, whose intermediate ``exp(e − ln x)`` is exactly on the cut.
-    C99 functions do the same on their own cuts (NumPy's ``arccos(2 + 0j)`` is the value from
-    above, ``−1.3169…i``; mpmath's ``acos(2)`` is ``+1.3169…i``).
+Inputs on a branch cut (signed zeros): one rule, carried as a direction
+    The side of a cut is chosen by the sign of the input's zero part, as in C99 and NumPy:
+    ``x + 0j`` (and every real input) is the upper side, ``x − 0j`` the lower side; on the
+    imaginary axis ``+0 + iy`` is the right side and ``−0 + iy`` the left side (C99 Annex G).
+    The value of a tree at such an input is its *limit from that side*: the value at
+    ``x + δ·ε`` as ``ε → 0+``, where the input's *direction* ``δ`` (:func:`direction`) is
+    ``±i`` on the real axis, ``±1`` on the imaginary axis and ``0`` elsewhere (an input off
+    both axes is taken as it is). Every variable moves with the same ``ε``, so ``x − y`` at
+    ``x = 1, y = 3`` stays exactly real for every ``ε`` and takes the principal value ``+iπ``.
 
-    * mpmath and arb have no signed zero, so they evaluate at a perturbed point: every input
-      ``x`` with a zero imaginary part, other than ``x = 0`` itself (``ln 0`` must stay
-      ``−∞``), becomes ``x + i·s·η·S`` with ``η = 2**−perturbation_bits(dps)`` (about
-      ``10**−(2d + 10)``, ``d = max(dps, 15)``), computed at ``working_dps(dps)`` (about
-      ``3d + 20``) digits and rounded to ``dps``. ``S = max(1, |x|, |y|, …)`` is one scale
-      for all the inputs of a point, so every variable moves at the same speed: ``x − y`` at
-      ``x = 1, y = 3`` stays exactly real and takes the principal value, as in NumPy. Parts of
-      the result below ``10**−(dps + 5)`` of its modulus are perturbation residue and dropped.
-      arb uses the same (exact, binary) perturbation; where a value is real only through an
-      exact cancellation (that ``x − y``), its ball straddles the axis and is reported.
-    * The perturbation gives the limit wherever it is finite, also at branch points that the
-      form passes through (``acosh`` at ``−1``). Where the limit is infinite because an
-      intermediate *vanishes* at the input (``ln(x − 1)`` at ``x = 1``), the perturbed value is
-      large but finite (``ln η``); NumPy gives ``−∞`` there. arb reports such a node.
-    * NumPy and torch carry the side in IEEE signed zeros and in the rounding residue of
-      ``exp(c ± iπ)``. That matches the limit for the textbook forms, but not everywhere: where
-      an intermediate is a negative real reached by real arithmetic (``ln(1 − x)`` at real
-      ``x > 1``, built from EML forms), IEEE's ``0 − 0 = +0`` gives the upper side, while the
-      limit from above comes from below (``ln 2 − iπ``); mpmath and arb then differ from NumPy.
+    The rule is scale-free and exact. Every backend evaluates the tree *at the input itself*
+    and carries, next to each node's value ``v``, its first-order ``ε``-term ``d = dv/dε``
+    (forward mode: ``d exp a = exp(a)·da``, ``d ln b = db/b``, ``d(a − b) = da − db``;
+    constants have ``d = 0``). At each ``ln`` whose argument lies on the negative real axis
+    (exactly, or up to rounding residue: :data:`CUT_RESIDUE` relative in float64, the snapping
+    tolerance in mpmath, structurally in arb), the side is the sign of ``Im d``
+    (:func:`cut_sides`); where that first-order term is real (or unknown) the argument's own
+    signed zero decides (IEEE backends) or the principal ``+iπ`` is taken (mpmath, arb).
+    Thus ``ln(−2 + 0j) = ln 2 + iπ`` and ``ln(−2 − 0j) = ln 2 − iπ``, also through the 7-node
+    form ``eml(1, eml(eml(1, x), 1))``, whose intermediate ``exp(e − ln x)`` is on the cut;
+    ``x·y`` at ``(−3, 2)`` (``ln 6 + iπ`` under ``exp``, on the cut by rounding) is
+    ``−6 − 0j``, the limit; and nothing depends on the inputs' magnitudes (``1e−300`` and
+    ``1e300`` behave alike). Exact zeros stay exact zeros (C99 signed zeros decide
+    ``ln(±0 ± 0i)``), poles are ``±∞`` (``ln 0 = −∞``).
+
+    * Second-order terms are not carried: where the first-order term is real although the
+      value leaves the axis at second order, the principal value (or the IEEE zero's sign) is
+      taken, not the limit.
+    * arb has no rounding residue: a value is *exactly* on the cut only when its imaginary part
+      is structurally a multiple of ``π`` (real arithmetic, ``ln`` of a negative real,
+      ``exp`` of ``c + ikπ``); otherwise a ball that meets the cut is "not certified".
 
 Exact landings on the cut (constants)
     An intermediate can land exactly on the negative real axis in exact arithmetic (e.g.
@@ -61,14 +63,23 @@ Exact landings on the cut (constants)
     ``|imag| ≤ 10**−(wp − 15)·|value|`` (``wp`` the working digits) to exactly real with a
     ``+0`` imaginary part, so ``ln`` gives ``+iπ``, the principal value; and every difference
     that cancels to ``≤ 10**−(wp − 15)`` of its operands to exactly ``0`` (so
-    ``e − ln(e**e)`` is ``0`` and its ``ln`` is ``−∞``). The tolerance sits far below the
-    perturbation above, which therefore survives. NumPy and torch compute every variable-free
+    ``e − ln(e**e)`` is ``0`` and its ``ln`` is ``−∞``). NumPy and torch compute every variable-free
     subtree once this way (at ``CONSTANT_DPS`` digits, cached per node) and use the rounded
     constant, and its exactly computed ``exp`` and ``ln``. This is exact arithmetic, and exact
     arithmetic is not always what a form's author meant: the 7-node ``ln`` of the *constant*
     ``−1`` is ``−iπ`` (``e − ln(−e**e) = e − (e + iπ)``), so the reference toolkit's
     ``i = exp(ln(−1)/2)`` is ``−i`` exactly (SymPy agrees), while plain NumPy returns ``+i``
     through its rounding residue. An input ``x = −1 + 0j`` instead gives ``+iπ`` (the limit).
+
+Float64 policies
+    The floating arithmetic departs from the exact values only as a named :class:`Policy`
+    states. :data:`EVALUATE` (the NumPy and torch backends, generated code): plain C99
+    arithmetic, the cut rule above, no snapping. :data:`SEARCH` (the search kernels,
+    :mod:`emlkit.search.arithmetic`, which compare values rather than report them): the same
+    ``exp``/``ln`` conventions, plus every ``eml`` difference snapped (parts below
+    ``2**−40`` of the operands become ``+0``, so exact landings stay exact), and values that
+    float64 cannot carry faithfully marked undefined (NaN): ``exp`` overflow from a finite
+    argument, ``|exp z| < 1e−290``, ``ln(−∞)`` and complex infinities.
 
 NaN
     A NaN never reaches the caller silently. ``on_nan="warn"`` (default) emits an
@@ -89,11 +100,13 @@ Overflow
 Examples
 --------
 >>> from emlkit import eml, ONE
->>> from emlkit.semantics import describe, working_dps, zero_imag_sign
+>>> from emlkit.semantics import describe, direction, working_dps, zero_imag_sign
 >>> working_dps(50)
 170
 >>> zero_imag_sign(-2.0), zero_imag_sign(complex(-2, -0.0)), zero_imag_sign(1j)
 (1, -1, None)
+>>> direction(-2.0), direction(complex(-0.0, 2.0)), direction(1 + 1j)
+(1j, (-1+0j), 0j)
 >>> describe(eml(1, eml(eml(1, "x"), 1)))
 'K=7 depth=3: eml(1, eml(eml(1, x), 1))'
 """
@@ -102,6 +115,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import DomainError, EvaluationError
@@ -109,13 +123,18 @@ from .expr import Eml, Expr, Var
 
 __all__ = [
     "CONSTANT_DPS",
+    "CUT_RESIDUE",
+    "EVALUATE",
     "GUARD_DIGITS",
     "MAX_EXP_MAG",
     "ON_NAN_CHOICES",
+    "SEARCH",
     "EvaluationWarning",
+    "Policy",
     "check_on_nan",
+    "cut_sides",
     "describe",
-    "perturbation_bits",
+    "direction",
     "report_nan",
     "residue_digits",
     "snap_digits",
@@ -129,8 +148,46 @@ GUARD_DIGITS = 15
 CONSTANT_DPS = 30
 #: mpmath treats ``exp`` of a real part beyond ``2**MAX_EXP_MAG`` in magnitude as overflow.
 MAX_EXP_MAG = 2000
+#: float64: an imaginary part below this fraction of the real part, next to a negative real
+#: part, is rounding residue of a landing on the cut (``exp(c ± iπ)`` leaves ``≈ 1.2e−16``).
+CUT_RESIDUE = 2.0**-40
 #: Accepted values of the ``on_nan`` option.
 ON_NAN_CHOICES = ("warn", "raise", "ignore")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named float64 arithmetic: how it departs from the exact semantics (module notes).
+
+    Attributes
+    ----------
+    name : str
+    snap : float
+        Parts of an ``eml`` difference below ``snap`` times its operands' size become ``+0``
+        (``0``: no snapping).
+    exp_floor : float
+        ``|exp z|`` below this, for finite ``z``, is undefined (NaN) rather than rounded
+        (``0``: subnormals and underflow to ``0`` are kept).
+    overflow_undefined : bool
+        ``exp`` overflow from a finite argument, ``ln(−∞)`` and complex infinities are
+        undefined (NaN) instead of C99's infinities.
+
+    Examples
+    --------
+    >>> SEARCH.snap == 2**-40, EVALUATE.snap
+    (True, 0.0)
+    """
+
+    name: str
+    snap: float
+    exp_floor: float
+    overflow_undefined: bool
+
+
+#: The backends' and generated code's arithmetic: C99 plus the cut rule, nothing snapped.
+EVALUATE = Policy("evaluate", snap=0.0, exp_floor=0.0, overflow_undefined=False)
+#: The search kernels' arithmetic: snapped differences, unfaithful values undefined.
+SEARCH = Policy("search", snap=2.0**-40, exp_floor=1e-290, overflow_undefined=True)
 
 
 class EvaluationWarning(RuntimeWarning):
@@ -160,8 +217,9 @@ def working_dps(dps: int) -> int:
     Returns
     -------
     int
-        ``3·d + 20`` with ``d = max(dps, 15)``: room for the signed-zero perturbation
-        (``≈ 10**−(2d + 10)``) far above the snapping tolerance ``10**−(wp − GUARD_DIGITS)``.
+        ``3·d + 20`` with ``d = max(dps, 15)``: the snapping tolerance
+        ``10**−(wp − GUARD_DIGITS)`` then sits ``2d`` digits below the result's last digit, so
+        only an exact landing is snapped, never a genuinely small part.
 
     Examples
     --------
@@ -171,17 +229,62 @@ def working_dps(dps: int) -> int:
     return 3 * max(int(dps), 15) + 20
 
 
-def perturbation_bits(dps: int) -> int:
-    """``k`` such that the signed-zero perturbation is ``η = 2**−k ≈ 10**−(2·max(dps, 15) + 10)``.
+def direction(value: Any) -> complex:
+    """The input's direction ``δ``: the limit is taken at ``value + δ·ε``, ``ε → 0+``.
 
-    A power of two, so a perturbed input is still an exact binary number.
+    ``±i`` on the real axis (the sign of the zero imaginary part; a real number counts as
+    ``+0j``), ``±1`` on the imaginary axis (the sign of the zero real part), ``0`` off both
+    axes or where a part is infinite or NaN. An exact zero ``±0 ± 0j`` is on the real axis.
 
     Examples
     --------
-    >>> perturbation_bits(15), perturbation_bits(50)
-    (133, 366)
+    >>> direction(3.0), direction(complex(3.0, -0.0)), direction(complex(0.0, -2.0))
+    (1j, -1j, (1+0j))
+    >>> direction(float("inf")), direction(2 + 1j)
+    (0j, 0j)
     """
-    return math.ceil((2 * max(int(dps), 15) + 10) * math.log2(10))
+    re = getattr(value, "real", value)
+    im = getattr(value, "imag", 0)
+    try:
+        finite = math.isfinite(float(re)) and math.isfinite(float(im))
+    except (TypeError, ValueError, OverflowError):  # pragma: no cover - exotic numeric types
+        return 0j
+    if not finite:
+        return 0j
+    if im == 0:
+        side = zero_imag_sign(value)
+        return complex(0.0, float(side or 1))
+    if re == 0:
+        sign = -1.0 if isinstance(re, float) and math.copysign(1.0, re) < 0 else 1.0
+        if type(re).__module__ == "numpy":
+            sign = -1.0 if math.copysign(1.0, float(re)) < 0 else 1.0
+        return complex(sign, 0.0)
+    return 0j
+
+
+def cut_sides(b_re: Any, b_im: Any, d_re: Any, d_im: Any, tol: Any) -> tuple[Any, Any]:
+    """Where the side of the cut under ``ln b`` is decided by the first-order term ``d``.
+
+    The one rule of the module notes, written once: ``b`` is on the negative real axis
+    (``Re b < 0`` and ``|Im b| ≤ tol·|Re b|``) and ``d``'s imaginary part is not negligible
+    (``|Im d| > tol·(|Re d| + |Im d|)``); then the limit is on the side of ``Im d``. Works
+    elementwise on floats, mpmath numbers, NumPy arrays and torch tensors (comparisons and
+    ``&`` only; NaN compares false, so an unknown ``d`` decides nothing).
+
+    Returns
+    -------
+    (upper, lower)
+        Booleans (or boolean arrays): the limit is from above (``+iπ``), from below (``−iπ``).
+
+    Examples
+    --------
+    >>> cut_sides(-2.0, 1e-17, 0.5, -0.25, CUT_RESIDUE)     # on the cut by rounding, d below
+    (False, True)
+    >>> cut_sides(-2.0, 0.5, 0.0, -1.0, CUT_RESIDUE)        # off the cut: nothing to decide
+    (False, False)
+    """
+    on = (b_re < 0) & (abs(b_im) <= tol * abs(b_re)) & (abs(d_im) > tol * (abs(d_re) + abs(d_im)))
+    return on & (d_im > 0), on & (d_im < 0)
 
 
 def residue_digits(dps: int) -> int:

@@ -73,7 +73,7 @@ POINTS = [
 
 def _load(lang: str, expr, name: str = "f"):
     ns: dict = {}
-    exec(to_code(expr, lang, name=name), ns)
+    exec(to_code(expr, lang, name=name), ns)  # noqa: S102 - our own generated code
     return ns[name]
 
 
@@ -161,7 +161,9 @@ def test_torch_matches_cmath_and_differentiates():
 def test_extended_values_ln0_and_exp_minus_inf():
     f = _load("numpy", eml(x, y))
     assert complex(f(0.0, 0.0)) == complex(math.inf, 0.0)  # 1 - ln 0 = +inf
-    assert complex(f(0.0, -0.0)) == complex(math.inf, 0.0)  # ln(-0) = -inf as well
+    # C99 Annex G: clog(-0 + 0i) = -inf + i*pi, as ek.evaluate
+    assert complex(f(0.0, -0.0)) == complex(math.inf, -math.pi)
+    assert complex(f(0.0, -0.0)) == complex(ek.evaluate(eml(x, y), x=0.0, y=-0.0))
     g = _load("numpy", eml(eml(1, x), 1))  # exp(e - ln x); x = 0 gives exp(inf) = inf
     assert complex(g(0.0)) == complex(math.inf, 0.0)
     assert complex(_load("numpy", neg(x))(2.0)) == -2.0  # passes through exp(-inf) = 0
@@ -226,7 +228,8 @@ def test_shared_subexpressions_are_computed_once():
         temps = re.findall(r"\b(t\d+) = ", src)
         assert len(temps) == len(set(temps)) == e.dag_size  # one temporary per distinct node
         a_temp = "t2"  # ln x is the third node in topological order
-        assert len(re.findall(rf"\b{a_temp}\b", src)) == 1 + 3  # defined once, used 3 times
+        # defined once; read by exp in both parents, and by ln and its first-order term
+        assert len(re.findall(rf"\b{a_temp}\b", src)) == 1 + 4
 
 
 def test_depth_100000_chain_generates_and_runs():
@@ -310,8 +313,8 @@ def test_c_compiles_and_matches_numpy(tmp_path):
         f = _load("numpy", e)
         want = np.broadcast_to(f(*[GRID] * len(e.free_vars)), GRID.shape)
         assert _agree(got, want), (name, str(e), got, want)
-        # the library's NumPy evaluator agrees too, on the whole grid: both nudge real inputs
-        # to the side of their signed zero (docs/semantics.md §3)
+        # the library's NumPy evaluator agrees too, on the whole grid: both carry the inputs'
+        # directions and take the side of every cut from them (emlkit.semantics)
         values = {v: GRID for v in e.free_vars}
         ref = np.broadcast_to(ek.evaluate(e, values, on_nan="ignore"), GRID.shape)
         assert _agree(got, ref), (name, str(e), got, ref)
@@ -347,9 +350,9 @@ def test_c_program_prints_e(tmp_path):
 @needs_gcc
 @pytest.mark.parametrize("src", ["asin(x)", "acos(x)", "atanh(x)", "acosh(x)"])
 def test_generated_code_takes_the_evaluators_side_of_the_cut(tmp_path, src):
-    """At x = ±1.9 ± 0j plain IEEE code loses the sign of zero in 0 − 0; the generated wrapper
-    nudges like ek.evaluate, so C, NumPy and torch output match evaluate and NumPy's own
-    function."""
+    """At x = ±1.9 ± 0j plain IEEE code loses the sign of zero in 0 − 0; the generated code
+    carries first-order terms like ek.evaluate, so C, NumPy and torch output match evaluate and
+    NumPy's own function."""
     torch = pytest.importorskip("torch")
 
     e = ek.compile(src)
@@ -366,8 +369,8 @@ def test_generated_code_takes_the_evaluators_side_of_the_cut(tmp_path, src):
 
 
 def test_numpy_and_torch_match_evaluate_on_random_trees():
-    """Independent x and y grids (broadcast), so the common nudge scale max(1, |Re x|, |Re y|)
-    is exercised off the diagonal, real inputs with either sign of zero included."""
+    """Independent x and y grids (broadcast), so ties between variables are exercised off the
+    diagonal, real inputs with either sign of zero included."""
     torch = pytest.importorskip("torch")
     rng = random.Random(7)
     gx, gy = GRID[:, None], GRID[None, :]
@@ -389,8 +392,8 @@ def test_numpy_and_torch_match_evaluate_on_random_trees():
 
 @pytest.mark.parametrize("lang", ["numpy", "torch"])
 def test_wrapper_keeps_the_sign_of_a_zero_imaginary_part(lang):
-    """The residue clean-up gives a zero of the nudge's sign: x and ln(exp(x)) at -2 - 0j stay
-    -2 - 0j (re + 1j*im would turn the -0.0 into +0.0)."""
+    """A zero imaginary part of the result takes the sign of its first-order term: x and
+    ln(exp(x)) at -2 - 0j stay -2 - 0j (re + 1j*im would turn the -0.0 into +0.0)."""
     if lang == "torch":
         pytest.importorskip("torch")
     pts = [complex(-2.0, -0.0), complex(-2.0, 0.0), complex(3.0, -0.0)]
@@ -411,7 +414,7 @@ def test_c_wrapper_keeps_the_sign_of_a_zero_imaginary_part(tmp_path):
     assert np.all(got.imag == 0) and np.array_equal(np.signbit(got.imag), np.signbit(pts.imag))
 
 
-def test_torch_output_broadcasts_and_differentiates_through_the_nudge():
+def test_torch_output_broadcasts_and_differentiates_on_the_cut():
     torch = pytest.importorskip("torch")
     f = _load("torch", sub(x, y))
     got = f(torch.tensor([1.0, 2.0, -3.0]), torch.tensor([[0.5], [-1.5]]))

@@ -10,7 +10,12 @@ A value is a pair ``(v, zs)``:
 ``zs``
     for an exact zero, the signs of its two zero parts (``None`` for ``+0 + 0j``): C99's
     ``exp(−∞ + iy) = 0·cis y`` keeps the quadrant and ``ln`` of it is ``−∞ + i·Arg``; the
-    textbook ``add(−∞, y)`` (so ``x·0``) needs it.
+    textbook ``add(−∞, y)`` (so ``x·0``) needs it;
+``d`` (optional third item)
+    the first-order ``ε``-term of the value (``None`` for none: a constant, or no input on an
+    axis; NaN where unknown), which decides the side of the cut under ``ln``
+    (:func:`emlkit.semantics.cut_sides`); without it a value exactly on the cut takes the
+    principal ``+iπ``.
 
 Infinities and NaN follow C99 Annex G like NumPy. ``exp`` of a real part beyond
 ``2**MAX_EXP_MAG`` is treated as overflow (mpmath could otherwise run out of memory).
@@ -31,7 +36,7 @@ from typing import Any
 from mpmath import mp
 
 from ..expr import ONE
-from ..semantics import MAX_EXP_MAG, snap_digits
+from ..semantics import MAX_EXP_MAG, cut_sides, snap_digits
 
 __all__ = ["MpmathOps", "zero_signs"]
 
@@ -73,7 +78,7 @@ class MpmathOps:
         under ``mp.workdps(wp)``.
     residue : int, optional
         Digits of the result: the direction ``y`` of ``exp(±∞ + iy)`` is taken as exactly 0
-        when ``|y| < 10**−residue`` (the perturbation of a real input leaves such phases).
+        when ``|y| < 10**−residue`` (rounding and the numeric limit's steps leave such phases).
     """
 
     def __init__(self, wp: int, residue: int | None = None) -> None:
@@ -83,6 +88,8 @@ class MpmathOps:
         with mp.workdps(wp):
             self.e = mp.mpc(mp.e)
         self.zero = mp.mpc(0)
+        #: Set when ``ln`` met an exact zero that moves with the inputs (see :meth:`ln_directed`).
+        self.zero_limit = False
 
     # -- snapping -----------------------------------------------------------------------
     def tiny(self, x: Any, scale: Any) -> bool:
@@ -139,7 +146,7 @@ class MpmathOps:
         return _NAN, None  # finite real part, infinite or NaN imaginary part
 
     def no_phase(self, y: Any) -> bool:
-        """``y`` is 0 or a residue of the perturbation, as a direction."""
+        """``y`` is 0 or a rounding residue (below ``10**−residue``), as a direction."""
         return not y or _mag(y) < -self.residue_bits
 
     def zero_cis(self, y: Any) -> tuple[Any, Any]:
@@ -180,13 +187,57 @@ class MpmathOps:
 
     def eml(
         self, node: Any, a: tuple, b: tuple, free_a: bool = False, free_b: bool = False
-    ) -> tuple[Any, Any]:
+    ) -> tuple[Any, Any, Any]:
         """``exp(a) − ln(b)``; a leaf ``1`` child (``node.left``/``node.right``) costs nothing."""
         one_left = node is not None and node.left is ONE
         one_right = node is not None and node.right is ONE
-        lb = (self.zero, None) if one_right else self.ln(*b)
-        ea = (self.e, None) if one_left else self.exp(*a)
-        return self.sub(ea, lb)
+        ad = a[2] if len(a) > 2 else None
+        bd = b[2] if len(b) > 2 else None
+        if one_right:
+            lb: tuple = (self.zero, None)
+        elif bd is None:
+            lb = self.ln(b[0], b[1])
+        else:
+            lb = self.ln_directed(b[0], b[1], bd)
+        ea = (self.e, None) if one_left else self.exp(a[0], a[1])
+        v, zs = self.sub(ea, lb)
+        de = None if ad is None else _times(ea[0], ad)
+        dl = None if bd is None or one_right else _over(bd, b[0])
+        if dl is None:
+            return v, zs, de
+        return v, zs, (-dl if de is None else de - dl)
+
+    def ln_directed(self, z: Any, zs: Any, d: Any) -> tuple[Any, Any]:
+        """``ln z`` with the side of the cut taken from the first-order term ``d``.
+
+        ``ln`` of an exact zero that moves with the inputs sets :attr:`zero_limit`: the value
+        there is a limit through ``ln 0``, which the backend may have to take numerically.
+        """
+        if not z and d:
+            self.zero_limit = True
+        if z and _finite(z) and _finite(d):
+            upper, lower = cut_sides(z.real, z.imag, d.real, d.imag, mp.ldexp(1, -self.tol_bits))
+            if upper or lower:
+                return mp.mpc(mp.log(-z.real), mp.pi if upper else -mp.pi), None
+        return self.ln(z, zs)
+
+
+def _times(e: Any, d: Any) -> Any:
+    """``e · d`` with ``e · 0 = 0`` (a constant's term stays zero); NaN where not finite."""
+    if not d:
+        return d
+    p = e * d
+    return p if _finite(p) else _NAN
+
+
+def _over(d: Any, z: Any) -> Any:
+    """``d / z`` with ``0 / z = 0``; NaN where ``z`` is 0 or the quotient is not finite."""
+    if not d:
+        return d
+    if not z or not _finite(z):
+        return _NAN
+    q = d / z
+    return q if _finite(q) else _NAN
 
 
 def _ln_special(re: Any, im: Any) -> Any:

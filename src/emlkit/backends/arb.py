@@ -1,17 +1,20 @@
 """arb backend: rigorous complex balls (python-flint ``acb``) and certificates of values.
 
-Ball arithmetic is the judge of a form's robustness. Inputs on the real axis are perturbed
-exactly as in the mpmath backend (an exact binary ``i·s·η·S``, see :mod:`emlkit.semantics`),
-so every ball encloses the value at that point. Where a form needs more than arithmetic, the
-walk records why and where:
+Ball arithmetic is the judge of a form's robustness. The walk runs at the inputs themselves (no
+perturbation) and follows :mod:`emlkit.semantics` structurally: each value is a ball, the
+integer ``k`` when its imaginary part is *exactly* ``kπ`` (real arithmetic, ``ln`` of a
+negative real, ``exp`` of such a value, their differences), and its first-order ``ε``-term (a
+ball) when it depends on an input on an axis. ``ln`` of an exactly real negative value takes
+the side of the cut from the sign of that term's imaginary part (principal ``+iπ`` where the
+term is exactly real), so every ball encloses the one-sided limit that the semantics define.
+Where that is not possible the walk records why and where, and the value is not certified:
 
-* a ball that contains 0 under ``ln`` (arb has no ``−∞``: forms through ``ln 0`` never
-  certify);
+* a ball that contains 0 under ``ln`` (arb has no ``−∞``: forms through ``ln 0`` of a
+  variable-dependent value never certify);
 * a ball under ``ln`` that meets the negative real axis without being exactly real (an
   intermediate that lands on the cut: the ball cannot tell the side);
-* a value under ``ln`` that is zero up to the perturbation (a difference that cancels to
-  ``10**−(dps + 5)`` of its operands): the input sits on a zero of that intermediate, whose
-  ``ln`` would be ``−∞`` in the limit, not the finite ``ln η`` the ball encloses.
+* an exactly real negative value under ``ln`` whose first-order term's imaginary part is a
+  ball around 0 (the side of the cut is undecided).
 
 The node reported is the one whose ball it is (the argument of that ``ln``).
 
@@ -36,21 +39,13 @@ from flint import acb, arb
 
 from ..errors import DomainError
 from ..expr import ONE, Eml, Expr, ExprLike, as_expr
-from ..semantics import (
-    describe,
-    perturbation_bits,
-    report_nan,
-    residue_digits,
-    working_dps,
-    zero_imag_sign,
-)
+from ..semantics import describe, direction, report_nan, working_dps, zero_imag_sign
 from ._walk import make_plan, run, split_points
 
 __all__ = [
     "DEFAULT_DPS",
     "ArbOps",
     "Certificate",
-    "absorb_residue",
     "certify",
     "evaluate",
     "to_ball",
@@ -81,61 +76,100 @@ class _Precision:
 
 
 class ArbOps:
-    """``exp``, ``ln`` and subtraction on ``(ball, tiny)``; ``failures`` lists ``(node, why)``.
+    """``exp``, ``ln`` and subtraction on ``(ball, k, d)``; ``failures`` lists ``(node, why)``.
 
-    ``tiny`` marks a difference that cancelled to below ``10**−residue`` of its operands. Call
-    inside a block with the intended flint precision.
+    ``k`` is the integer with ``Im = kπ`` exactly, or ``None``; ``d`` the first-order term
+    (``None`` for none). Call inside a block with the intended flint precision.
     """
 
-    def __init__(self, residue: int, dps: int = DEFAULT_DPS) -> None:
+    def __init__(self, dps: int = DEFAULT_DPS) -> None:
         self.dps = dps
         self.failures: list[tuple[Expr, str]] = []
         self.e = acb(1).exp()
         self.zero = acb(0)
-        self.residue = arb(10) ** (-residue)
+        self.pi = arb.pi()
 
     def fail(self, node: Expr, reason: str) -> None:
         self.failures.append((node, reason))
 
-    def one(self) -> tuple[acb, bool]:
-        return acb(1), False
+    def one(self) -> tuple[acb, int, None]:
+        return acb(1), 0, None
 
-    def ln(self, node: Eml, z: acb, tiny: bool) -> acb:
+    def constant(self, node: Expr) -> Any:
+        infinite = _infinite_constant(node)
+        if infinite is not None:  # a constant whose exact value is ±∞ (semantics)
+            return infinite, None, None
+        ball, k = _constant_ball(node, self.dps)
+        return ball, k, None
+
+    def ln(self, node: Eml, z: acb, k: int | None, d: acb | None) -> tuple[acb, int | None]:
         arg = node.right  # reports name the ball's node, the argument of this ln
         re, im = z.real, z.imag
         if not z.is_finite():
             self.fail(arg, "non-finite ball under ln")
         elif re.contains(0) and im.contains(0):
             self.fail(arg, "ball contains 0 under ln")
-        elif tiny:
-            self.fail(arg, "value is zero up to the signed-zero perturbation, under ln")
-        elif im.contains(0) and not im.is_zero() and re.lower() < 0:
+        elif k == 0 and re < 0:  # exactly on the cut: the first-order term picks the side
+            side = 1
+            if d is not None and not d.imag.is_zero():
+                if d.imag > 0:
+                    side = 1
+                elif d.imag < 0:
+                    side = -1
+                else:
+                    self.fail(arg, "side of the cut undecided (the first-order term's ball "
+                              "meets the real axis) under ln")
+            return acb((-re).log(), side * self.pi), side
+        elif k == 0:
+            return acb(re.log()), 0
+        elif im.contains(0) and re.lower() < 0:
             self.fail(arg, "ball straddles the branch cut (negative real axis) under ln")
-        return z.log()
+        return z.log(), None
 
-    def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> tuple[acb, bool]:
-        infinite = _infinite_constant(node)
-        if infinite is not None:  # a constant whose exact value is ±∞ (semantics §2)
-            return infinite, False
-        if node.is_constant:  # constants are exact-arithmetic values (semantics §4)
-            return _constant_ball(node, self.dps), False
-        if isinstance(a[0], _Infinity) or isinstance(b[0], _Infinity):
-            return self._eml_infinite(node, a[0], b)
-        lb = self.zero if node.right is ONE else self.ln(node, *b)
-        ea = self.e if node.left is ONE else a[0].exp()
+    def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> tuple:
+        az, ak, ad = a
+        bz, bk, bd = b
+        if isinstance(az, _Infinity) or isinstance(bz, _Infinity):
+            return self._eml_infinite(node, az, b)
+        if node.right is ONE:
+            lb, lk, dl = self.zero, 0, None
+        else:
+            lb, lk = self.ln(node, bz, bk, bd)
+            dl = None if bd is None else _over(bd, bz)
+        if node.left is ONE:
+            ea, ek, de = self.e, 0, None
+        else:
+            if ak is not None:  # exp(c + ikπ) = (−1)^k e^c exactly
+                real = az.real.exp()
+                ea, ek = acb(-real if ak % 2 else real), 0
+            else:
+                ea, ek = az.exp(), None
+            de = None if ad is None else ea * ad
         r = ea - lb
-        scale = max(abs(ea.mid()), abs(lb.mid()))
-        tiny = not r.is_zero() and r.is_finite() and abs(r.mid()) <= self.residue * scale
-        return r, bool(tiny)
+        k = None if ek is None or lk is None else ek - lk
+        if k is not None:  # the imaginary part is exactly kπ: drop the balls' radii there
+            r = acb(r.real, k * self.pi if k else 0)
+        if dl is None:
+            return r, k, de
+        return r, k, (-dl if de is None else de - dl)
 
-
-    def _eml_infinite(self, node: Eml, a: Any, b: Any) -> tuple[acb, bool]:
+    def _eml_infinite(self, node: Eml, a: Any, b: Any) -> tuple:
         """exp(−∞) = 0 exactly; any other use of an infinite constant is reported, not guessed."""
         if isinstance(b[0], _Infinity) or a.sign > 0:
             self.fail(node, "an infinite constant where the result would be infinite")
-            return acb(arb("nan"), arb("nan")), False
-        lb = self.zero if node.right is ONE else self.ln(node, *b)
-        return -lb, False
+            return acb(arb("nan"), arb("nan")), None, None
+        if node.right is ONE:
+            return self.zero, 0, None
+        lb, lk = self.ln(node, *b)
+        dl = None if b[2] is None else _over(b[2], b[0])
+        return -lb, (None if lk is None else -lk), (None if dl is None else -dl)
+
+
+def _over(d: acb, z: acb) -> acb:
+    """The first-order term of ``ln z``: ``d / z`` (a NaN ball where ``z`` contains 0)."""
+    if z.real.contains(0) and z.imag.contains(0):
+        return acb(arb("nan"), arb("nan"))
+    return d / z
 
 
 class _Infinity:
@@ -151,31 +185,42 @@ class _Infinity:
 
 
 @functools.lru_cache(maxsize=4096)
-def _constant_ball(node: Expr, dps: int) -> acb:
-    """The exact value of a constant subtree as a ball of radius 10^−(3·dps+20)·max(1, |v|).
+def _constant_ball(node: Expr, dps: int) -> tuple[acb, int | None]:
+    """The exact value of a constant subtree as a ball of radius 10^−(3·dps+20)·max(1, |v|), and
+    the integer ``k`` when its imaginary part is exactly ``kπ``.
 
     Balls cannot decide whether an intermediate lies *exactly* on the cut; the semantics
     define constants by exact arithmetic, which the mpmath backend computes (with snapping) at
-    3·dps + 30 digits. The radius covers its rounding and stays far below the signed-zero
-    perturbation of real inputs (10^−(2·dps+10)); a part that is exactly zero stays exact.
+    3·dps + 30 digits. The radius covers its rounding; a part that is exactly zero stays exact,
+    and an imaginary part that is ``kπ`` to all those digits is taken as exactly ``kπ``.
     """
+    from mpmath import mp
+
     from .mpmath import evaluate as mp_evaluate
 
     digits = 3 * max(dps, 15) + 30
     v = mp_evaluate(node, {}, dps=digits, on_nan="ignore")
     rad = arb(10) ** (-(digits - 10)) * max(1.0, float(abs(v)))
     re = arb(0) if v.real == 0 else arb(_to_arb(v.real), rad)
-    im = arb(0) if v.imag == 0 else arb(_to_arb(v.imag), rad)
-    return acb(re, im)
+    k = None
+    if v.imag == 0:
+        im, k = arb(0), 0
+    else:
+        with mp.workdps(digits):
+            q = v.imag / mp.pi
+            n = int(mp.nint(q))
+            if n and abs(q - n) < mp.mpf(10) ** (-(digits - 20)):
+                k = n
+        im = arb.pi() * k if k is not None else arb(_to_arb(v.imag), rad)
+    return acb(re, im), k
 
 
 def _infinite_constant(node: Expr) -> _Infinity | None:
-    if not node.is_constant:
-        return None
+    """``±∞`` when the variable-free ``node``'s exact value is infinite, else ``None``."""
     from .mpmath import constant_info
 
     re = constant_info(node).c.real  # the exact value, as a complex
-    if re == re and abs(re) == float("inf"):
+    if math.isinf(re):
         return _Infinity(1 if re > 0 else -1)
     return None
 
@@ -222,57 +267,42 @@ def to_ball(name: str, value: Any) -> acb:
         raise DomainError(f"cannot use {value!r} as the value of variable {name!r}") from err
 
 
-def _inputs(point: Mapping[str, Any], dps: int) -> dict[str, tuple[acb, bool]]:
-    """Balls for one point, with the mpmath backend's signed-zero perturbation (exact)."""
-    balls, sides = {}, {}
+def _direction(value: Any) -> acb | None:
+    """The input's direction (:func:`emlkit.semantics.direction`) as a ball, or ``None``."""
+    if isinstance(value, arb):
+        return acb(0, 1)
+    if isinstance(value, acb):
+        if value.imag.is_zero():
+            return acb(0, 1)
+        return acb(1) if value.real.is_zero() and value.is_finite() else None
+    d = direction(value)
+    return acb(d.real, d.imag) if d else None
+
+
+def _inputs(point: Mapping[str, Any]) -> dict[str, tuple[acb, int | None, acb | None]]:
+    """Balls for one point: the inputs themselves, exactly real ones with ``k = 0``."""
+    out = {}
     for name, value in point.items():
         ball = to_ball(name, value)
-        balls[name] = ball
-        if isinstance(value, acb):
-            side = 1 if value.imag.is_zero() else None
+        if isinstance(value, (acb, arb)):
+            real = ball.imag.is_zero()
         else:
-            side = 1 if isinstance(value, arb) else zero_imag_sign(value)
-        if side is not None and ball.is_finite() and not ball.is_zero():
-            sides[name] = side
-    if sides:
-        scale = max([arb(1)] + [abs(balls[n].real.mid()) for n in sides])
-        eta = arb(2) ** (-perturbation_bits(dps)) * scale.mid()
-        for name, side in sides.items():
-            balls[name] = acb(balls[name].real, side * eta)
-    return {name: (ball, False) for name, ball in balls.items()}
+            real = zero_imag_sign(value) is not None
+        out[name] = (ball, 0 if real and ball.is_finite() else None, _direction(value))
+    return out
 
 
 def _walk(
     plan: Any, point: Mapping[str, Any], dps: int, bits: int, hook: Any = None
 ) -> tuple[acb, ArbOps]:
     with _Precision(bits):
-        ops = ArbOps(residue_digits(dps), dps)
-        z = run(plan, ops, _inputs(point, dps), hook)[0]
+        ops = ArbOps(dps)
+        z = run(plan, ops, _inputs(point), hook)[0]
         if isinstance(z, _Infinity):  # an exactly infinite value: no ball holds it
-            ops.fail(plan.root if hasattr(plan, "root") else None, f"the exact value is {'+' if z.sign > 0 else '−'}infinite")
+            sign = "+" if z.sign > 0 else "−"
+            ops.fail(plan.root, f"the exact value is {sign}infinite")
             z = acb(arb("nan"), arb("nan"))
         return z, ops
-
-
-def absorb_residue(z: acb, dps: int) -> acb:
-    """Widen a part that is below ``10**−residue_digits(dps)`` of ``|z|`` to a ball around 0.
-
-    The perturbation leaves such a part (``Im ln(2 + iη) ≈ η/2``); the widened ball encloses
-    both the value at the perturbed point and the limit on the axis.
-
-    >>> from flint import acb, arb
-    >>> absorb_residue(acb(2, arb("1e-70")), 15).imag.contains(0)
-    True
-    """
-    if not z.is_finite():
-        return z
-    cut = arb(10) ** (-residue_digits(dps)) * abs(z.mid())
-    re, im = z.real, z.imag
-    if abs(im).upper() <= cut and not im.is_zero():
-        im = arb(0, abs(im).upper())
-    elif abs(re).upper() <= cut and not re.is_zero():
-        re = arb(0, abs(re).upper())
-    return acb(re, im)
 
 
 def _is_nan(z: acb) -> bool:
@@ -300,8 +330,7 @@ def evaluate(
     """Rigorous enclosure(s) of ``expr``: an ``acb`` ball (object array for array inputs).
 
     The walk runs at ``working_dps(dps)`` digits; the ball is returned as computed (its radius
-    is the rigorous error bound), with the perturbation's residue absorbed
-    (:func:`absorb_residue`). Use :func:`certify` to learn whether it is tight and why not.
+    is the rigorous error bound). Use :func:`certify` to learn whether it is tight and why not.
 
     Examples
     --------
@@ -311,7 +340,7 @@ def evaluate(
     (True, True, True)
     """
     dps = _check_dps(dps)
-    plan = make_plan(expr, fold_constants=False)
+    plan = make_plan(expr, fold_constants=True)
     shape, points = split_points(inputs)
     bits = _bits(dps)
     first: list[Expr] = []
@@ -324,7 +353,6 @@ def evaluate(
     for point in points:
         first.clear()
         z, _ = _walk(plan, point, dps, bits, hook)
-        z = absorb_residue(z, dps)
         if _is_nan(z):
             count += 1
             origin = origin or (first[0] if first else None)
@@ -346,7 +374,7 @@ def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) 
     >>> print(trace_nan(eml(1, "x"), {"x": 0.0}))                 # ln 0
     eml(1, x)
     """
-    plan = make_plan(expr, fold_constants=False)
+    plan = make_plan(expr, fold_constants=True)
     found: list[Expr] = []
 
     def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
@@ -437,7 +465,6 @@ def _certify_expr(plan: Any, point: Mapping[str, Any], dps: int) -> tuple[acb, b
     bits = _bits(dps)
     for _ in range(_MAX_DOUBLINGS + 1):
         z, ops = _walk(plan, point, dps, bits)
-        z = absorb_residue(z, dps)
         if ops.failures:  # a convention the ball cannot vouch for, even if it looks tight
             node, reason = ops.failures[0]
             return z, False, node, reason
@@ -448,12 +475,11 @@ def _certify_expr(plan: Any, point: Mapping[str, Any], dps: int) -> tuple[acb, b
 
 
 def _call_reference(fn: Callable[..., Any], point: Mapping[str, Any], dps: int) -> acb:
-    """Call a reference function on the same (perturbed) input balls as the expression."""
+    """Call a reference function on the true input balls (no perturbation)."""
     with _Precision(_bits(dps)):
-        args = {name: ball for name, (ball, _) in _inputs(point, dps).items()}
+        args = {name: to_ball(name, value) for name, value in point.items()}
         result = fn(**args)
-        result = result if isinstance(result, acb) else to_ball("reference", result)
-        return absorb_residue(result, dps)
+        return result if isinstance(result, acb) else to_ball("reference", result)
 
 
 def _normalize_points(points: Any, names: Sequence[str]) -> list[dict[str, Any]]:
@@ -501,8 +527,8 @@ def certify(
     reference : Expr or callable, optional
         Another expression (certified the same way), or a function called with the variables
         as keyword arguments holding ``acb`` balls (e.g. ``lambda x: x.log()``), returning an
-        ``acb`` or a number. It receives the same perturbed inputs as the expression, so it
-        sees the same side of a cut.
+        ``acb`` or a number. It receives the true inputs as exact balls (which carry no side of
+        a cut: arb's own functions give the principal value, the upper side).
     dps : int, default 30
         Digits that a tight ball must determine.
 
@@ -531,8 +557,8 @@ def certify(
     if reference is not None and ref_expr is None and not callable(reference):
         raise TypeError(f"reference must be an Expr or a callable, got {type(reference).__name__}")
     names = sorted(expr.free_vars | (ref_expr.free_vars if ref_expr is not None else frozenset()))
-    plan = make_plan(expr, fold_constants=False)
-    ref_plan = make_plan(ref_expr, fold_constants=False) if ref_expr is not None else None
+    plan = make_plan(expr, fold_constants=True)
+    ref_plan = make_plan(ref_expr, fold_constants=True) if ref_expr is not None else None
     reports = []
     for point in _normalize_points(points, names):
         value, ok, node, reason = _certify_expr(plan, {n: point[n] for n in expr.free_vars}, dps)

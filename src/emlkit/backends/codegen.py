@@ -2,57 +2,36 @@
 
 The generated function takes the expression's variables, sorted by name, as arguments and
 computes every distinct eml node once, as a temporary, in topological order (straight-line code,
-no recursion, so a 100,000-deep chain is fine). It follows the semantics of docs/semantics.md:
-principal ``ln``, ``ln 0 = -inf`` (for either sign of zero), ``exp(-inf + iy) = 0``.
+no recursion, so a 100,000-deep chain is fine). It follows :mod:`emlkit.semantics` exactly as
+:func:`emlkit.evaluate` does, so the two agree everywhere, ``±0``, ``±inf``, tiny and huge
+inputs included:
 
-Inputs on a branch cut (docs/semantics.md section 3): the C, NumPy and torch output apply the
-same rule as :func:`emlkit.evaluate`, so the two agree on the real axis too. The straight-line
-code is a core function (``<prefix>_core``, the prefix being ``name`` in C and ``_name`` in
-Python) and ``name`` wraps it:
+* plain C99 complex ``exp``/``log`` (``cexp``/``clog``, ``np.exp``/``np.log``,
+  ``torch.exp``/``torch.log``), which follow Annex G: ``ln(±0 ± 0i) = −∞ + i·Arg`` with the
+  signed zeros, ``exp(−∞ + iy) = 0·cis y``, signed zeros on the cuts;
+* next to each value ``t<k>`` its first-order ``ε``-term ``d<k>`` (each input's term is its
+  direction: ``±i`` on the real axis, ``±1`` on the imaginary axis, ``0`` elsewhere); each
+  ``ln`` whose argument is on the negative real axis, up to ``2**-40`` relative rounding
+  residue, takes the side of the term's imaginary part (:func:`emlkit.semantics.cut_sides`);
+* a zero imaginary part of the result gets the sign of its term's, as :func:`emlkit.evaluate`.
 
-1. per evaluation point, ``S = max(1, |Re v|)`` over the inputs ``v`` with a finite real part
-   (one common scale, so that ``x - y`` of two real inputs stays exactly real);
-2. each input with ``Im v == 0`` (either sign of zero), ``Re v != 0`` and ``Re v`` finite is
-   replaced by ``Re v + i*copysign(1e-300*S, Im v)``. IEEE signed zeros alone carry the side of
-   the cut through most steps but not through ``0.0 - 0.0 = +0.0`` (where the textbook forms of
-   ``asin``, ``acos`` and ``atanh`` at real ``|x| > 1`` would land on the wrong side); the nudge
-   survives there and is far below any rounding residue elsewhere;
-3. the core is evaluated on the nudged inputs;
-4. a result that is not finite (inf or nan in either part) is recomputed from the un-nudged
-   inputs (``exp(+inf + i*tiny)`` would be ``inf + inf*i``);
-5. a finite result with ``|Im r| <= 1e-250*max(|Re r|, 1)`` gets ``Im r`` replaced by a zero of
-   the same sign (the nudge's residue).
+Constant subtrees are folded at generation time to the exact constants the NumPy backend uses
+(:func:`emlkit.backends.mpmath.constant_info`: mpmath with snapping, so an intermediate that is
+exactly on the cut in exact arithmetic takes the principal ``+iπ``): the literal of a constant
+operand is the rounded ``exp`` or ``ln`` of its exact value. Literals are shortest round-trip
+doubles, 50 digits for mpmath.
 
-The mpmath output has no signed zero and applies no nudge: its core is the function itself,
-and every value that lands exactly on the negative real axis, inputs included, takes the upper
-side, ``Arg = +pi``. For a single ``ln`` that is the upper-side limit, but not for every tree:
-the textbook forms of ``asin``, ``acos`` and ``atanh`` at real ``|x| > 1`` give the lower-side
-value, as in step 2. For the limit semantics at any precision use :func:`emlkit.evaluate` with
-the mpmath backend.
-
-Constant subtrees are folded at generation time. A variable-free subtree ``c`` that feeds a
-variable-dependent node is replaced by the literal ``exp(c)`` (left operand) or ``ln(c)`` (right
-operand), computed with mpmath at 60 significant digits under the same semantics, with two
-snapping rules that make values that are exact in exact arithmetic exact here too:
-
-- a component of a difference ``u - v`` smaller than ``1e-40`` times the matching components of
-  ``u`` and ``v`` is a cancellation and becomes exactly ``0`` (so ``e - ln(e^e)`` is ``0`` and its
-  ``ln`` is ``-inf``, as the textbook forms of ``-x`` and ``x + y`` need);
-- a component smaller than ``1e-40 * |z|`` becomes exactly ``0``, so an intermediate that lies on
-  the negative real axis in exact arithmetic, such as ``exp(e - i*pi)``, is exactly real and its
-  ``ln`` takes ``Arg = +pi``. This is what floats get wrong in the reference form of ``i`` (it
-  evaluates to ``-i`` in NumPy); the generated code returns ``+i``.
-
-Intermediates with ``|Re| > 1e6`` overflow to ``inf`` (or underflow to ``0`` through ``exp``)
-during folding; the doubles they would end in overflow long before that. Literals are written
-as shortest round-trip doubles for the float targets and 50 for mpmath.
+The mpmath output has no signed zero; it snaps imaginary parts below ``2**(15 − prec)`` of the
+real part on the negative real axis, takes the side there from the first-order term (the
+principal ``+iπ`` where the term is real), and ``ln 0 = −∞``, ``exp(−∞) = 0``. It does not
+take limits through ``ln 0`` numerically as the mpmath backend does.
 
 >>> from emlkit.expr import eml
 >>> src = to_code(eml(1, eml(eml(1, "x"), 1)), "numpy", name="ln")   # ln x
 >>> ns = {}
 >>> exec(src, ns)
->>> round(complex(ns["ln"](-1.0)).imag, 12)
-3.14159265359
+>>> round(complex(ns["ln"](-1.0)).imag, 12), round(complex(ns["ln"](complex(-1, -0.0))).imag, 12)
+(3.14159265359, -3.14159265359)
 """
 
 from __future__ import annotations
@@ -64,30 +43,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import DomainError
-from ..expr import ONE, Eml, Expr, Var, postorder
+from ..expr import Eml, Expr, Var, postorder
+from ..semantics import CUT_RESIDUE
 
-__all__ = ["to_code", "LANGUAGES", "fold_constants"]
+__all__ = ["LANGUAGES", "fold_constants", "to_code"]
 
 #: The target languages :func:`to_code` accepts.
 LANGUAGES = ("c", "numpy", "torch", "mpmath")
 
-_FOLD_DPS = 60  # digits used to fold constant subtrees
-_SNAP = 1e-40  # relative size below which a component is a rounding residue of an exact 0
-_HUGE = 10**6  # |Re| beyond which exp is taken to overflow (to inf) or underflow (to 0)
-_NUDGE = 1e-300  # relative size of the nudge that carries a real input's side of the cut
-_RESIDUE = 1e-250  # relative size below which a result's imaginary part is the nudge's residue
+_CUT = repr(CUT_RESIDUE)  # rounding residue next to the negative real axis (exact double)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_TEMP = re.compile(r"[tc][0-9]+\Z")  # the generated temporaries and constants: t12, c3
+_TEMP = re.compile(r"[tcdu][0-9]+\Z")  # generated temporaries, terms, constants: t12, d4, c3
 
 # C names a parameter or the function must avoid: keywords, <complex.h>/<math.h> macros and
 # functions (a macro cannot be shadowed; a function name would clash with its declaration).
-_C_KEYWORDS = frozenset(
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_C_KEYWORDS = frozenset(_words(
     "auto break case char const continue default do double else enum extern float for goto if "
     "inline int long register restrict return short signed sizeof static struct switch typedef "
     "union unsigned void volatile while _Bool _Complex _Imaginary _Alignas _Alignof _Atomic "
-    "_Generic _Noreturn _Static_assert _Thread_local asm typeof main".split()
-)
-_C_MATH = (
+    "_Generic _Noreturn _Static_assert _Thread_local asm typeof main"
+))
+_C_MATH = _words(
     "acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 frexp "
     "ilogb ldexp log log10 log1p log2 logb modf scalbn scalbln cbrt fabs hypot pow sqrt erf erfc "
     "lgamma tgamma ceil floor nearbyint rint lrint llrint round lround llround trunc fmod "
@@ -95,84 +75,30 @@ _C_MATH = (
     "gamma drem finite significand exp10 pow10 sincos "
     "cacos casin catan ccos csin ctan cacosh casinh catanh ccosh csinh ctanh cexp clog cabs cpow "
     "csqrt carg cimag conj cproj creal"
-).split()
+)
 _C_RESERVED = (
     _C_KEYWORDS
     | frozenset(_C_MATH)
     | frozenset(f + s for f in _C_MATH for s in "fl")
-    | frozenset(
+    | frozenset(_words(
         "I complex imaginary CMPLX CMPLXF CMPLXL INFINITY NAN HUGE_VAL HUGE_VALF HUGE_VALL "
         "FP_NAN FP_INFINITE FP_ZERO FP_SUBNORMAL FP_NORMAL FP_ILOGB0 FP_ILOGBNAN FP_FAST_FMA "
         "MATH_ERRNO MATH_ERREXCEPT math_errhandling isnan isinf isfinite isnormal signbit "
         "fpclassify isgreater isgreaterequal isless islessequal islessgreater isunordered "
         "M_E M_LOG2E M_LOG10E M_LN2 M_LN10 M_PI M_PI_2 M_PI_4 M_1_PI M_2_PI M_2_SQRTPI "
-        "M_SQRT2 M_SQRT1_2 NULL EOF errno".split()
-    )
+        "M_SQRT2 M_SQRT1_2 NULL EOF errno"
+    ))
 )
 
 
-# ---------------------------------------------------------------- constant folding (mpmath)
-
-
-def _snap(z, scale_re=None, scale_im=None):
-    """Zero the components of ``z`` that are rounding residues (see the module docstring)."""
-    from mpmath import mp
-
-    re_, im_ = z.real, z.imag
-    if not (mp.isfinite(re_) and mp.isfinite(im_)):
-        return z
-    if scale_re is not None and abs(re_) < _SNAP * scale_re:
-        re_ = mp.zero
-    if scale_im is not None and abs(im_) < _SNAP * scale_im:
-        im_ = mp.zero
-    size = mp.hypot(re_, im_)
-    if abs(im_) < _SNAP * size:
-        im_ = mp.zero
-    if abs(re_) < _SNAP * size:
-        re_ = mp.zero
-    return mp.mpc(re_, im_)
-
-
-def _exp(z):
-    """``exp`` under the EML conventions, at the current mpmath precision."""
-    from mpmath import mp
-
-    if mp.isnan(z):
-        return mp.mpc(mp.nan, mp.nan)
-    if z.real == mp.ninf or z.real < -_HUGE:
-        return mp.mpc(0)
-    if z.real == mp.inf or z.real > _HUGE:
-        if z.imag == 0:
-            return mp.mpc(mp.inf, 0)
-        if not mp.isfinite(z.imag):
-            return mp.mpc(mp.inf, mp.nan)
-        c, s = mp.cos(z.imag), mp.sin(z.imag)
-        return mp.mpc(mp.inf * mp.sign(c) if c else 0, mp.inf * mp.sign(s) if s else 0)
-    return _snap(mp.exp(z))
-
-
-def _ln(z):
-    """Principal ``ln`` with ``ln 0 = -inf``, at the current mpmath precision."""
-    from mpmath import mp
-
-    if z == 0:
-        return mp.mpc(mp.ninf, 0)
-    return _snap(mp.log(z))
-
-
-def _sub(u, v):
-    """``u - v`` with cancellation snapping."""
-    return _snap(
-        u - v,
-        scale_re=max(abs(u.real), abs(v.real)),
-        scale_im=max(abs(u.imag), abs(v.imag)),
-    )
+# ---------------------------------------------------------------- constant folding
 
 
 def fold_constants(expr: Expr) -> dict[int, object]:
-    """Values (mpmath ``mpc`` at 60 digits) of the variable-free nodes, keyed by ``id(node)``.
+    """Exact values (mpmath ``mpc``) of the variable-free nodes, keyed by ``id(node)``.
 
-    Iterative; uses the snapping rules of the module docstring.
+    The values of :func:`emlkit.backends.mpmath.constant_info` (snapped exact arithmetic, the
+    constants that :func:`emlkit.evaluate` uses); iterative, cached per node.
 
     Parameters
     ----------
@@ -192,18 +118,36 @@ def fold_constants(expr: Expr) -> dict[int, object]:
     >>> values[id(zero)]
     mpc(real='0.0', imag='0.0')
     """
+    from .mpmath import constant_info
+
+    order = postorder(expr)
+    consts = _constant_ids(order)
+    return {id(n): constant_info(n).value[0] for n in order if id(n) in consts}
+
+
+def _constant_ids(order: list[Expr]) -> set[int]:
+    """Ids of the variable-free nodes of a postorder (one pass: linear in the DAG's size)."""
+    consts: set[int] = set()
+    for n in order:
+        if isinstance(n, Eml):
+            if id(n.left) in consts and id(n.right) in consts:
+                consts.add(id(n))
+        elif not isinstance(n, Var):
+            consts.add(id(n))
+    return consts
+
+
+def _constant_operand(node: Expr, kind: str) -> tuple[complex, object]:
+    """``exp`` or ``ln`` of a constant node: (complex128 as the NumPy backend, 50-digit mpc)."""
     from mpmath import mp
 
-    values: dict[int, object] = {}
-    with mp.workdps(_FOLD_DPS):
-        for node in postorder(expr):
-            if node is ONE:
-                values[id(node)] = mp.mpc(1)
-            elif isinstance(node, Eml):
-                left, right = values.get(id(node.left)), values.get(id(node.right))
-                if left is not None and right is not None:
-                    values[id(node)] = _sub(_exp(left), _ln(right))
-    return values
+    from .mpmath import _constant_ops, constant_info
+
+    info = constant_info(node)
+    ops = _constant_ops()
+    with mp.workdps(ops.wp):
+        exact = (ops.exp if kind == "exp" else ops.ln)(info.value[0], info.value[1])[0]
+    return (info.exp if kind == "exp" else info.ln), exact
 
 
 # ---------------------------------------------------------------- language tables
@@ -271,160 +215,165 @@ def _mp_literal(z) -> str:
 
 def _c_helpers(h: str, used: set[str]) -> str:
     out = [
-        f"static inline double complex {h}_cx(double re, double im)\n"
+        (f"static inline double complex {h}_cx(double re, double im)\n"
         "{   /* build re + i*im without the inf*0 of re + im*I */\n"
         "    union { double complex z; double p[2]; } u;\n"
-        "    u.p[0] = re;\n    u.p[1] = im;\n    return u.z;\n}\n"
+        "    u.p[0] = re;\n    u.p[1] = im;\n    return u.z;\n}\n")
     ]
     if "ln" in used:
         out.append(
-            f"static inline double complex {h}_ln(double complex z)\n"
-            "{   /* principal log; ln 0 = -inf for either sign of zero */\n"
-            f"    if (creal(z) == 0.0 && cimag(z) == 0.0) return {h}_cx(-INFINITY, 0.0);\n"
-            "    return clog(z);\n}\n"
-        )
-    if "exp" in used:
-        out.append(
-            f"static inline double complex {h}_exp(double complex z)\n"
-            "{   /* exp(-inf + iy) = +0 exactly, never a signed zero */\n"
-            f"    if (creal(z) == -INFINITY) return {h}_cx(0.0, 0.0);\n"
-            "    return cexp(z);\n}\n"
-        )
-    if "nudge" in used:
-        out.append(
-            f"static inline double {h}_scale(double s, double complex v)\n"
-            "{   /* nudge scale: max(1, |Re v|) over the inputs with a finite real part */\n"
-            "    const double a = fabs(creal(v));\n"
-            "    return isfinite(a) && a > s ? a : s;\n}\n"
+            f"static inline double complex {h}_dir(double complex v)\n"
+            "{   /* the input's direction: +-i on the real axis, +-1 on the imaginary axis */\n"
+            "    const double re = creal(v), im = cimag(v);\n"
+            f"    if (!isfinite(re) || !isfinite(im)) return {h}_cx(0.0, 0.0);\n"
+            f"    if (im == 0.0) return {h}_cx(0.0, copysign(1.0, im));\n"
+            f"    if (re == 0.0) return {h}_cx(copysign(1.0, re), 0.0);\n"
+            f"    return {h}_cx(0.0, 0.0);\n}}\n"
         )
         out.append(
-            f"static inline double complex {h}_nudge(double complex v, double s)\n"
-            "{   /* a real input v != 0 moves to v +- 1e-300*s*i, the sign of its zero imag */\n"
-            "    if (cimag(v) == 0.0 && creal(v) != 0.0 && isfinite(creal(v)))\n"
-            f"        return {h}_cx(creal(v), copysign({_NUDGE!r} * s, cimag(v)));\n"
+            f"static inline double complex {h}_ln(double complex b, double complex d)\n"
+            "{   /* principal log; on the negative real axis the side of the term d */\n"
+            "    const double br = creal(b), bi = cimag(b), dr = creal(d), di = cimag(d);\n"
+            f"    if (br < 0.0 && fabs(bi) <= {_CUT} * fabs(br)\n"
+            f"        && fabs(di) > {_CUT} * (fabs(dr) + fabs(di)))\n"
+            f"        b = {h}_cx(br, di > 0.0 ? 0.0 : -0.0);\n"
+            "    return clog(b);\n}\n"
+        )
+        out.append(
+            f"static inline double complex {h}_dln(double complex d, double complex b)\n"
+            "{   /* first-order term of ln b; a zero term stays zero */\n"
+            f"    return d == 0.0 ? {h}_cx(0.0, 0.0) : d / b;\n}}\n"
+        )
+        out.append(
+            f"static inline double complex {h}_dexp(double complex e, double complex d)\n"
+            "{   /* first-order term of exp a = e; a zero term stays zero */\n"
+            f"    return d == 0.0 ? {h}_cx(0.0, 0.0) : e * d;\n}}\n"
+        )
+        out.append(
+            f"static inline double complex {h}_zside(double complex v, double complex d)\n"
+            "{   /* a zero imaginary part of the result takes the sign of its term's */\n"
+            "    if (cimag(v) == 0.0 && isfinite(cimag(d)) && cimag(d) != 0.0)\n"
+            f"        return {h}_cx(creal(v), copysign(0.0, cimag(d)));\n"
             "    return v;\n}\n"
-        )
-        out.append(
-            f"static inline double complex {h}_settle(double complex r)\n"
-            "{   /* an imag part that is only the nudge's residue becomes a zero of its sign */\n"
-            "    if (isfinite(creal(r)) && isfinite(cimag(r))\n"
-            f"        && fabs(cimag(r)) <= {_RESIDUE!r} * fmax(fabs(creal(r)), 1.0))\n"
-            f"        return {h}_cx(creal(r), copysign(0.0, cimag(r)));\n"
-            "    return r;\n}\n"
         )
     return "\n".join(out)
 
 
 def _np_helpers(h: str, used: set[str]) -> str:
-    out = []
-    if "ln" in used:
-        out.append(
-            f"def {h}_ln(z):\n"
-            "    # principal log; ln 0 = -inf for either sign of zero\n"
-            "    return np.where(z == 0, complex(float('-inf'), 0.0), np.log(z))\n"
-        )
-    if "exp" in used:
-        out.append(
-            f"def {h}_exp(z):\n"
-            "    # exp(-inf + iy) = +0 exactly\n"
-            "    return np.where(z.real == float('-inf'), 0j, np.exp(z))\n"
-        )
-    if "nudge" in used:
-        out.append(
-            f"def {h}_cx(re, im):\n"
-            "    # re + i*im, keeping the sign of a zero im (re + 1j*im would make it +0)\n"
-            "    z = np.empty(np.broadcast(re, im).shape, dtype=np.complex128)\n"
-            "    z.real, z.imag = re, im\n"
-            "    return z\n"
-        )
-        out.append(
-            f"def {h}_scale(*vs):\n"
-            "    # nudge scale per point: max(1, |Re v|) over the inputs with a finite real part\n"
-            "    s = 1.0\n"
-            "    for v in vs:\n"
-            "        a = np.abs(v.real)\n"
-            "        s = np.maximum(s, np.where(np.isfinite(a), a, 1.0))\n"
-            "    return s\n"
-        )
-        out.append(
-            f"def {h}_nudge(v, s):\n"
-            "    # a real input v != 0 moves to v +- 1e-300*s*i, the sign of its zero imag\n"
-            "    on = (v.imag == 0) & (v.real != 0) & np.isfinite(v.real)\n"
-            f"    return np.where(on, {h}_cx(v.real, np.copysign({_NUDGE!r} * s, v.imag)), v)\n"
-        )
-        out.append(
-            f"def {h}_settle(r):\n"
-            "    # an imag part that is only the nudge's residue becomes a zero of its sign\n"
-            "    tiny = np.isfinite(r) & (\n"
-            f"        np.abs(r.imag) <= {_RESIDUE!r} * np.maximum(np.abs(r.real), 1.0))\n"
-            f"    return np.where(tiny, {h}_cx(r.real, np.copysign(0.0, r.imag)), r)\n"
-        )
-    return "\n\n".join(out)
+    if "ln" not in used:
+        return ""
+    return "\n\n".join([
+        (f"def {h}_cx(re, im):\n"
+        "    # re + i*im, keeping the sign of a zero im (re + 1j*im would make it +0)\n"
+        "    z = np.empty(np.broadcast(re, im).shape, dtype=np.complex128)\n"
+        "    z.real, z.imag = re, im\n"
+        "    return z\n"),
+        (f"def {h}_dir(v):\n"
+        "    # the input's direction: +-i on the real axis, +-1 on the imaginary axis\n"
+        "    finite = np.isfinite(v.real) & np.isfinite(v.imag)\n"
+        "    on_re = finite & (v.imag == 0)\n"
+        "    on_im = finite & (v.real == 0) & ~on_re\n"
+        f"    return {h}_cx(np.where(on_im, np.copysign(1.0, v.real), 0.0),\n"
+        "                 np.where(on_re, np.copysign(1.0, v.imag), 0.0))\n"),
+        (f"def {h}_ln(b, d):\n"
+        "    # principal log; on the negative real axis the side of the term d\n"
+        f"    on = ((b.real < 0) & (np.abs(b.imag) <= {_CUT} * np.abs(b.real))\n"
+        f"          & (np.abs(d.imag) > {_CUT} * (np.abs(d.real) + np.abs(d.imag))))\n"
+        "    if np.any(on):\n"
+        f"        b = np.where(on, {h}_cx(b.real, np.where(d.imag > 0, 0.0, -0.0)), b)\n"
+        "    return np.log(b)\n"),
+        (f"def {h}_dln(d, b):\n"
+        "    # first-order term of ln b; a zero term stays zero\n"
+        "    return np.where(d == 0, 0j, d / b)\n"),
+        (f"def {h}_dexp(e, d):\n"
+        "    # first-order term of exp a = e; a zero term stays zero\n"
+        "    return np.where(d == 0, 0j, e * d)\n"),
+        (f"def {h}_zside(v, d):\n"
+        "    # a zero imaginary part of the result takes the sign of its term's\n"
+        "    fix = (v.imag == 0) & np.isfinite(d.imag) & (d.imag != 0)\n"
+        f"    return np.where(fix, {h}_cx(v.real, np.copysign(0.0, d.imag)), v)\n"),
+    ])
 
 
 def _torch_helpers(h: str, used: set[str]) -> str:
     out = [
-        f"def {h}_sub(a, b):\n"
+        (f"def {h}_sub(a, b):\n"
         "    # componentwise a - b: torch's complex subtraction turns inf - 0j into nan\n"
-        "    return torch.complex(a.real - b.real, a.imag - b.imag)\n"
+        "    return torch.complex(a.real - b.real, a.imag - b.imag)\n")
     ]
     if "ln" in used:
-        out.append(
-            f"def {h}_ln(z):\n"
-            "    # principal log; ln 0 = -inf for either sign of zero\n"
-            "    return torch.where(z == 0, torch.full_like(z, complex(float('-inf'), 0.0)),"
-            " torch.log(z))\n"
-        )
-    if "exp" in used:
-        out.append(
-            f"def {h}_exp(z):\n"
-            "    # exp(-inf + iy) = +0 exactly\n"
-            "    return torch.where(z.real == float('-inf'), torch.zeros_like(z), torch.exp(z))\n"
-        )
-    if "nudge" in used:
-        out.append(
-            f"def {h}_scale(*vs):\n"
-            "    # nudge scale per point: max(1, |Re v|) over the inputs with a finite real part\n"
-            "    s = None\n"
-            "    for v in vs:\n"
-            "        a = v.real.detach().abs()\n"
-            "        a = torch.where(torch.isfinite(a), a.clamp(min=1.0), torch.ones_like(a))\n"
-            "        s = a if s is None else torch.maximum(s, a)\n"
-            "    return s\n"
-        )
-        out.append(
-            f"def {h}_nudge(v, s):\n"
-            "    # a real input v != 0 moves to v +- 1e-300*s*i, the sign of its zero imag\n"
-            "    on = (v.imag == 0) & (v.real != 0) & torch.isfinite(v.real)\n"
-            f"    moved = torch.complex(v.real, torch.copysign({_NUDGE!r} * s, v.imag))\n"
-            "    return torch.where(on, moved, v)\n"
-        )
-        out.append(
-            f"def {h}_settle(r):\n"
-            "    # an imag part that is only the nudge's residue becomes a zero of its sign\n"
-            "    tiny = torch.isfinite(r) & (\n"
-            f"        r.imag.abs() <= {_RESIDUE!r} * r.real.abs().clamp(min=1.0))\n"
-            "    zero = torch.copysign(torch.zeros_like(r.real), r.imag)\n"
-            "    return torch.where(tiny, torch.complex(r.real, zero), r)\n"
-        )
+        out += [
+            (f"def {h}_dir(v):\n"
+            "    # the input's direction: +-i on the real axis, +-1 on the imaginary axis\n"
+            "    v = v.detach()\n"
+            "    finite = torch.isfinite(v.real) & torch.isfinite(v.imag)\n"
+            "    on_re = finite & (v.imag == 0)\n"
+            "    on_im = finite & (v.real == 0) & ~on_re\n"
+            "    one, zero = torch.ones_like(v.real), torch.zeros_like(v.real)\n"
+            "    return torch.complex(torch.where(on_im, torch.copysign(one, v.real), zero),\n"
+            "                         torch.where(on_re, torch.copysign(one, v.imag), zero))\n"),
+            (f"def {h}_ln(b, d):\n"
+            "    # principal log; on the negative real axis the side of the term d\n"
+            "    br, bi = b.real.detach(), b.imag.detach()\n"
+            f"    on = ((br < 0) & (bi.abs() <= {_CUT} * br.abs())\n"
+            f"          & (d.imag.abs() > {_CUT} * (d.real.abs() + d.imag.abs())))\n"
+            "    if bool(on.any()):\n"
+            "        sign = torch.where(d.imag > 0, 1.0, -1.0).to(torch.float64)\n"
+            "        zero = torch.copysign(torch.zeros_like(b.real), sign)\n"
+            "        b = torch.complex(b.real, torch.where(on, zero, b.imag))\n"
+            "    return torch.log(b)\n"),
+            (f"def {h}_dln(d, b):\n"
+            "    # first-order term of ln b; a zero term stays zero\n"
+            "    q = d / b.detach()\n"
+            "    return torch.where(d == 0, torch.zeros_like(q), q)\n"),
+            (f"def {h}_dexp(e, d):\n"
+            "    # first-order term of exp a = e; a zero term stays zero\n"
+            "    p = (e.detach() if torch.is_tensor(e) else e) * d\n"
+            "    return torch.where(d == 0, torch.zeros_like(p), p)\n"),
+            (f"def {h}_zside(v, d):\n"
+            "    # a zero imaginary part of the result takes the sign of its term's\n"
+            "    fix = (v.imag.detach() == 0) & torch.isfinite(d.imag) & (d.imag != 0)\n"
+            "    zero = torch.copysign(torch.zeros_like(v.real), d.imag)\n"
+            "    return torch.complex(v.real, torch.where(fix, zero, v.imag))\n"),
+        ]
     return "\n\n".join(out)
 
 
 def _mp_helpers(h: str, used: set[str]) -> str:
-    out = []
-    if "ln" in used:
-        out.append(
-            f"def {h}_ln(z):\n"
-            "    # principal log; ln 0 = -inf\n"
-            "    return mp.mpc('-inf', 0) if z == 0 else mp.log(z)\n"
-        )
-    if "exp" in used:
-        out.append(
-            f"def {h}_exp(z):\n"
-            "    # exp(-inf + iy) = 0\n"
-            "    return mp.mpc(0) if mp.re(z) == mp.ninf else mp.exp(z)\n"
-        )
-    return "\n\n".join(out)
+    if "ln" not in used:
+        return ""
+    return "\n\n".join([
+        (f"def {h}_dir(v):\n"
+        "    # the input's direction (from the value as given: it may carry signed zeros)\n"
+        "    import math\n"
+        "    re, im = getattr(v, 'real', v), getattr(v, 'imag', 0)\n"
+        "    if not (mp.isfinite(re) and mp.isfinite(im)):\n"
+        "        return mp.mpc(0)\n"
+        "    sign = lambda p: -1 if isinstance(p, float) and math.copysign(1, p) < 0 else 1\n"
+        "    if im == 0:\n"
+        "        return mp.mpc(0, sign(im))\n"
+        "    return mp.mpc(sign(re), 0) if re == 0 else mp.mpc(0)\n"),
+        (f"def {h}_ln(b, d):\n"
+        "    # principal log, ln 0 = -inf; on the negative real axis the side of the term d\n"
+        "    if b == 0:\n"
+        "        return mp.mpc('-inf', 0)\n"
+        "    tol = mp.ldexp(1, 15 - mp.prec)\n"
+        "    if b.real < 0 and abs(b.imag) <= tol * abs(b.real):\n"
+        "        low = d.imag < 0 and abs(d.imag) > tol * (abs(d.real) + abs(d.imag))\n"
+        "        return mp.mpc(mp.log(-b.real), -mp.pi if low else mp.pi)\n"
+        "    return mp.log(b)\n"),
+        (f"def {h}_exp(z):\n"
+        "    # exp(-inf + iy) = 0\n"
+        "    return mp.mpc(0) if mp.re(z) == mp.ninf else mp.exp(z)\n"),
+        (f"def {h}_dln(d, b):\n"
+        "    # first-order term of ln b; a zero term stays zero\n"
+        "    if d == 0:\n"
+        "        return mp.mpc(0)\n"
+        "    return d / b if b != 0 and mp.isfinite(b) else mp.mpc('nan', 'nan')\n"),
+        (f"def {h}_dexp(e, d):\n"
+        "    # first-order term of exp a = e; a zero term stays zero\n"
+        "    return mp.mpc(0) if d == 0 else e * d\n"),
+    ])
 
 
 def _comment(text: str, c: bool) -> str:
@@ -437,7 +386,7 @@ _PY_RESERVED = frozenset(keyword.kwlist) | {"complex", "float"}
 
 
 def _language(lang: str, h: str) -> _Lang:
-    py = dict(assign=lambda t, e: f"{t} = {e}", end="")
+    py = {"assign": lambda t, e: f"{t} = {e}", "end": ""}
     if lang == "c":
         return _Lang(
             reserved=_C_RESERVED,
@@ -502,53 +451,6 @@ def _language(lang: str, h: str) -> _Lang:
     )
 
 
-# ---------------------------------------------------------------- the signed-zero nudge
-
-
-def _wrapper(lang: str, name: str, h: str, params: list[str], convert: list[str]) -> str:
-    """The public function around ``<h>_core``: steps 1-5 of the module docstring.
-
-    Its locals are named after the helper prefix (``<h>_s``, ``<h>_r``), which no parameter
-    can take, so no variable has to be renamed for them.
-    """
-    core, nudge, scale, settle, s, r = (
-        f"{h}_{k}" for k in ("core", "nudge", "scale", "settle", "s", "r")
-    )
-    nudged = ", ".join(f"{nudge}({p}, {s})" for p in params)
-    plain = ", ".join(params)
-    if lang == "c":
-        sig = ", ".join(f"double complex {p}" for p in params)
-        lines = [
-            f"double complex {name}({sig})",
-            "{   /* inputs on a cut: nudge, retry non-finite results un-nudged, settle */",
-            f"    double {s} = 1.0;",
-            *(f"    {s} = {scale}({s}, {p});" for p in params),
-            f"    double complex {r} = {core}({nudged});",
-            f"    if (!isfinite(creal({r})) || !isfinite(cimag({r}))) {r} = {core}({plain});",
-            f"    return {settle}({r});",
-            "}",
-        ]
-        return "\n".join(lines) + "\n"
-    if lang == "numpy":
-        mod, pad, head = "np", "        ", ["    with np.errstate(all='ignore'):"]
-        ret = f"return np.asarray({settle}({r}), dtype=np.complex128)[()]"
-    else:
-        mod, pad, head = "torch", "    ", []
-        ret = f"return torch.as_tensor({settle}({r}), dtype=torch.complex128)"
-    lines = [
-        f"def {name}({plain}):",
-        "    # inputs on a cut: nudge, retry non-finite results un-nudged, settle",
-        *(f"    {c}" for c in convert),
-        *head,
-        f"{pad}{s} = {scale}({plain})",
-        f"{pad}{r} = {core}({nudged})",
-        f"{pad}if not bool({mod}.isfinite({r}).all()):",
-        f"{pad}    {r} = {mod}.where({mod}.isfinite({r}), {r}, {core}({plain}))",
-        f"{pad}{ret}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 # ---------------------------------------------------------------- generation
 
 
@@ -580,10 +482,10 @@ def _parameters(names: list[str], taken: set[str], reserved: frozenset[str]) -> 
 def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     """Source code of a standalone function that evaluates ``expr``.
 
-    Each distinct eml node is computed once, as a temporary ``t<k>``, in topological order
-    (iterative, straight-line code). Variable-free subtrees are folded to literals at 60 digits
-    with mpmath (see the module docstring for the snapping rules). The arguments are the
-    expression's variables sorted by name; a variable whose name is a keyword or reserved word
+    Each distinct eml node is computed once, as a temporary ``t<k>`` with its first-order term
+    ``d<k>``, in topological order (iterative, straight-line code). Variable-free subtrees are
+    folded to the exact constants of :func:`emlkit.evaluate` (module docstring). The arguments
+    are the expression's variables sorted by name; a variable whose name is a keyword or reserved word
     of the target, or clashes with a temporary or helper, gets a ``v_`` prefix (listed in the
     header comment).
 
@@ -604,10 +506,9 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     Returns
     -------
     str
-        The source text: includes/imports, small helpers for ``ln 0 = -inf``,
-        ``exp(-inf) = 0`` and the signed-zero nudge, the straight-line core function and the
-        function ``name`` that wraps it with the nudge (module docstring; the mpmath output,
-        and an expression without variables, have no wrapper: the core is ``name``).
+        The source text: includes/imports, small helpers (an input's direction, ``ln`` with
+        the side of the cut, the first-order terms of ``ln`` and ``exp``, the sign of a zero
+        imaginary part of the result) and the straight-line function ``name``.
 
     Raises
     ------
@@ -618,11 +519,15 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     --------
     >>> from emlkit.expr import eml
     >>> blocks = to_code(eml("x", "y"), "c").split("\\n\\n")      # exp(x) - ln(y)
-    >>> print(next(b for b in blocks if b.startswith("static double complex f_core")))
-    static double complex f_core(double complex x, double complex y)
+    >>> print(next(b for b in blocks if b.startswith("double complex f(")).rstrip())
+    double complex f(double complex x, double complex y)
     {
-        const double complex t0 = f_exp(x) - f_ln(y);
-        return t0;
+        const double complex d0 = f_dir(x);
+        const double complex d1 = f_dir(y);
+        const double complex u0 = cexp(x);
+        const double complex t0 = u0 - f_ln(y, d1);
+        const double complex d2 = f_dexp(u0, d0) - f_dln(d1, y);
+        return f_zside(t0, d2);
     }
     >>> ns = {}
     >>> exec(to_code(eml("x", 1), "mpmath", name="exp"), ns)    # exp x; ln 1 folds away
@@ -638,87 +543,96 @@ def to_code(expr: Expr, lang: str = "c", *, name: str = "f") -> str:
     _check_name(name, lang, spec.reserved)
 
     order = postorder(expr)
-    consts = fold_constants(expr)
+    consts = _constant_ids(order)
     variables = sorted({n.name for n in order if isinstance(n, Var)})
-    kinds = ("cx", "ln", "exp", "sub", "core", "scale", "nudge", "settle", "s", "r")
+    kinds = ("cx", "dir", "ln", "dln", "exp", "dexp", "sub", "zside")
     taken = {name} | {spec.helper_name(h, k) for k in kinds}
     params = _parameters(variables, taken, spec.reserved)
-    # the nudge wrapper (module docstring) around a core function; mpmath has no signed zero,
-    # and an expression without variables has nothing to nudge
-    wrap = lang != "mpmath" and bool(params)
-    convert = [c for p in params.values() if (c := spec.convert(p))]
+    used: set[str] = {"ln"} if params else set()
+    fn = {k: spec.helper_name(h, k) for k in kinds}
+    exp_call = {"c": "cexp", "numpy": "np.exp", "torch": "torch.exp"}.get(lang, fn["exp"])
 
-    body: list[str] = [] if wrap else list(convert)
-    literals: dict[tuple[int, str], str] = {}  # (id(const node), "exp"|"ln") -> c<k>
-    temps: dict[int, str] = {}
-    used: set[str] = set()
+    body: list[str] = []
+    values: dict[int, str] = {}  # id(node) -> its value's name
+    terms: dict[int, str] = {}  # id(node) -> its first-order term's name
+    # directions first (the mpmath output reads them from the values as given, signed zeros)
+    var_nodes = {n.name: n for n in order if isinstance(n, Var)}
+    converts = [c for p in params.values() if (c := spec.convert(p))]
+    if lang != "mpmath":
+        body += converts
+    for v in variables:
+        terms[id(var_nodes[v])] = f"d{len(terms)}"
+        values[id(var_nodes[v])] = params[v]
+        body.append(spec.assign(terms[id(var_nodes[v])], f"{fn['dir']}({params[v]})"))
+    if lang == "mpmath":
+        body += converts
+    literals: dict[tuple[int, str], str] = {}
 
-    def constant(node: Expr, kind: str) -> str:
+    def constant(node: Expr, kind: str) -> tuple[str, bool]:
+        """The literal name of exp/ln of a constant node, and whether it is exactly 0."""
         key = (id(node), kind)
         if key not in literals:
-            value = consts[id(node)]
-            from mpmath import mp
-
-            with mp.workdps(_FOLD_DPS):
-                value = _exp(value) if kind == "exp" else _ln(value)
-            literals[key] = f"c{len(literals)}"
-            body.append(spec.assign(literals[key], spec.literal(value)))
+            rounded, exact = _constant_operand(node, kind)
+            zero = kind == "ln" and rounded == 0  # ln 1 = 0: no literal, nothing subtracted
+            literals[key] = (f"c{len(literals)}", zero)
+            if not zero:
+                body.append(spec.assign(literals[key][0], spec.literal(
+                    exact if lang == "mpmath" else rounded)))
         return literals[key]
 
-    def operand(node: Expr, kind: str) -> str:
-        if id(node) in consts:
-            return constant(node, kind)
-        used.add(kind)
-        arg = params[node.name] if isinstance(node, Var) else temps[id(node)]
-        return f"{spec.helper_name(h, kind)}({arg})"
-
+    n_exp = 0
     for node in order:
         if not isinstance(node, Eml) or id(node) in consts:
             continue
-        left = operand(node.left, "exp")
-        if id(node.right) in consts and consts[id(node.right)] == 1:
-            text = left  # ln 1 = 0 exactly, and z - 0 is z in IEEE arithmetic
+        k = len(values) - len(variables)
+        t, d = f"t{k}", f"d{len(terms)}"
+        de = None
+        if id(node.left) in consts:
+            e_text, _ = constant(node.left, "exp")
         else:
-            text = spec.sub(h, left, operand(node.right, "ln"))
-        temps[id(node)] = f"t{len(temps)}"
-        body.append(spec.assign(temps[id(node)], text))
+            e_text = f"u{n_exp}"
+            n_exp += 1
+            body.append(spec.assign(e_text, f"{exp_call}({values[id(node.left)]})"))
+            de = f"{fn['dexp']}({e_text}, {terms[id(node.left)]})"
+        if id(node.right) in consts:
+            l_text, zero = constant(node.right, "ln")
+            text = e_text if zero else spec.sub(h, e_text, l_text)
+            dtext = de
+        else:
+            b, db = values[id(node.right)], terms[id(node.right)]
+            text = spec.sub(h, e_text, f"{fn['ln']}({b}, {db})")
+            dl = f"{fn['dln']}({db}, {b})"
+            dtext = f"-{dl}" if de is None else f"{de} - {dl}"
+        values[id(node)] = t
+        terms[id(node)] = d
+        body.append(spec.assign(t, text))
+        body.append(spec.assign(d, dtext))
 
     if id(expr) in consts:
-        result = spec.literal(consts[id(expr)])
-    elif isinstance(expr, Var):
-        result = params[expr.name]
+        from .mpmath import constant_info
+
+        info = constant_info(expr)
+        result = spec.literal(info.value[0] if lang == "mpmath" else info.c)
+    elif lang == "mpmath":
+        result = values[id(expr)]
     else:
-        result = temps[id(expr)]
-    body.append((f"return {result};" if lang == "c" else f"return {result}") if wrap
-                else spec.ret(result))
+        result = f"{fn['zside']}({values[id(expr)]}, {terms[id(expr)]})"
+    body.append(spec.ret(result))
 
     renamed = [f"{v} -> {p}" for v, p in params.items() if v != p]
     comment = (
         f"Generated by emlkit: {name}({', '.join(variables)}), an EML expression with "
         f"K={expr.K}, depth={expr.depth}, dag_size={expr.dag_size}.\n"
-        "Semantics: principal ln, ln 0 = -inf, exp(-inf) = 0; constant subtrees folded at "
-        f"{_FOLD_DPS} digits."
-        + (
-            "\nInputs on a cut: a real input x != 0 is evaluated at x +- 1e-300*S*i (the sign of "
-            "its zero\nimaginary part; S = max(1, |Re| of the inputs)), a non-finite result is "
-            "recomputed un-nudged,\nand an imaginary part below 1e-250*max(|Re|, 1) becomes a "
-            "zero of its sign."
-            if wrap
-            else ""
-        )
+        "Semantics: principal ln, C99 Annex G exp/log (ln 0 = -inf); constant subtrees folded "
+        "to exact values.\n"
+        "Inputs on a cut: each value t<k> carries its first-order term d<k> (an input's is "
+        "its direction,\n+-i on the real axis, +-1 on the imaginary axis); ln on the negative "
+        "real axis takes the side\nof Im d."
         + (f"\nRenamed arguments: {', '.join(renamed)}." if renamed else "")
     )
-    if wrap:
-        used.add("nudge")
     helpers = spec.helpers(h, used)
-    ps = list(params.values())
-    signature = spec.signature(spec.helper_name(h, "core") if wrap else name, ps)
-    if wrap and lang == "c":
-        signature = "static " + signature
+    signature = spec.signature(name, list(params.values()))
     parts = [spec.header(comment), helpers, signature]
     gap = "\n\n" if lang == "c" else "\n\n\n"
     text = gap.join(p.rstrip("\n") for p in parts if p)
-    text += "\n" + "".join(f"{spec.indent}{line}\n" for line in body) + spec.end
-    if wrap:
-        text += gap[1:] + _wrapper(lang, name, h, ps, convert)
-    return text
+    return text + "\n" + "".join(f"{spec.indent}{line}\n" for line in body) + spec.end

@@ -1,8 +1,9 @@
 """mpmath backend: complex values at any precision, with exact landings and signed-zero sides.
 
-Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``;
-inputs on the real axis are moved by ``i·s·η`` towards the side of their signed zero, and
-intermediates that land exactly on the cut are snapped (see :mod:`emlkit.semantics`). This
+Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``, at
+the inputs themselves; intermediates that land exactly on the cut are snapped, and the side of
+the cut is decided by the inputs' directions, carried as first-order terms (see
+:mod:`emlkit.semantics`). This
 module also computes the exact constants that the NumPy and torch backends inject
 (:func:`constant_info`).
 
@@ -28,11 +29,10 @@ from ..expr import Eml, Expr, One
 from ..semantics import (
     CONSTANT_DPS,
     describe,
-    perturbation_bits,
+    direction,
     report_nan,
     residue_digits,
     working_dps,
-    zero_imag_sign,
 )
 from ._mpops import MpmathOps, zero_signs
 from ._walk import make_plan, run, split_points
@@ -63,46 +63,35 @@ def _finite(z: Any) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, Any]]:
-    """The inputs of one point as ops values ``(mpc, zero_signs)`` (call under ``workdps``).
+def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, Any, Any]]:
+    """The inputs of one point as ops values ``(mpc, zero_signs, direction)``.
 
-    Every input on the real axis except ``0`` moves by ``i·s·η·S`` towards the side ``s`` of
-    its signed zero, ``η = 2**−perturbation_bits(dps)``, ``S = max(1, |inputs|)`` (one scale
-    for the point); an exact zero keeps the signs of its parts instead.
+    The value is the input itself (no perturbation); an exact zero keeps the signs of its
+    parts; the direction (:func:`emlkit.semantics.direction`) is ``None`` off both axes.
+    Call under ``workdps``.
 
     >>> from mpmath import mp
     >>> with mp.workdps(65):
-    ...     z, zs = convert_point({"x": complex(-2.0, -0.0)}, 15)["x"]
-    >>> z.real, z.imag < 0, -z.imag < mp.mpf(10) ** -39
-    (mpf('-2.0'), True, True)
+    ...     z, zs, d = convert_point({"x": complex(-2.0, -0.0)}, 15)["x"]
+    >>> z, zs, d
+    (mpc(real='-2.0', imag='0.0'), None, mpc(real='0.0', imag='-1.0'))
     """
     values: dict[str, Any] = {}
-    sides: dict[str, int] = {}
     for name, value in point.items():
-        side = zero_imag_sign(value)
+        d = direction(value)
         if hasattr(value, "item") and not isinstance(value, (complex, float, int)):
             value = value.item()  # NumPy scalar types that mpmath does not know
         try:
             z = mp.mpc(mp.mpmathify(value))
         except (TypeError, ValueError) as err:
             raise DomainError(f"cannot use {value!r} as the value of variable {name!r}") from err
-        if not z:  # an exact zero is not moved (ln 0 = −∞); its signs act as in C99
-            values[name] = (z, zero_signs(value))
-            continue
-        values[name] = (z, None)
-        if side is not None and _finite(z):
-            sides[name] = side
-    if sides:
-        scale = max([mp.mpf(1)] + [abs(values[n][0].real) for n in sides])
-        eta = mp.ldexp(scale, -perturbation_bits(dps))
-        for name, side in sides.items():
-            z = values[name][0]
-            values[name] = (mp.mpc(z.real, side * eta), None)
+        zs = zero_signs(value) if not z else None  # exact zeros carry their C99 signs
+        values[name] = (z, zs, mp.mpc(d) if d else None)
     return values
 
 
 def _finish(z: Any, dps: int) -> Any:
-    """Drop a part that is residue next to the other one (perturbation, rounding); round."""
+    """Drop a part that is residue next to the other one (rounding, a limit's steps); round."""
     re, im = z.real, z.imag
     if re and im and _isfinite(re) and _isfinite(im):
         cut = int(residue_digits(dps) * 3.3219280948873626)
@@ -128,8 +117,54 @@ def _check_dps(dps: int | None) -> int:
 
 
 def _walk_point(plan: Any, ops: MpmathOps, point: Mapping[str, Any], dps: int, hook: Any) -> Any:
+    """The value at the point itself; where it is not finite because ``ln`` met an exact zero
+    that moves with the inputs, the one-sided limit taken numerically (:func:`_limit`). At a
+    point with an exactly zero input, C99's signed-zero conventions hold instead (``1/0 = ∞``)."""
     with mp.workdps(ops.wp):
-        return run(plan, ops, convert_point(point, dps), hook)[0]
+        ops.zero_limit = False
+        values = convert_point(point, dps)
+        z = run(plan, ops, values, hook)[0]
+        if ops.zero_limit and not _finite(z) and all(v[0] for v in values.values()):
+            z = _limit(plan, ops, values, dps, z)
+        return z
+
+
+def _limit(plan: Any, ops: MpmathOps, values: dict, dps: int, exact: Any) -> Any:
+    """``lim f(x + δ·ε)`` as ``ε → 0+`` where the exact walk went through ``ln 0``.
+
+    The tree is evaluated at ``x + δ·η`` for two steps ``η₁ = s·10**−(d + 10)`` and
+    ``η₂ = s·10**−(2d + 10)`` (``d = max(dps, 15)``; ``s = min(1, |inputs|) / max(1, |inputs|)``
+    over the nonzero inputs, so the step is small next to every input at any magnitude; all
+    inputs move with the same step, so ties stay exact). A part whose two values agree to
+    ``d/2 + 3`` digits converges (also as ``√ε`` at a branch point) and is the value at
+    ``η₂``, or ``0`` where it is within that difference of ``0``; a part that grows with the same
+    sign diverges, to ``±∞``; anything else is NaN. Where both parts fail, the exact walk's
+    value is kept.
+    """
+    sizes = [abs(z) for z, _, _ in values.values() if z and _finite(z)]
+    scale = min([mp.mpf(1), *sizes]) / max([mp.mpf(1), *sizes])
+    d = max(dps, 15)
+    runs = []
+    for digits in (d + 10, 2 * d + 10):
+        eta = scale * mp.mpf(10) ** (-digits)
+        moved = {n: (z + dz * eta if dz else z, zs, dz) for n, (z, zs, dz) in values.items()}
+        runs.append(run(plan, ops, moved, None)[0])
+    parts = []
+    tol = mp.mpf(10) ** (-(d // 2 + 3))
+    for p1, p2 in ((runs[0].real, runs[1].real), (runs[0].imag, runs[1].imag)):
+        if not (_isfinite(p1) and _isfinite(p2)):
+            parts.append(mp.nan)
+            continue
+        gap = abs(p2 - p1)
+        if gap <= tol * max(1, abs(p2)):
+            parts.append(mp.mpf(0) if abs(p2) <= gap else p2)
+        elif p1 * p2 > 0 and abs(p2) > abs(p1):
+            parts.append(mp.inf if p2 > 0 else mp.ninf)
+        else:
+            parts.append(mp.nan)
+    if _isnan(parts[0]) and _isnan(parts[1]):
+        return exact
+    return mp.mpc(*parts)
 
 
 def evaluate(
@@ -289,7 +324,7 @@ class ConstInfo:
         if self._exp is None:
             ops = _constant_ops()
             with mp.workdps(ops.wp):
-                self._exp = _to_complex(ops.exp(*self.value), ops)
+                self._exp = _to_complex(ops.exp(self.value[0], self.value[1]), ops)
         return self._exp
 
     @property
@@ -297,13 +332,13 @@ class ConstInfo:
         if self._ln is None:
             ops = _constant_ops()
             with mp.workdps(ops.wp):
-                self._ln = _to_complex(ops.ln(*self.value), ops)
+                self._ln = _to_complex(ops.ln(self.value[0], self.value[1]), ops)
         return self._ln
 
 
 def _to_complex(value: tuple, ops: MpmathOps) -> complex:
     """Round an ops value to complex128, dropping residue parts (zero signs kept)."""
-    z, zs = value
+    z, zs = value[0], value[1]
     re, im = z.real, z.imag
     if re and im and _isfinite(re) and _isfinite(im):
         if ops.tiny(re, im):

@@ -1,10 +1,12 @@
 """NumPy backend: complex128 (or float64) arrays, one vectorised exp, ln and subtraction per node.
 
 Variable-free subtrees are folded into exact constants
-(:func:`emlkit.backends.mpmath.constant_info`); the rest is C99 complex arithmetic, which
-already follows :mod:`emlkit.semantics` (``ln 0 = −∞``, signed zeros pick the side of a cut);
-a NaN in the result is reported. Buffers of values that are no longer needed are reused in
-place, so a walk allocates no more than straight-line code.
+(:func:`emlkit.backends.mpmath.constant_info`); the rest is C99 complex arithmetic
+(``ln 0 = −∞``, signed zeros), with the side of every cut decided by the inputs' direction
+(:func:`emlkit.semantics.cut_sides`): next to each value that depends on an input on an axis
+its first-order ``ε``-term is carried, as a pair ``(value, term)``. A NaN in the result is
+reported. Buffers of values that are no longer needed are reused in place, so a walk
+allocates no more than straight-line code (twice that while a term is carried).
 
 >>> from emlkit import eml
 >>> import numpy as np
@@ -23,10 +25,10 @@ import numpy as np
 
 from ..errors import DomainError, EvaluationError
 from ..expr import ONE, Eml, Expr
-from ..semantics import describe, report_nan
+from ..semantics import CUT_RESIDUE, cut_sides, describe, report_nan
 from ._walk import make_plan, run
 
-__all__ = ["Const", "NumpyOps", "evaluate", "trace_nan"]
+__all__ = ["Const", "NumpyOps", "directions", "dual_inputs", "evaluate", "settle_cut", "trace_nan"]
 
 
 class Const:
@@ -66,7 +68,9 @@ class NumpyOps:
     >>> from emlkit.backends._walk import make_plan, run
     >>> x = np.array([0.0, 1.0 + 0j])
     >>> run(make_plan(eml("x", 1), fold_constants=True), NumpyOps(foreign=[id(x)]), {"x": x})
-    array([1.        +0.j, 2.71828183+0.j])
+    (array([1.        +0.j, 2.71828183+0.j]), None)
+    >>> run(make_plan(eml("x", 1), fold_constants=True), NumpyOps(), dual_inputs({"x": x}))[1]
+    array([0.+1.j        , 0.+2.71828183j])
     """
 
     def __init__(self, real: bool = False, foreign: Any = ()) -> None:
@@ -100,20 +104,41 @@ class NumpyOps:
         return None
 
     def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> Any:
+        if self.real:
+            return self._sub(self._ln(node, b, free_b), self._exp(a, free_a))
+        av, ad = a if type(a) is tuple else (a, None)
+        bv, bd = b if type(b) is tuple else (b, None)
+        dl = None
+        if bd is not None:  # the term of ln b (before b's buffer is reused) and b's side
+            dl = _quotient(bd, bv)
+            bv = settle_cut(bv, bd, self._scratch(bv, free_b))
+        lb = self._ln(node, bv, free_b)
+        ea = self._exp(av, free_a)
+        de = None if ad is None else _product(ea, ad)
+        r = self._sub(lb, ea)
+        if dl is None:
+            return r, de
+        return r, (-dl if de is None else de - dl)
+
+    def _ln(self, node: Eml, b: Any, free_b: bool) -> Any:
         if type(b) is Const:
-            lb = b.ln
-            if lb is None:
+            if b.ln is None:
                 raise EvaluationError(
                     f"ln of the negative constant {b.value!r} at node {describe(node)} "
                     "(complex intermediate at every input); evaluate with real=False",
                     node,
                 )
-        else:
-            lb = np.log(b, out=self._scratch(b, free_b))
+            return b.ln
+        return np.log(b, out=self._scratch(b, free_b))
+
+    def _exp(self, a: Any, free_a: bool) -> Any:
         if type(a) is Const:
-            ea = a.exp
-        else:
-            ea = np.exp(a, out=self._scratch(a, free_a))
+            return a.exp
+        return np.exp(a, out=self._scratch(a, free_a))
+
+    @staticmethod
+    def _sub(lb: Any, ea: Any) -> Any:
+        """``ea − lb``, in the buffer of either when it is ours and has the result's shape."""
         if type(lb) is not np.ndarray:
             if lb == 0 and type(ea) is np.ndarray:
                 return ea  # ln 1 = +0: subtracting it changes nothing, not even a zero's sign
@@ -125,6 +150,60 @@ class NumpyOps:
         if lb.shape == np.broadcast_shapes(np.shape(ea), lb.shape):
             return np.subtract(ea, lb, out=lb)
         return ea - lb
+
+
+def _quotient(d: Any, v: Any) -> Any:
+    """``d / v`` with ``0 / v = 0`` for every ``v`` (a constant's term stays zero)."""
+    q = np.divide(d, v)
+    return np.where(d == 0, 0j, q) if np.any(d == 0) else q
+
+
+def _product(e: Any, d: Any) -> Any:
+    """``e · d`` with ``e · 0 = 0`` for every ``e`` (also ``∞ · 0``)."""
+    p = np.multiply(e, d)
+    return np.where(d == 0, 0j, p) if np.any(d == 0) else p
+
+
+def settle_cut(b: Any, d: Any, out: Any = None) -> Any:
+    """``b`` with the zero imaginary part that puts it on the side of the cut given by ``d``.
+
+    Where :func:`~emlkit.semantics.cut_sides` decides (``b`` on the negative real axis up to
+    rounding residue, ``Im d`` not negligible), ``Im b`` becomes ``+0`` or ``−0``; elsewhere
+    ``b`` is unchanged. ``out`` may be ``b`` itself when its buffer may be overwritten.
+
+    >>> settle_cut(np.complex128(complex(-6, 7e-16)), np.complex128(-1j))   # x·y at (−3, 2)
+    np.complex128(-6-0j)
+    """
+    upper, lower = cut_sides(b.real, b.imag, d.real, d.imag, CUT_RESIDUE)
+    if not (np.any(upper) or np.any(lower)):
+        return b
+    if np.ndim(b) == 0 and np.ndim(upper) == 0:
+        return np.complex128(complex(float(b.real), 0.0 if upper else -0.0))
+    fixed = out if out is not None and np.shape(out) == np.broadcast_shapes(
+        np.shape(b), np.shape(upper)) else np.array(np.broadcast_to(b, np.broadcast_shapes(
+            np.shape(b), np.shape(upper))), dtype=np.complex128)
+    fixed.imag = np.where(upper, 0.0, np.where(lower, -0.0, fixed.imag))
+    return fixed
+
+
+def directions(value: Any) -> Any:
+    """The inputs' directions (:func:`emlkit.semantics.direction`) as an array, or ``None``
+    when no point of ``value`` lies on an axis.
+
+    >>> directions(np.array([2.0, complex(2, -0.0), 1 + 1j, complex(-0.0, 3)]))
+    array([ 0.+1.j,  0.-1.j,  0.+0.j, -1.+0.j])
+    """
+    v = np.asarray(value)
+    re, im = v.real, v.imag
+    finite = np.isfinite(re) & np.isfinite(im)
+    on_real = finite & (im == 0)
+    on_imag = finite & (re == 0) & ~on_real
+    if not (np.any(on_real) or np.any(on_imag)):
+        return None
+    d = np.zeros(v.shape, dtype=np.complex128)
+    d.imag = np.where(on_real, np.copysign(1.0, im), 0.0)
+    d.real = np.where(on_imag, np.copysign(1.0, re), 0.0)
+    return d[()] if d.ndim == 0 else d
 
 
 def _convert(name: str, value: Any, real: bool) -> Any:
@@ -151,12 +230,14 @@ class _Found(Exception):
 
 
 def _nan_origin(node: Expr, value: Any) -> Expr | None:
+    value = _value(value)
     if type(value) is Const:
         return value.info.first_nan if value.info is not None else None
     return node if np.isnan(value).any() else None
 
 
 def _strict_hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+    value = _value(value)
     if type(value) is Const:
         origin = value.info.first_inf if value.info is not None else None
     else:
@@ -174,50 +255,34 @@ def _prepare(expr: Expr, inputs: Mapping[str, Any], real: bool) -> tuple[Any, di
     return plan, arrays, ops
 
 
-#: Relative size of the nudge that carries a real input's side of the cut (semantics §3).
-NUDGE = 1e-300
-#: Imaginary parts below this relative size in a result are the nudge's residue.
-NUDGE_RESIDUE = 1e-250
+def zero_side(v: Any, d: Any) -> Any:
+    """A result's zero imaginary part gets the sign of its first-order term's (the side it is
+    approached from), so the result fed back as an input keeps its side of a cut.
 
-
-def nudge_scale(arrays: Mapping[str, Any]) -> Any:
-    """One scale per point, ``max(1, |Re v|)`` over all inputs, so ``x − y`` stays exactly real."""
-    scale: Any = 1.0
-    for value in arrays.values():
-        re = np.abs(np.real(value))
-        scale = np.maximum(scale, np.where(np.isfinite(re), re, 1.0))
-    return scale
-
-
-def nudge(value: Any, scale: Any = 1.0) -> Any:
-    """A real input ``x ≠ 0`` moved to ``x ± i·1e-300·scale``, the sign of its zero imag part.
-
-    IEEE signed zeros carry the side of a branch cut through most operations but not through
-    ``0.0 − 0.0 = +0.0``; the nudge survives exactly there and is far below every rounding
-    residue elsewhere, so the tree's value is its limit from the side of the signed zero.
-
-    >>> nudge(np.complex128(complex(-2.0, -0.0)), 2.0)
-    np.complex128(-2-2e-300j)
+    >>> zero_side(np.complex128(-2), np.complex128(-1j))
+    np.complex128(-2-0j)
     """
-    arr = np.asarray(value)
-    on_axis = (arr.imag == 0) & (arr.real != 0) & np.isfinite(arr.real)
-    if not np.any(on_axis):
-        return value
-    moved = np.where(on_axis, arr.real + 1j * np.copysign(NUDGE * scale, arr.imag), arr)
-    return moved[()] if moved.ndim == 0 else moved
+    im = np.imag(d)
+    fix = (np.imag(v) == 0) & np.isfinite(im) & (im != 0)
+    if not np.any(fix):
+        return v
+    out = np.array(v, dtype=np.complex128, copy=True)
+    out.imag = np.where(fix, np.copysign(0.0, im), out.imag)
+    return out[()] if out.ndim == 0 else out
 
 
-def _unnudge_residue(out: Any) -> Any:
-    """Replace an imaginary part that is only the nudge's residue by a zero of the same sign."""
-    arr = np.asarray(out)
-    tiny = np.isfinite(arr) & (np.abs(arr.imag) <= NUDGE_RESIDUE * np.maximum(np.abs(arr.real), 1.0))
-    if not np.any(tiny & (arr.imag != 0)):
-        return out
-    fixed = np.array(arr, dtype=np.complex128, copy=True)
-    # assign into .imag: re + 1j*(−0.0) would give +0 (1j·−0.0 has a +0 real part, and
-    # the sum of the imaginary parts 0·… + (−0.0) is +0), losing the side of the cut
-    fixed.imag = np.where(tiny, np.copysign(0.0, arr.imag), arr.imag)
-    return fixed[()] if fixed.ndim == 0 else fixed
+def dual_inputs(arrays: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each input as the walk's pair ``(value, direction)`` (see :func:`directions`).
+
+    >>> dual_inputs({"x": np.complex128(2)})
+    {'x': (np.complex128(2+0j), np.complex128(1j))}
+    """
+    return {name: (v, directions(v)) for name, v in arrays.items()}
+
+
+def _value(v: Any) -> Any:
+    """The value part of a walk value (a pair in complex mode)."""
+    return v[0] if type(v) is tuple else v
 
 
 def evaluate(
@@ -254,43 +319,18 @@ def evaluate(
     plan, arrays, ops = _prepare(expr, inputs, real)
     hook = _strict_hook if strict else None
     with np.errstate(all="ignore"):
-        scale = None if real else nudge_scale(arrays)
-        nudged = arrays if real else {n: nudge(v, scale) for n, v in arrays.items()}
-        if not real and any(nudged[n] is not arrays[n] for n in arrays):
-            ops = NumpyOps(real, foreign=(id(v) for v in nudged.values() if type(v) is np.ndarray))
-        out = run(plan, ops, nudged, hook)
+        out = run(plan, ops, arrays if real else dual_inputs(arrays), hook)
+        if type(out) is tuple:
+            out = out[0] if out[1] is None or type(out[0]) is Const else zero_side(*out)
         if type(out) is Const:
             out = np.float64(out.value) if real else np.complex128(out.value)
         elif type(out) is np.ndarray and id(out) in ops.foreign:
             out = out.copy()
-        if not real and nudged is not arrays:
-            out = _retry_unnudged(plan, arrays, out, hook)
         nan = np.isnan(out)
         count = int(np.count_nonzero(nan))
         if count and (real or on_nan != "ignore"):
             node = _trace_subset(plan, ops, arrays, nan, np.shape(out), real)
             report_nan(on_nan, node, count, int(np.size(out)), stacklevel=stacklevel + 1)
-    return out
-
-
-def _retry_unnudged(plan: Any, arrays: dict, out: Any, hook: Any) -> Any:
-    """Non-finite results are recomputed without the nudge (exp(+∞ + i·tiny) would be ∞ + ∞i)."""
-    out = _unnudge_residue(out)
-    bad = ~np.isfinite(out)
-    if not np.any(bad):
-        return out
-    shape = np.shape(out)
-    if shape:
-        sub = {n: np.broadcast_to(v, shape)[bad] for n, v in arrays.items()}
-    else:
-        sub = dict(arrays)
-    ops = NumpyOps(False, foreign=(id(v) for v in sub.values() if type(v) is np.ndarray))
-    again = run(plan, ops, sub, hook)
-    again = np.complex128(again.value) if type(again) is Const else again
-    if not shape:
-        return again
-    out = np.array(out, copy=True)
-    out[bad] = again
     return out
 
 
@@ -305,7 +345,7 @@ def _trace_subset(
     ops = NumpyOps(real, foreign=(id(v) for v in sub.values() if type(v) is np.ndarray))
 
     def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
-        if real and b is not None and type(b) is not Const:
+        if real and b is not None and type(b) is not Const:  # (real mode: plain values)
             negative = np.asarray(b < 0)
             if negative.any():
                 i = int(np.argmax(negative.ravel()))
@@ -322,7 +362,7 @@ def _trace_subset(
             raise _Found(origin)
 
     try:
-        run(plan, ops, sub, hook)
+        run(plan, ops, sub if real else dual_inputs(sub), hook)
     except _Found as found:
         return found.node
     return None
@@ -347,7 +387,7 @@ def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, real: bool = False) -> E
 
     with np.errstate(all="ignore"):
         try:
-            run(plan, ops, arrays, hook)
+            run(plan, ops, arrays if real else dual_inputs(arrays), hook)
         except _Found as found:
             return found.node
     return None

@@ -1,7 +1,9 @@
 """torch backend: complex128 tensors that keep the autograd graph, and holomorphic derivatives.
 
-The same walk as NumPy (C99 complex ``exp``/``log``, exact folded constants); nothing is done
-in place, so inputs that require grad keep their graph. Subtraction is done on the real and
+The same walk as NumPy (C99 complex ``exp``/``log``, exact folded constants, the side of a cut
+from the inputs' directions, :func:`emlkit.semantics.cut_sides`); nothing is done in place, so
+inputs that require grad keep their graph (the first-order terms that pick the side of a cut
+are computed without it). Subtraction is done on the real and
 imaginary parts separately: torch's complex ``a − b`` multiplies ``b`` by a complex ``1`` first,
 which makes ``e − ln 0`` NaN instead of ``+∞``.
 
@@ -27,7 +29,7 @@ import torch
 
 from ..errors import DomainError, EvaluationError
 from ..expr import ONE, Eml, Expr, ExprLike, as_expr
-from ..semantics import check_on_nan, describe, report_nan
+from ..semantics import CUT_RESIDUE, check_on_nan, cut_sides, describe, report_nan
 from ._walk import make_plan, run
 from .numpy import Const
 
@@ -51,11 +53,67 @@ class TorchOps:
         return _ONE
 
     def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> Any:
-        lb = b.ln if type(b) is Const else torch.log(b)
-        ea = a.exp if type(a) is Const else torch.exp(a)
-        if type(lb) is complex and lb == 0:
-            return ea
-        return _sub(ea, lb)
+        av, ad = a if type(a) is tuple else (a, None)
+        bv, bd = b if type(b) is tuple else (b, None)
+        dl = None
+        if bd is not None:
+            with torch.no_grad():
+                dl = _zero_safe(bd, bd / bv.detach())
+            bv = _settle(bv, bd)
+        lb = bv.ln if type(bv) is Const else torch.log(bv)
+        ea = av.exp if type(av) is Const else torch.exp(av)
+        r = ea if type(lb) is complex and lb == 0 else _sub(ea, lb)
+        de = None
+        if ad is not None:
+            with torch.no_grad():
+                e = ea if type(ea) is complex else ea.detach()
+                de = _zero_safe(ad, e * ad)
+        if dl is None:
+            return r, de
+        return r, (-dl if de is None else de - dl)
+
+
+def _zero_safe(d: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    """``value`` where the term ``d`` is nonzero, ``0`` where it is zero (``∞ · 0 = 0``)."""
+    return torch.where(d == 0, torch.zeros_like(value), value)
+
+
+def _settle(b: Any, d: torch.Tensor) -> Any:
+    """``b`` with a signed zero imaginary part where the term ``d`` decides the side of the cut."""
+    if type(b) is Const:
+        return b
+    with torch.no_grad():
+        upper, lower = cut_sides(b.real.detach(), b.imag.detach(), d.real, d.imag, CUT_RESIDUE)
+        if not bool((upper | lower).any()):
+            return b
+        sign = torch.where(upper, 1.0, -1.0).to(torch.float64)
+    zero = torch.copysign(torch.zeros_like(b.real), sign)
+    return torch.complex(b.real, torch.where(upper | lower, zero, b.imag))
+
+
+def _zero_side(v: torch.Tensor, d: torch.Tensor) -> torch.Tensor:
+    """A zero imaginary part of the result gets the sign of its first-order term's (as NumPy)."""
+    fix = (v.imag.detach() == 0) & torch.isfinite(d.imag) & (d.imag != 0)
+    if not bool(fix.any()):
+        return v
+    zero = torch.copysign(torch.zeros_like(v.real), d.imag)
+    return torch.complex(v.real, torch.where(fix, zero, v.imag))
+
+
+def _directions(t: torch.Tensor) -> torch.Tensor | None:
+    """Each input's direction (:func:`emlkit.semantics.direction`), or ``None`` off the axes."""
+    from .numpy import directions
+
+    d = directions(t.detach().numpy())
+    return None if d is None else torch.as_tensor(np.asarray(d), dtype=torch.complex128)
+
+
+def _dual(tensors: Mapping[str, torch.Tensor]) -> dict[str, tuple]:
+    return {n: (t, _directions(t)) for n, t in tensors.items()}
+
+
+def _value(v: Any) -> Any:
+    return v[0] if type(v) is tuple else v
 
 
 def _sub(a: Any, b: Any) -> torch.Tensor:
@@ -81,6 +139,7 @@ class _Found(Exception):
 
 
 def _nan_hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+    value = _value(value)
     if type(value) is Const:
         if value.info is not None and value.info.first_nan is not None:
             raise _Found(value.info.first_nan)
@@ -89,6 +148,7 @@ def _nan_hook(node: Expr, value: Any, a: Any, b: Any) -> None:
 
 
 def _strict_hook(node: Expr, value: Any, a: Any, b: Any) -> None:
+    value = _value(value)
     if type(value) is Const:
         origin = value.info.first_inf if value.info is not None else None
     else:
@@ -131,14 +191,13 @@ def evaluate(
     plan = make_plan(expr, fold_constants=True)
     tensors = {name: _convert(name, v) for name, v in inputs.items()}
     hook = _strict_hook if strict else None
-    nudged = _nudge_all(tensors)
-    out = run(plan, TorchOps(), nudged, hook)
+    out = run(plan, TorchOps(), _dual(tensors), hook)
+    if type(out) is tuple:
+        out = out[0] if out[1] is None or type(out[0]) is Const else _zero_side(*out)
     if type(out) is Const:
         out = torch.tensor(out.value, dtype=torch.complex128)
     elif any(out is t for t in tensors.values()):
         out = out.clone()
-    if nudged is not tensors:
-        out = _finish_nudged(plan, tensors, out, hook)
     if on_nan != "ignore":
         nan = torch.isnan(out.detach())
         count = int(nan.sum())
@@ -148,49 +207,12 @@ def evaluate(
     return out
 
 
-def _nudge_all(tensors: dict) -> dict:
-    """Real inputs ``x ≠ 0`` move to ``x ± i·1e-300·S`` (docs/semantics.md §3, as NumPy).
-
-    ``S = max(1, |Re v|)`` over all inputs at each point; only the (zero) imaginary part is
-    replaced, so gradients with respect to real inputs are untouched.
-    """
-    from .numpy import NUDGE
-
-    masks = {n: (t.imag == 0) & (t.real != 0) & torch.isfinite(t.real) for n, t in tensors.items()}
-    if not any(bool(m.any()) for m in masks.values()):
-        return tensors
-    scale = torch.ones((), dtype=torch.float64)
-    for t in tensors.values():
-        re = t.real.detach().abs()
-        scale = torch.maximum(scale, torch.where(torch.isfinite(re), re, torch.ones_like(re)))
-    out = {}
-    for n, t in tensors.items():
-        size = torch.copysign(NUDGE * scale.expand_as(t.real), t.imag.detach())
-        out[n] = torch.complex(t.real, torch.where(masks[n], size, t.imag))
-    return out
-
-
-def _finish_nudged(plan: Any, tensors: dict, out: torch.Tensor, hook: Any) -> torch.Tensor:
-    """Recompute non-finite points without the nudge; drop the nudge's residue (as NumPy)."""
-    from .numpy import NUDGE_RESIDUE
-
-    bad = ~torch.isfinite(out.detach())
-    if bool(bad.any()):
-        again = run(plan, TorchOps(), tensors, hook)
-        if type(again) is Const:
-            again = torch.tensor(again.value, dtype=torch.complex128)
-        out = torch.where(bad, torch.broadcast_to(again, out.shape), out)
-    re, im = out.real, out.imag
-    tiny = torch.isfinite(out.detach()) & (im.detach().abs() <= NUDGE_RESIDUE * torch.clamp(re.detach().abs(), min=1.0))
-    return torch.complex(re, torch.where(tiny, torch.copysign(torch.zeros_like(im), im.detach()), im))
-
-
 def _trace_subset(plan: Any, tensors: dict, mask: torch.Tensor) -> Expr | None:
     shape = mask.shape
     with torch.no_grad():
         sub = {n: torch.broadcast_to(t.detach(), shape)[mask] for n, t in tensors.items()}
         try:
-            run(plan, TorchOps(), sub, _nan_hook)
+            run(plan, TorchOps(), _dual(sub), _nan_hook)
         except _Found as found:
             return found.node
     return None
@@ -209,7 +231,7 @@ def trace_nan(expr: Expr, inputs: Mapping[str, Any]) -> Expr | None:
     with torch.no_grad():
         tensors = {name: _convert(name, v).detach() for name, v in inputs.items()}
         try:
-            run(plan, TorchOps(), tensors, _nan_hook)
+            run(plan, TorchOps(), _dual(tensors), _nan_hook)
         except _Found as found:
             return found.node
     return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -28,7 +28,7 @@ import mpmath
 from ..expr import ONE, Eml, Expr, Var
 from . import primitives as P
 
-__all__ = ["constant_value", "constant_form", "register", "WORK_DPS"]
+__all__ = ["WORK_DPS", "constant_form", "constant_value", "register"]
 
 WORK_DPS = 60
 _SNAP = mpmath.mpf(10) ** -(WORK_DPS - 15)
@@ -149,7 +149,7 @@ def constant_form(value: Any) -> Expr | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load() -> None:
     for form in (P.E_CONST, P.ZERO, P.NEG_INF, P.MINUS_ONE, P.INV_E, Eml(P.E_CONST, ONE), ONE):
         register(form)

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import ParseError, UnsupportedError
 from ..expr import RESERVED_NAMES
 
-__all__ = ["parse_formula", "from_sympy", "ARITY", "FUNCTION_NAMES", "INFINITY", "Node"]
+__all__ = ["ARITY", "FUNCTION_NAMES", "INFINITY", "Node", "from_sympy", "parse_formula"]
 
 Node = tuple  # ("head", *args)
 

@@ -24,9 +24,26 @@ from __future__ import annotations
 from ..expr import ONE, Eml, Expr
 
 __all__ = [
-    "E", "exp", "ln", "ZERO", "NEG_INF", "E_CONST", "MINUS_ONE", "INV_E",
-    "neg_ln", "inv", "sub_ln", "add_ln", "mul", "div", "exp_minus_one", "exp_plus_one",
-    "sub_strip", "add_strip", "neg_strip", "as_ln",
+    "E_CONST",
+    "INV_E",
+    "MINUS_ONE",
+    "NEG_INF",
+    "ZERO",
+    "E",
+    "add_ln",
+    "add_strip",
+    "as_ln",
+    "div",
+    "exp",
+    "exp_minus_one",
+    "exp_plus_one",
+    "inv",
+    "ln",
+    "mul",
+    "neg_ln",
+    "neg_strip",
+    "sub_ln",
+    "sub_strip",
 ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from ..expr import Expr, _from_rpn, substitute
@@ -34,7 +34,7 @@ class Template:
         return substitute(self.form, {"x": arg})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table() -> dict[tuple[str, str], Template]:
     try:
         text = resources.files("emlkit").joinpath("data/shortest_forms.json").read_text()

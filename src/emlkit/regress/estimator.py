@@ -55,8 +55,8 @@ _OVERRUN = 0.75
 #: Seconds that importing PyTorch (and its optimiser machinery) takes on a busy 2-core machine:
 #: with less time left, a time-limited fit skips training rather than overrun its limit.
 _TORCH_START = 8.0
-#: Largest magnitude of a value that can be fitted: its square must fit in float64.
-MAX_MAGNITUDE = 1e150
+#: Largest magnitude of a value that can be fitted (room left for errors and sums in float64).
+MAX_MAGNITUDE = 1e300
 
 
 def _suggest_keywords(init):
@@ -137,8 +137,11 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
     sympy_ : sympy.Expr or str
         Its readable form (SymPy; the candidate's own text if SymPy cannot read it).
     exact_ : bool
-        Verified on held-out samples to be equal to the formula (to the noise level); constant
-        data are exact when the constant written in EML reproduces them.
+        Noise-free data (``noise`` None): the formula at 50 digits matches every sample to
+        within float64 rounding (a near-twin off by 1e-9 is not exact). With a stated noise
+        level: verified on held-out samples to that level. Samples where ``y`` is inf or NaN
+        are dropped with a ``RuntimeWarning``. Constant data are exact when the
+        constant written in EML reproduces them.
     vocabulary_ : str
         Where the formula came from: ``"eml"`` (pure-EML search), a vocabulary name (e.g.
         ``"arith"``), ``"gradient"`` or ``"constant"``.
@@ -261,8 +264,10 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         """
         from sklearn.utils.validation import validate_data
 
+        from .verify import confirm_exact, finite_samples
+
         self._check_params()
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        X, y = validate_data(self, *finite_samples(X, y), y_numeric=True, dtype=np.float64)
         _check_magnitudes(X, y)
         if self.max_samples is not None and len(y) > self.max_samples:
             keep = np.sort(np.random.default_rng(self.random_state).choice(
@@ -287,7 +292,7 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
             if state is not None:
                 state.close()
         cands.append(constant)
-        cands = _rank(cands)
+        cands = _rank(confirm_exact(cands, X, y, variables, self.noise))
         best = cands[0]
         self.variables_ = variables
         self.formula_ = best.expr
@@ -500,7 +505,7 @@ def _check_magnitudes(X: np.ndarray, y: np.ndarray) -> None:
             where = np.argwhere(big)[0]
             raise ValueError(f"{name} has a value of magnitude {np.abs(a[tuple(where)]):.3g} at "
                              f"row {int(where[0])}: values up to {MAX_MAGNITUDE:.0e} can be "
-                             "fitted (their squares must fit in float64); rescale the data")
+                             "fitted; rescale the data")
 
 
 def _origin(c: Candidate) -> str:

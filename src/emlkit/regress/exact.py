@@ -339,7 +339,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
 def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate]:
     if not found:
         return []
-    from .verify import verify_on_data
+    from .verify import rounding_digits, verify_on_data
 
     best_train = min(found.values())
     noise = max(best_train, 1e-12)
@@ -348,6 +348,8 @@ def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate
     rows = []
     for e, err in found.items():
         digits = verify_on_data(e, X[ih], y[ih], hold_tol, variables)
+        if digits is not None and rtol is None:  # noise-free: exact means float64 rounding only
+            digits = rounding_digits(e, X[ih], y[ih], variables)
         f = target_values(e, pts_all)
         with np.errstate(all="ignore"):
             rmse = math.inf if f is None else float(np.sqrt(np.mean(np.abs(f - y) ** 2)))

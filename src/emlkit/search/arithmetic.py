@@ -2,9 +2,12 @@
 
 Shared by every enumerator (:mod:`emlkit.search.enumerate`, :mod:`emlkit.search.grammar`),
 the regression tables (:mod:`emlkit.regress.tables`) and repeated in mpmath by
-:mod:`emlkit.search.verify`. The rules are those of :mod:`emlkit.search.enumerate`: principal
-``ln`` with ``ln 0 = -inf``; ``exp(-inf) = 0``; overflow from a finite argument and complex
-infinities are undefined (NaN); results snapped so that exactly real values stay exactly real.
+:mod:`emlkit.search.verify`. It is the :data:`emlkit.semantics.SEARCH` policy of the one
+semantics (not a private copy): principal ``ln`` with ``ln 0 = -inf``, ``exp(-inf) = 0``, as
+every backend; overflow from a finite argument, ``|exp| < SEARCH.exp_floor`` and complex
+infinities undefined (NaN); differences snapped at ``SEARCH.snap`` so that exactly real values
+stay exactly real. The search's test points lie off the real axis (``x + 1e-7j``), so no input
+sits on a cut and the cut rule has nothing to decide.
 
 >>> v = eml_arrays(exp_guarded(np.array([1 + 0j])), log_guarded(np.array([1 + 0j])))
 >>> v                                  # e - ln 1
@@ -17,10 +20,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["SNAP_TOL", "default_points", "exp_guarded", "log_guarded", "eml_arrays"]
+from ..semantics import SEARCH
 
-#: Relative size below which a part of an eml result is snapped to exactly zero.
-SNAP_TOL = 2.0**-40
+__all__ = ["SNAP_TOL", "default_points", "eml_arrays", "exp_guarded", "log_guarded"]
+
+#: Relative size below which a part of an eml result is snapped to exactly zero (SEARCH.snap).
+SNAP_TOL = SEARCH.snap
 
 _MANT_BITS = 30
 _U = np.uint64
@@ -110,7 +115,7 @@ def exp_guarded(v: np.ndarray) -> np.ndarray:
     re, im = v.real, v.imag
     fin = np.isfinite(re) & np.isfinite(im)
     absout = np.abs(out)
-    bad = fin & (~np.isfinite(absout) | (absout < 1e-290))
+    bad = fin & (~np.isfinite(absout) | (absout < SEARCH.exp_floor))
     out[bad] = np.nan
     out[~fin] = np.nan
     out[(re == np.inf) & (im == 0)] = np.inf

@@ -1,0 +1,143 @@
+"""Accuracy map of the compiled basis functions in float64 against mpmath's one-sided limits.
+
+For each basis function of the compiler, its pure-EML tree is evaluated with the NumPy backend
+(complex128) at the points of ``tests/numerics/limits.py`` (log-spaced magnitudes 1e-300…1e300
+of both signs on both sides of the real axis, and complex points with |Im| < 3), and compared
+with mpmath at 40+ digits (one-sided limits on the cuts). A cell is the decimal exponent of the
+worst error over the magnitude band, measured relative to the value's natural scale
+``|f| + Σ|x_i ∂f/∂x_i|`` (so the condition number is allowed for): ``-16`` is full float64
+accuracy, ``-12`` the target, ``≥ -8`` is counted wrong by the differential suite, ``inf`` a
+non-finite value where the true one is finite, ``·`` no defined point in the band. Binary
+functions: the band of the larger argument magnitude, both arguments real.
+
+``--portability``: instead, per basis function, the points where the exported tree evaluated
+with plain complex ``exp``/``log`` (NumPy's C99 functions node by node: no nudge, no folding)
+is wrong although emlkit's own evaluation is right; a tree is *portable* when there are none.
+
+Run:  python benchmarks/accuracy_map.py [--only sinh,asin] [--backend numpy|torch|gen-c]
+      [--markdown] [--portability]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+
+import itertools
+
+import numpy as np
+from numerics.limits import BASES, points_for, reference, rel_error, wrong
+from numerics.runners import FAST_RUNNERS, run_plain
+
+import emlkit as ek
+
+EDGES = [1e-300, 1e-100, 1e-20, 1e-8, 1e-2, 1e2, 1e8, 1e20, 1e100, 1e300 * 1.8]
+BANDS = ["1e-300", "1e-100", "1e-20", "1e-8", "1e-2", "1e2", "1e8", "1e20", "1e100"]
+
+
+def _cell(e: np.ndarray) -> str:
+    e = e[~np.isnan(e)]
+    if e.size == 0:
+        return "·"
+    worst = float(e.max())
+    if math.isinf(worst):
+        return "inf"
+    return str(max(-17, math.floor(math.log10(worst)))) if worst > 0 else "-17"
+
+
+def rows_for(basis, backend: str) -> tuple[list[str], list[str]]:
+    """(negative-side cells, positive-side cells + complex cell) for one basis function."""
+    args = points_for(basis)
+    ref = reference(basis, args)
+    expr = ek.compile(basis.formula)
+    z = FAST_RUNNERS[backend](expr, sorted(expr.free_vars), args)
+    err = rel_error(ref, z)
+    real = np.all([a.imag == 0 for a in args], axis=0)
+    mag = np.max([np.abs(a.real) for a in args], axis=0)
+    lead = args[0].real if basis.arity == 1 else np.where(
+        np.abs(args[0].real) >= np.abs(args[-1].real), args[0].real, args[-1].real)
+    out = {}
+    for sign, name in ((-1, "neg"), (1, "pos")):
+        cells = []
+        for lo, hi in itertools.pairwise(EDGES):
+            m = real & (np.sign(lead) == sign) & (mag >= lo) & (mag < hi)
+            cells.append(_cell(err[m]))
+        out[name] = cells
+    out["complex"] = [_cell(err[~real & np.isfinite(args[0])])]
+    return out["neg"], out["pos"] + out["complex"]
+
+
+def portability(markdown: bool, only: set[str]) -> None:
+    """Print, per basis function, where plain C99 evaluation of the tree goes wrong."""
+    head = ["function", "K", "plain wrong", "emlkit wrong", "plain-only", "portable", "example"]
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+    for basis in BASES:
+        if only and basis.name not in only:
+            continue
+        args = points_for(basis)
+        ref = reference(basis, args)
+        expr = ek.compile(basis.formula)
+        names = sorted(expr.free_vars)
+        bad_plain = wrong(ref, run_plain(expr, names, args))
+        bad_ours = wrong(ref, FAST_RUNNERS["numpy"](expr, names, args))
+        only_plain = bad_plain & ~bad_ours
+        ex = ""
+        if only_plain.any():
+            i = int(np.flatnonzero(only_plain)[0])
+            ex = ", ".join(repr(complex(a[i])) for a in args)
+        cells = [basis.name, str(expr.K), str(int(bad_plain.sum())), str(int(bad_ours.sum())),
+                 str(int(only_plain.sum())), "yes" if not only_plain.any() else "no", ex]
+        if markdown:
+            print("| " + " | ".join(cells) + " |", flush=True)
+        else:
+            print(f"{cells[0]:9} {cells[1]:>5} {cells[2]:>6} {cells[3]:>6} {cells[4]:>6} "
+                  f"{cells[5]:>4}  {cells[6]}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="")
+    ap.add_argument("--backend", default="numpy", choices=sorted(FAST_RUNNERS))
+    ap.add_argument("--markdown", action="store_true", help="a Markdown table (docs/accuracy.md)")
+    ap.add_argument("--portability", action="store_true", help="plain C99 evaluation instead")
+    opts = ap.parse_args()
+    only = {s for s in opts.only.split(",") if s}
+    t0 = time.time()
+    if opts.portability:
+        print(f"# emlkit {ek.__version__} portability of exported trees — NumPy {np.__version__}")
+        print(f"# command: python benchmarks/accuracy_map.py {' '.join(sys.argv[1:])}")
+        portability(opts.markdown, only)
+        print(f"# {time.time() - t0:.0f} s")
+        return
+    head = ["function", *[f"−{b}" for b in reversed(BANDS)], *[f"+{b}" for b in BANDS], "complex"]
+    print(f"# emlkit {ek.__version__} accuracy map ({opts.backend}) — Python "
+          f"{platform.python_version()}, {platform.machine()}, NumPy {np.__version__}")
+    print(f"# command: python benchmarks/accuracy_map.py {' '.join(sys.argv[1:])}")
+    print("# cell: log10 of the worst error / natural scale over |x| in [band, next band)")
+    if opts.markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+    else:
+        print(" ".join(f"{h:>7}" for h in head))
+    for basis in BASES:
+        if only and basis.name not in only:
+            continue
+        neg, pos = rows_for(basis, opts.backend)
+        cells = [basis.name, *reversed(neg), *pos]
+        if opts.markdown:
+            print("| " + " | ".join(cells) + " |", flush=True)
+        else:
+            print(" ".join(f"{c:>7}" for c in cells), flush=True)
+    print(f"# {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
