@@ -1,4 +1,4 @@
-"""Pictures of EML expressions: tree/DAG drawings (matplotlib, imported only when drawing).
+"""Pictures: expression trees/DAGs and bootstrap chains (matplotlib, imported only when drawing).
 
 >>> from emlkit.viz import layout_dag
 >>> from emlkit.expr import eml
@@ -6,6 +6,15 @@
 3
 """
 
+from .chain import ChainLayout, draw_chain, layout_chain
 from .tree import DrawnNode, TreeLayout, draw, layout_dag
 
-__all__ = ["draw", "layout_dag", "TreeLayout", "DrawnNode"]
+__all__ = [
+           "ChainLayout",
+           "DrawnNode",
+           "TreeLayout",
+           "draw",
+           "draw_chain",
+           "layout_chain",
+           "layout_dag",
+]
