@@ -152,7 +152,7 @@ def _evaluate(expr: Any, names: list[str], at: Mapping[str, str], backend: str,
     proven = _proven_digits(value, digits)
     shown = max(proven, 1)
     text = value.real.str(shown, radius=False)
-    if not value.imag.is_zero():
+    if not value.imag.contains(0):  # a ball around 0 is shown as a real value
         text += f" + ({value.imag.str(shown, radius=False)})j"
     return {"text": text, "backend": "arb", "dps": digits, "proven_digits": proven,
             "ball": f"{value.real.str(digits)} + {value.imag.str(digits)}j",
