@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 ORDER = 90
-__all__ = ["ORDER", "register", "check_address"]
+__all__ = ["ORDER", "check_address", "register"]
 
 
 def check_address(host: str, port: int) -> None:
