@@ -188,7 +188,10 @@ async function runFit() {
     fitJob = null;
     $("fit-cancel").disabled = true;
     if (s.state === "error") throw new Error(s.error);
-    if (s.state === "done") showFit(s.result);
+    if (s.state === "done") {
+      if (!s.loss.length) linePlot("fit-plot", [], { logY: true, empty: "no training needed: found by the exact search" });
+      showFit(s.result);
+    }
   }
 }
 
@@ -238,7 +241,7 @@ async function loadForms() {
   if (formsLoaded) return;
   const d = await api("GET", "/api/forms");
   formsLoaded = true;
-  fillTable("forms", d.forms.map((f) => [f.name, f.K == null ? `> ${f.searched_to_K}` : f.K, f.depth ?? "",
+  fillTable("forms", d.forms.map((f) => [f.name, f.domain, f.K == null ? `> ${f.searched_to_K}` : f.K, f.depth ?? "",
     f.searched_to_K, f.proven_shortest ? "yes" : "no", { code: f.eml || "(none found)" }]));
 }
 
