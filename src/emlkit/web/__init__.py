@@ -27,11 +27,11 @@ __all__ = [
 
 _LAZY = {
     "create_app": "emlkit.web.app",
-    "compile_panel": "emlkit.web.compile_panel",
-    "identify_panel": "emlkit.web.identify_panel",
-    "pcf_panel": "emlkit.web.pcf_panel",
-    "search_panel": "emlkit.web.search_panel",
-    "forms_table": "emlkit.web.search_panel",
+    "compile_panel": "emlkit.web.panel_compile",
+    "identify_panel": "emlkit.web.panel_identify",
+    "pcf_panel": "emlkit.web.panel_pcf",
+    "search_panel": "emlkit.web.panel_search",
+    "forms_table": "emlkit.web.panel_search",
 }
 
 

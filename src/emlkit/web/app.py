@@ -1,8 +1,8 @@
 """The playground's HTTP app (FastAPI): the page, its static files and a JSON API over the panels.
 
-Every computation runs on one worker thread (mpmath's precision and matplotlib are process
-global, so requests never share them at the same moment) and is answered with 503 when it
-takes longer than ``Limits.request_seconds``; bad input is a 4xx with ``{"error": "..."}``.
+Every computation runs in a worker process (:mod:`emlkit.web.workers`), one request at a time
+per process; one that takes longer than ``Limits.request_seconds`` is killed and answered with
+503. Bad input is a 4xx with ``{"error": "..."}``.
 
 >>> app = create_app()
 >>> sorted(r.path for r in app.routes if r.path.startswith("/api/"))[:3]
@@ -15,7 +15,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import functools
-import queue
 import threading
 from importlib import resources
 from typing import Any, Literal
@@ -29,6 +28,7 @@ from ..errors import EMLError, UnsupportedError
 from .bodylimit import BodyLimit
 from .jobs import FitJobs, JobNotFound, TooManyJobs
 from .limits import DEFAULT_LIMITS, Limits
+from .workers import Busy, CallTimeout, WorkerPool, warm_up
 
 __all__ = ["create_app"]
 
@@ -86,32 +86,6 @@ class FitRequest(_Model):
     time_limit: float = Field(default=10.0, gt=0)
 
 
-class _Worker:
-    """One daemon thread running submitted calls in order (a stuck call never blocks exit)."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=self._loop, name="eml-web-worker", daemon=True).start()
-
-    def submit(self, fn: Any) -> concurrent.futures.Future:
-        future: concurrent.futures.Future = concurrent.futures.Future()
-        self._queue.put((fn, future))
-        return future
-
-    def stop(self) -> None:
-        self._queue.put(None)
-
-    def _loop(self) -> None:
-        while (item := self._queue.get()) is not None:
-            fn, future = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001 - handed to the request
-                future.set_exception(exc)
-
-
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
@@ -145,20 +119,33 @@ def create_app(limits: Limits = DEFAULT_LIMITS) -> FastAPI:
     >>> app.state.limits.max_formula_chars, app.title
     (500, 'emlkit playground')
     """
-    from . import compile_panel as cp
-    from . import identify_panel as ip
-    from . import pcf_panel as pp
-    from . import search_panel as sp
+    from . import panel_compile as cp
+    from . import panel_identify as ip
+    from . import panel_pcf as pp
+    from . import panel_search as sp
     from .csvdata import parse_csv
 
-    worker = _Worker()
     jobs = FitJobs(limits)
+    waiting = concurrent.futures.ThreadPoolExecutor(max_workers=64,
+                                                    thread_name_prefix="eml-web-wait")
+    pools: list[WorkerPool] = []
+    pool_lock = threading.Lock()
+
+    def pool() -> WorkerPool:
+        with pool_lock:  # started on first use, so creating the app spawns nothing
+            if not pools:
+                pools.append(WorkerPool(limits.workers, warm=warm_up))
+            return pools[0]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        pool()
         yield
         jobs.shutdown()
-        worker.stop()
+        with pool_lock:
+            for p in pools:
+                p.close()
+        waiting.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="emlkit playground", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -166,13 +153,11 @@ def create_app(limits: Limits = DEFAULT_LIMITS) -> FastAPI:
     app.state.jobs = jobs
 
     async def compute(fn: Any, /, **kwargs: Any) -> Any:
-        future = worker.submit(functools.partial(fn, **kwargs))
+        call = functools.partial(pool().call, fn, (), kwargs, timeout=limits.request_seconds)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), limits.request_seconds)
-        except TimeoutError:
-            future.cancel()  # still queued: never runs; running: its result is dropped
-            return _error(503, f"the computation took longer than {limits.request_seconds:g} s "
-                          "(try a smaller input); the server is still working it off")
+            return await asyncio.get_running_loop().run_in_executor(waiting, call)
+        except (CallTimeout, Busy) as exc:
+            return _error(503, _one_line(exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:

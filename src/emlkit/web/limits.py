@@ -46,7 +46,9 @@ class Limits:
     max_search_seconds : float
         Time given to one bootstrap search.
     request_seconds : float
-        A request still computing after this long is answered with 503 (busy).
+        A request still computing after this long is stopped and answered with 503.
+    workers : int
+        Worker processes for the computations (each runs one request at a time).
     jobs_per_client : int
         Fit jobs one client address may have running at once.
     max_jobs : int
@@ -68,6 +70,7 @@ class Limits:
     max_search_K: int = 9
     max_search_seconds: float = 15.0
     request_seconds: float = 30.0
+    workers: int = 2
     jobs_per_client: int = 2
     max_jobs: int = 4
     kept_jobs: int = 32

@@ -14,8 +14,8 @@ import math
 from typing import Any
 
 from ..errors import DomainError, UnsupportedError
-from .identify_panel import engine_results
 from .limits import DEFAULT_LIMITS, Limits, check_formula
+from .panel_identify import engine_results
 
 __all__ = ["convergence_digits", "pcf_available", "pcf_panel"]
 

@@ -10,6 +10,7 @@ and sends the dictionary back as JSON.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -80,7 +81,6 @@ def compile_panel(
     >>> d["K"], d["value"]["text"][:12], d["value"]["proven_digits"] >= 19
     (7, '0.6931471805', True)
     """
-    import emlkit as ek
 
     check_formula(source, limits)
     if format not in FORMATS:
@@ -89,6 +89,20 @@ def compile_panel(
         raise DomainError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     if dps is not None and not (isinstance(dps, int) and 1 <= dps <= limits.max_dps):
         raise DomainError(f"dps must be a whole number from 1 to {limits.max_dps}, not {dps!r}")
+    described, expr = _describe(source, format, let, domain, draw, limits)
+    out = dict(described)
+    names = out["variables"]
+    out["value"] = None if at is None else _evaluate(expr, names, at, backend, dps)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _describe(source: str, format: str, let: bool, domain: str, draw: bool,
+              limits: Limits) -> tuple[dict[str, Any], Any]:
+    """Everything about the expression that does not depend on the point (cached: a page
+    re-evaluating one formula at new points does not redo the compiler, SymPy or the drawing)."""
+    import emlkit as ek
+
     if _EML_TEXT.match(source):
         expr = ek.parse(source, format="auto")
     else:
@@ -118,8 +132,7 @@ def compile_panel(
             out["svg"] = tree_svg(expr, max_nodes=limits.max_drawn_nodes)
         except DomainError as exc:
             out["svg_note"] = str(exc).split(";")[0]
-    out["value"] = None if at is None else _evaluate(expr, names, at, backend, dps)
-    return out
+    return out, expr
 
 
 def _evaluate(expr: Any, names: list[str], at: Mapping[str, str], backend: str,

@@ -1,0 +1,180 @@
+"""Worker processes for the playground's computations: a call past its time is killed, not waited.
+
+Each worker is a ``spawn``-ed process that runs one call at a time (so mpmath's global
+precision and matplotlib are never shared by two requests). A call that takes longer than its
+time limit gets its worker terminated and replaced, so one slow input (a formula whose
+constants take minutes to build) can never hold the server.
+
+>>> pool = WorkerPool(1)
+>>> pool.call(pow, (2, 10), {}, timeout=60)
+1024
+>>> pool.close()
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import pickle
+import queue
+import threading
+import time
+from typing import Any
+
+from ..errors import EMLError
+
+__all__ = ["Busy", "CallTimeout", "WorkerPool", "warm_up"]
+
+
+class CallTimeout(EMLError):
+    """The call ran past its time limit (its worker was stopped)."""
+
+
+class Busy(EMLError):
+    """No worker became free within the time limit."""
+
+
+def _serve(conn: Any) -> None:
+    """Worker loop: receive ``(fn, args, kwargs)``, send back ``(True, result)`` or
+    ``(False, exception)``; ``None`` ends it."""
+    import warnings
+
+    warnings.simplefilter("ignore")  # a library warning must not turn into an error here
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        fn, args, kwargs = job
+        try:
+            reply: tuple[bool, Any] = (True, fn(*args, **kwargs))
+        except RecursionError:
+            reply = (False, RecursionError("input nested too deeply"))
+        except Exception as exc:  # noqa: BLE001 - handed back to the request
+            reply = (False, exc)
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            conn.send((False, EMLError(f"{type(reply[1]).__name__}: {reply[1]}")))
+
+
+def warm_up() -> bool:
+    """Import the panels and run the compiler, SymPy and matplotlib once, so a worker's first
+    request is not charged their start-up.
+
+    >>> warm_up()
+    True
+    """
+    from .panel_compile import compile_panel
+
+    compile_panel("sin(x)", at={"x": "0.5"}, draw=True)
+    return True
+
+
+_WARM_SECONDS = 300.0  # longest start-up of a worker (imports on a loaded machine)
+
+
+class _Worker:
+    def __init__(self, ctx: Any, warm: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.warming = warm is not None
+        if warm is not None:
+            self.conn.send((warm, (), {}))
+
+    def ready(self) -> bool:
+        """Wait for the warm-up reply (not charged to any request's time limit)."""
+        if self.warming:
+            if not self.conn.poll(_WARM_SECONDS):
+                return False
+            self.conn.recv()
+            self.warming = False
+        return True
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            self.process.join(0.5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(1.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1.0)
+        self.conn.close()
+
+
+class WorkerPool:
+    """``size`` worker processes; :meth:`call` runs a picklable function in a free one.
+
+    Parameters
+    ----------
+    size : int
+        Number of worker processes (each runs one call at a time).
+    warm : callable or None
+        Run once in every new worker before its first call (e.g. :func:`warm_up`).
+    """
+
+    def __init__(self, size: int = 2, warm: Any = None) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._warm = warm
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._lock = threading.Lock()
+        for _ in range(size):
+            self._idle.put(_Worker(self._ctx, warm))
+
+    def call(self, fn: Any, args: tuple = (), kwargs: dict | None = None, *,
+             timeout: float) -> Any:
+        """``fn(*args, **kwargs)`` in a worker; raises what it raised, :class:`CallTimeout` when
+        waiting for a worker and the call take longer than ``timeout`` seconds (a worker's
+        start-up is not counted), :class:`Busy` when no worker was free in time."""
+        start = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise Busy(f"every worker is busy (waited {timeout:g} s); try again") from None
+        healthy = False
+        try:
+            if not worker.ready():
+                raise EMLError("a worker process did not start")
+            # the time limit covers waiting for a free worker and the call, not a start-up
+            deadline = time.monotonic() + max(timeout - (time.monotonic() - start), 0.5)
+            worker.conn.send((fn, args, kwargs or {}))
+            if worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
+                ok, value = worker.conn.recv()
+                healthy = True
+                if ok:
+                    return value
+                raise value
+            raise CallTimeout(f"the computation took longer than {timeout:g} s and was stopped "
+                              "(try a smaller input)")
+        except (EOFError, OSError, BrokenPipeError):
+            raise EMLError("the worker process ended unexpectedly (out of memory?)") from None
+        finally:
+            if healthy and worker.process.is_alive() and not self._closed:
+                self._idle.put(worker)
+            else:
+                threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if not self._closed:
+                self._idle.put(_Worker(self._ctx, self._warm))
+
+    def close(self) -> None:
+        """Stop every idle worker (busy ones stop when their call ends or times out)."""
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
