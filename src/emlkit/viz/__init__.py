@@ -1,4 +1,4 @@
-"""Pictures: expression trees/DAGs and bootstrap chains (matplotlib, imported only when drawing).
+"""Pictures: expression DAGs, bootstrap chains, PCF convergence (matplotlib, loaded on drawing).
 
 >>> from emlkit.viz import layout_dag
 >>> from emlkit.expr import eml
@@ -7,14 +7,17 @@
 """
 
 from .chain import ChainLayout, draw_chain, layout_chain
+from .convergence import convergence_digits, draw_convergence
 from .tree import DrawnNode, TreeLayout, draw, layout_dag
 
 __all__ = [
-           "ChainLayout",
-           "DrawnNode",
-           "TreeLayout",
-           "draw",
-           "draw_chain",
-           "layout_chain",
-           "layout_dag",
+    "ChainLayout",
+    "DrawnNode",
+    "TreeLayout",
+    "convergence_digits",
+    "draw",
+    "draw_chain",
+    "draw_convergence",
+    "layout_chain",
+    "layout_dag",
 ]

@@ -14,13 +14,13 @@ import math
 from typing import Any
 
 from ..errors import DomainError, UnsupportedError
+from ..viz.convergence import convergence_digits
 from .limits import DEFAULT_LIMITS, Limits, check_formula
 from .panel_identify import engine_results
 
-__all__ = ["convergence_digits", "pcf_available", "pcf_panel"]
+__all__ = ["pcf_available", "pcf_panel"]
 
 _MAX_DEPTH = 2_000
-_CURVE_POINTS = 120
 
 
 def pcf_available() -> bool:
@@ -34,53 +34,6 @@ def pcf_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def convergence_digits(
-    a: Any, b: Any, limit: Any, depth: int
-) -> tuple[list[tuple[int, float]], float | None]:
-    """Digits of agreement ``-log10|p_n/q_n - limit|`` along the depths, and delta at the end.
-
-    ``a`` and ``b`` are callables giving exact a(n), b(n); ``limit`` an mpmath number. The
-    convergents follow p_n = a(n) p_{n-1} + b(n) p_{n-2} from p_{-1} = 1, p_0 = a(0),
-    q_{-1} = 0, q_0 = 1 (exact integers or fractions). delta is the irrationality-measure
-    estimate ``-1 - log|p/q - L| / log q`` of the last convergent in lowest terms (None when
-    it cannot be formed).
-
-    Examples
-    --------
-    >>> from mpmath import mp, sqrt
-    >>> with mp.workdps(40):
-    ...     pts, delta = convergence_digits(lambda n: 1, lambda n: 1, (1 + sqrt(5)) / 2, 30)
-    >>> pts[-1][0], round(pts[-1][1], 1), round(delta, 2)   # golden ratio: delta tends to 1
-    (30, 12.6, 1.06)
-    """
-    from fractions import Fraction
-
-    from mpmath import mp
-
-    def mpq(x: Any) -> Any:
-        return mp.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mp.mpf(x)
-
-    p_prev, p = 1, a(0)  # ints for integer polynomials (no gcd per step), else Fractions
-    q_prev, q = 0, 1
-    step = max(1, depth // _CURVE_POINTS)
-    points: list[tuple[int, float]] = []
-    cap = float(mp.dps)
-    for n in range(1, depth + 1):
-        an, bn = a(n), b(n)
-        p_prev, p = p, an * p + bn * p_prev
-        q_prev, q = q, an * q + bn * q_prev
-        if (n % step == 0 or n == depth) and q != 0:
-            err = abs(mpq(p) / mpq(q) - limit)
-            points.append((n, cap if err == 0 else min(cap, float(-mp.log10(err)))))
-    delta = None
-    if q != 0:
-        r = Fraction(p) / Fraction(q)
-        err = abs(mpq(r) - limit)
-        if err != 0 and r.denominator > 1:
-            delta = float(-1 - mp.log(err) / mp.log(r.denominator))
-    return points, delta
 
 
 def pcf_panel(a: str, b: str, *, digits: int = 50, depth: int = 400,
