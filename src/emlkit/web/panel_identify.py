@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from ..errors import DomainError
+from ..errors import DomainError, EMLError
 from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["check_number", "engine_available", "identify_panel"]
@@ -112,7 +112,13 @@ def engine_results(value: Any, limit: int, seconds: float) -> dict[str, Any]:
     from ..identify import identify
 
     t0 = time.perf_counter()
-    found = identify(value)
+    try:  # the EML forms come from the recognizer above, so the engine skips its own
+        found = identify(value, timeout=seconds, limit=limit, eml=False)
+    except TypeError:  # an engine without these options
+        found = identify(value)
+    except EMLError as exc:  # e.g. too few digits for any significant relation
+        return {"available": True, "results": [], "note": str(exc).splitlines()[0],
+                "seconds": round(time.perf_counter() - t0, 3)}
     rows = [_identification(r) for r in list(found)[:limit]]
     reason = getattr(found, "reason", "") or ("" if rows else "nothing found")
     return {"available": True, "results": rows, "note": str(reason),
@@ -124,6 +130,7 @@ def _identification(r: Any) -> dict[str, Any]:
         v = getattr(r, name, None)
         return v if v is None or isinstance(v, (int, float, bool)) else str(v)
 
-    return {"formula": str(getattr(r, "formula", r)), "kind": field("kind"),
+    text = getattr(r, "text", None) or str(getattr(r, "formula", r))
+    return {"formula": str(text), "kind": field("kind"),
             "digits_matched": field("digits_matched"), "verified_digits": field("verified_digits"),
             "significance": field("significance"), "relation": field("relation")}

@@ -85,6 +85,7 @@ def pcf_panel(a: str, b: str, *, digits: int = 50, depth: int = 400,
         "pcf": str(pcf), "a": str(pcf.a), "b": str(pcf.b), "status": lim.status,
         "digits": int(lim.digits), "method": getattr(lim, "method", ""),
         "depth": getattr(lim, "depth", None), "limit": None, "delta": None, "curve": [],
+        "proven": bool(getattr(lim, "proven", False)), "reason": str(getattr(lim, "reason", "")),
     }
     if lim.value is None or not lim.digits:
         out["engine"] = {"available": False, "results": [], "note": "no limit to identify"}

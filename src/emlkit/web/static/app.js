@@ -158,7 +158,7 @@ async function runIdentify() {
 async function runPCF() {
   const d = await api("POST", "/api/pcf", { a: $("pcf-a").value, b: $("pcf-b").value, digits: parseInt($("pcf-digits").value, 10) });
   setText("pcf-limit", d.limit == null ? `(${d.status})` : d.limit);
-  setText("pcf-digits-note", `(${d.digits} digits, ${d.status}${d.method ? ", " + d.method : ""}${d.depth ? ", depth " + d.depth : ""})`);
+  setText("pcf-digits-note", `(${d.digits} digits ${d.proven ? "proven" : "checked"}, ${d.status}${d.method ? ", " + d.method : ""}${d.depth ? ", depth " + d.depth : ""}${d.reason ? "; " + d.reason : ""})`);
   setText("pcf-delta", d.delta == null ? "" : `irrationality measure estimate delta = ${d.delta}`);
   linePlot("pcf-plot", d.curve, { xLabel: "depth n", empty: "no convergence to plot" });
   setText("pcf-engine-note", d.engine.available ? (d.engine.note || "") : "unavailable: " + d.engine.note);
