@@ -170,11 +170,17 @@ class WorkerPool:
                 self._idle.put(_Worker(self._ctx, self._warm))
 
     def close(self) -> None:
-        """Stop every idle worker (busy ones stop when their call ends or times out)."""
+        """Stop every idle worker at once (busy ones stop when their call ends or times out)."""
         with self._lock:
             self._closed = True
+        workers: list[_Worker] = []
         while True:
             try:
-                self._idle.get_nowait().stop()
+                workers.append(self._idle.get_nowait())
             except queue.Empty:
-                return
+                break
+        for w in workers:
+            if w.process.is_alive():
+                w.process.terminate()
+        for w in workers:
+            w.stop()
