@@ -215,19 +215,17 @@ def _mp_pair(value: Any, digits: int) -> str:
 
 
 def _proven_digits(ball: Any, dps: int) -> int:
-    """Significant digits of an acb's larger part that its radius guarantees (at most dps)."""
+    """Significant digits of an acb that its radii guarantee, relative to its larger part
+    (at most dps)."""
     from mpmath import mp
 
     with mp.workdps(30):
-        best = None
+        mid = rad = mp.mpf(0)
         for part in (ball.real, ball.imag):
             if not part.is_finite():
                 return 0
-            mid = abs(mp.mpf(part.mid().str(25, radius=False)))
-            rad = mp.mpf(part.rad().str(5, radius=False))
-            if best is None or mid > best[0]:
-                best = (mid, rad)
-        mid, rad = best
+            mid = max(mid, abs(mp.mpf(part.mid().str(25, radius=False))))
+            rad = max(rad, mp.mpf(part.rad().str(5, radius=False)))
         if mid == 0:
             return 0
         if rad == 0:
