@@ -140,12 +140,13 @@ class WorkerPool:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise Busy(f"every worker is busy (waited {timeout:g} s); try again") from None
+        waited = time.monotonic() - start
         healthy = False
         try:
             if not worker.ready():
                 raise EMLError("a worker process did not start")
             # the time limit covers waiting for a free worker and the call, not a start-up
-            deadline = time.monotonic() + max(timeout - (time.monotonic() - start), 0.5)
+            deadline = time.monotonic() + max(timeout - waited, 0.5)
             worker.conn.send((fn, args, kwargs or {}))
             if worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
                 ok, value = worker.conn.recv()
