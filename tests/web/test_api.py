@@ -159,19 +159,25 @@ def test_not_json_is_a_422(client):
     assert client.post("/api/compile", json=["sin(x)"]).status_code == 422
 
 
+def _answers_again(c):
+    deadline = time.monotonic() + 120  # the stopped worker is replaced, then answers
+    while time.monotonic() < deadline:
+        r = c.post("/api/compile", json={"formula": "exp(x)", "draw": False})
+        if r.status_code == 200:
+            return r.json()["text"] == "eml(x, 1)"
+        time.sleep(0.5)
+    return False
+
+
 def test_a_slow_request_gets_503_and_the_server_keeps_answering():
     with TestClient(create_app(Limits(request_seconds=0.3, workers=1))) as c:
         r = c.post("/api/identify", json={"number": "0.12345678901234567", "max_K": 33})
         assert "longer than 0.3 s" in error_of(r, 503)
+        assert _answers_again(c)
         # a short formula whose constant takes the compiler many seconds to build
         r = c.post("/api/compile", json={"formula": "x*y + 523", "draw": False})
         assert "longer than 0.3 s" in error_of(r, 503)
-        deadline = time.monotonic() + 60  # the stopped worker is replaced, then answers
-        while time.monotonic() < deadline:
-            r = c.post("/api/compile", json={"formula": "exp(x)", "draw": False})
-            if r.status_code == 200:
-                break
-        assert r.json()["text"] == "eml(x, 1)"
+        assert _answers_again(c)
 
 
 # ---------------------------------------------------------------- identify and PCF
