@@ -171,9 +171,6 @@ def _answers_again(c):
 
 def test_a_slow_request_gets_503_and_the_server_keeps_answering():
     with TestClient(create_app(Limits(request_seconds=0.3, workers=1))) as c:
-        r = c.post("/api/identify", json={"number": "0.12345678901234567", "max_K": 33})
-        assert "longer than 0.3 s" in error_of(r, 503)
-        assert _answers_again(c)
         # a short formula whose constant takes the compiler many seconds to build
         r = c.post("/api/compile", json={"formula": "x*y + 523", "draw": False})
         assert "longer than 0.3 s" in error_of(r, 503)
