@@ -92,7 +92,8 @@ def pcf_panel(a: str, b: str, *, digits: int = 50, depth: int = 400,
         return out
     out["limit"] = lim.as_decimal() if hasattr(lim, "as_decimal") else str(lim.value)
     with mp.workdps(int(lim.digits) + 10):
-        curve, delta = convergence_digits(pcf.a, pcf.b, lim.value, depth)
+        curve, delta = convergence_digits(pcf.a, pcf.b, lim.value, depth,
+                                          trusted=int(lim.digits))
     out["curve"] = [[n, round(d, 2)] for n, d in curve if math.isfinite(d)]
     out["delta"] = None if delta is None else round(delta, 4)
     out["engine"] = engine_results(lim, 5, limits.max_identify_seconds)
