@@ -133,7 +133,7 @@ def test_search_panel_table_and_chain(page, tmp_path):
     _shot(page, tmp_path, "search")
 
 
-def test_pcf_panel_says_whether_it_is_available(page):
+def test_pcf_panel_says_whether_it_is_available(page, tmp_path):
     page.click("#tabs button[data-panel='pcf']")
     note = page.text_content("#pcf-unavailable")
     if note:
@@ -143,3 +143,6 @@ def test_pcf_panel_says_whether_it_is_available(page):
     page.wait_for_selector("#pcf-out:not(.hidden)", timeout=60_000)
     assert page.text_content("#pcf-limit").startswith("1.27323954473516")  # 4/pi
     assert page.locator("#pcf-plot polyline").count() == 1
+    page.wait_for_selector("#pcf-engine tbody tr", timeout=30_000)
+    assert page.locator("#pcf-engine tbody tr").first.locator("td").first.text_content() == "4/pi"
+    _shot(page, tmp_path, "pcf")
