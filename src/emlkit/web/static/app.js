@@ -151,6 +151,7 @@ async function runIdentify() {
   fillTable("identify-eml", d.eml.candidates.map((c) => [c.K, c.digits, c.certified ? "yes" : "no", { code: c.formula }, { code: c.eml || "" }]));
   setText("identify-engine-note", d.engine.available ? (d.engine.note || `${d.engine.results.length} result(s)`) : "unavailable: " + d.engine.note);
   fillTable("identify-engine", engineRows(d.engine));
+  $("identify-engine").classList.toggle("hidden", !d.engine.results.length);
   show("identify-out", true);
 }
 
@@ -163,6 +164,7 @@ async function runPCF() {
   linePlot("pcf-plot", d.curve, { xLabel: "depth n", empty: "no convergence to plot" });
   setText("pcf-engine-note", d.engine.available ? (d.engine.note || "") : "unavailable: " + d.engine.note);
   fillTable("pcf-engine", engineRows(d.engine));
+  $("pcf-engine").classList.toggle("hidden", !d.engine.results.length);
   show("pcf-out", true);
 }
 
