@@ -37,7 +37,7 @@ def _wait(client, job, seconds=90):
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(Limits(jobs_per_client=2))) as c:
+    with TestClient(create_app(Limits(jobs_per_client=2, workers=1))) as c:
         yield c
 
 
