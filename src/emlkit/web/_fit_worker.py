@@ -1,7 +1,8 @@
 """The fit job's worker process: runs EMLRegressor and reports the loss and the result on a queue.
 
-Started with the ``spawn`` method by :mod:`emlkit.web.jobs`, so it imports no web framework and
-can be terminated at any moment (cancel, time limit) without harming the server.
+Forked by :mod:`emlkit.web.jobs` from the playground's fork server (which preloads this module
+and scikit-learn but no web framework), so it starts at once and can be terminated at any
+moment (cancel, time limit) without harming the server.
 """
 
 from __future__ import annotations

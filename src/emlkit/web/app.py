@@ -242,7 +242,9 @@ def create_app(limits: Limits = DEFAULT_LIMITS) -> FastAPI:
                                         max_columns=limits.max_csv_columns, target=req.target)
         options = {"max_depth": req.max_depth, "time_limit": req.time_limit, "random_state": 0}
         client = request.client.host if request.client else "unknown"
-        job = jobs.start(client, X, y, names, options)
+        start = functools.partial(jobs.start, client, X, y, names, options)
+        job = await asyncio.get_running_loop().run_in_executor(waiting, start)  # may wait for
+        # the fork server's preload when the server has just started
         return {"job": job, "variables": names, "target": target, "rows": len(y)}
 
     @app.get("/api/jobs/{job_id}")

@@ -9,7 +9,6 @@ emlkit.web.jobs.JobNotFound: no job 'no-such-job' (finished jobs are kept for a 
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import queue as queue_mod
 import secrets
 import threading
@@ -19,6 +18,7 @@ from typing import Any
 
 from ..errors import EMLError
 from .limits import DEFAULT_LIMITS, Limits
+from .workers import worker_context
 
 __all__ = ["FitJobs", "JobNotFound", "TooManyJobs"]
 
@@ -65,7 +65,7 @@ class FitJobs:
         self.limits = limits
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
-        self._ctx = mp.get_context("spawn")
+        self._ctx = worker_context()  # forked warm from the preloaded fork server
 
     def start(self, client: str, X: Any, y: Any, names: list[str],
               options: dict[str, Any]) -> str:

@@ -1,7 +1,9 @@
 """Worker processes for the playground's computations: a call past its time is killed, not waited.
 
-Each worker is a ``spawn``-ed process that runs one call at a time (so mpmath's global
-precision and matplotlib are never shared by two requests). A call that takes longer than its
+Each worker is a process that runs one call at a time (so mpmath's global precision and
+matplotlib are never shared by two requests). Workers are forked by a ``forkserver`` that has
+imported and warmed up the panels once (:mod:`emlkit.web._preload`), so a new or replacing worker
+starts warm at once; where ``forkserver`` does not exist they are ``spawn``-ed. A call that takes longer than its
 time limit gets its worker terminated and replaced, so one slow input (a formula whose
 constants take minutes to build) can never hold the server.
 
@@ -22,7 +24,9 @@ from typing import Any
 
 from ..errors import EMLError
 
-__all__ = ["Busy", "CallTimeout", "WorkerPool", "warm_up"]
+__all__ = ["Busy", "CallTimeout", "WorkerPool", "warm_up", "worker_context"]
+
+_PRELOAD = ["emlkit.web._preload"]
 
 
 class CallTimeout(EMLError):
@@ -72,6 +76,21 @@ def warm_up() -> bool:
     return True
 
 
+def worker_context() -> Any:
+    """The ``multiprocessing`` context for the playground's processes: ``forkserver`` with the
+    panels preloaded and warmed up in the server (each worker is then a cheap fork of it),
+    ``spawn`` where ``forkserver`` does not exist.
+
+    >>> worker_context().get_start_method() in ("forkserver", "spawn")
+    True
+    """
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)  # no effect once the fork server runs
+    return ctx
+
+
 _WARM_SECONDS = 300.0  # longest start-up of a worker (imports on a loaded machine)
 
 
@@ -79,14 +98,28 @@ class _Worker:
     def __init__(self, ctx: Any, warm: Any) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
         self.warming = warm is not None
-        if warm is not None:
-            self.conn.send((warm, (), {}))
+        self.started = False
+        # started in a thread: the first start waits for the fork server's preload, which must
+        # not hold the caller (the server answers its page meanwhile)
+        self._starter = threading.Thread(target=self._start, args=(child, warm), daemon=True)
+        self._starter.start()
+
+    def _start(self, child: Any, warm: Any) -> None:
+        try:
+            self.process.start()
+            self.started = True
+            child.close()
+            if warm is not None:
+                self.conn.send((warm, (), {}))
+        except (OSError, ValueError, EOFError):
+            pass  # stopped before it started; ready() reports the failure
 
     def ready(self) -> bool:
-        """Wait for the warm-up reply (not charged to any request's time limit)."""
+        """Wait for the start and the warm-up reply (not charged to any request's time limit)."""
+        self._starter.join(_WARM_SECONDS)
+        if self._starter.is_alive() or not self.started or self.process.exitcode is not None:
+            return False
         if self.warming:
             if not self.conn.poll(_WARM_SECONDS):
                 return False
@@ -95,6 +128,10 @@ class _Worker:
         return True
 
     def stop(self) -> None:
+        self._starter.join(1.0)
+        if self._starter.is_alive():  # still waiting for the fork server: cut it off
+            self.conn.close()
+            return
         if self.process.is_alive():
             try:
                 self.conn.send(None)
@@ -122,7 +159,7 @@ class WorkerPool:
     """
 
     def __init__(self, size: int = 2, warm: Any = None) -> None:
-        self._ctx = mp.get_context("spawn")
+        self._ctx = worker_context()
         self._warm = warm
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -181,7 +218,7 @@ class WorkerPool:
             except queue.Empty:
                 break
         for w in workers:
-            if w.process.is_alive():
+            if not w._starter.is_alive() and w.process.is_alive():
                 w.process.terminate()
         for w in workers:
             w.stop()
