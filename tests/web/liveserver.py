@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,15 +22,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """``python -m emlkit serve`` on 127.0.0.1:port; returns once the page answers."""
-    import httpx
+def chromium_path() -> str | None:
+    """The Chromium (or Chrome) binary on PATH, or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
 
+
+def launch_server(port: int) -> subprocess.Popen:
+    """``python -m emlkit serve`` on 127.0.0.1:port, not waiting for it (see :func:`wait_ready`)."""
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "emlkit", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
+
+
+def wait_ready(proc: subprocess.Popen, port: int, seconds: float = 60) -> subprocess.Popen:
+    """Poll the server's ``/api/features`` until it answers (a bound against hangs, not a speed
+    check); the server is stopped and RuntimeError raised when it ends or never answers."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"eml serve ended: {proc.stderr.read()[-500:]}")
@@ -37,9 +52,14 @@ def start_server(port: int) -> subprocess.Popen:
             if httpx.get(f"http://127.0.0.1:{port}/api/features", timeout=2).status_code == 200:
                 return proc
         except httpx.HTTPError:
-            time.sleep(0.2)
+            time.sleep(0.1)
     stop_server(proc)
-    raise RuntimeError("eml serve did not start within 60 s")
+    raise RuntimeError(f"eml serve did not start within {seconds:g} s")
+
+
+def start_server(port: int) -> subprocess.Popen:
+    """``python -m emlkit serve`` on 127.0.0.1:port; returns once the page answers."""
+    return wait_ready(launch_server(port), port)
 
 
 def stop_server(proc: subprocess.Popen) -> int:
@@ -55,4 +75,3 @@ def stop_server(proc: subprocess.Popen) -> int:
         if pipe:
             pipe.close()
     return proc.returncode
-

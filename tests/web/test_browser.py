@@ -6,10 +6,10 @@ Skipped, with the reason, when Playwright or a Chromium binary is not available.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from web.liveserver import chromium_path
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -18,17 +18,9 @@ _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-dev-shm-usage"]
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    exe = _chromium()
+    exe = chromium_path()
     if exe is None:
         pytest.skip("no Chromium binary on PATH (apt-get install chromium)")
     with sync_api.sync_playwright() as p:

@@ -128,7 +128,7 @@ class _Worker:
         return True
 
     def stop(self) -> None:
-        self._starter.join(1.0)
+        self._starter.join(0.1)
         if self._starter.is_alive():  # still waiting for the fork server: cut it off
             self.conn.close()
             return
