@@ -32,12 +32,9 @@ def pytest_collection_modifyitems(session, config, items):
         port = free_port()
         _EARLY["server"] = (launch_server(port), port)
     if any(_in_web(item, config.rootpath) for item in items):
-        import multiprocessing.forkserver
-
         from emlkit.web.workers import worker_context
 
-        if worker_context().get_start_method() == "forkserver":
-            multiprocessing.forkserver.ensure_running()  # preloads in the background
+        worker_context()  # starts the fork server, which preloads in the background
 
 
 def pytest_sessionfinish(session, exitstatus):

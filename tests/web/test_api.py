@@ -165,7 +165,7 @@ def _answers_again(c):
         r = c.post("/api/compile", json={"formula": "exp(x)", "draw": False})
         if r.status_code == 200:
             return r.json()["text"] == "eml(x, 1)"
-        time.sleep(0.5)
+        time.sleep(0.1)
     return False
 
 

@@ -31,7 +31,7 @@ def _wait(client, job, seconds=90):
         s = client.get(f"/api/jobs/{job}").json()
         if s["state"] != "running":
             return s
-        time.sleep(0.3)
+        time.sleep(0.1)
     raise AssertionError("the job did not finish")
 
 

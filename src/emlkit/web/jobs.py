@@ -65,7 +65,7 @@ class FitJobs:
         self.limits = limits
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
-        self._ctx = worker_context()  # forked warm from the preloaded fork server
+        self._ctx: Any = None  # chosen on the first job, so creating this starts no process
 
     def start(self, client: str, X: Any, y: Any, names: list[str],
               options: dict[str, Any]) -> str:
@@ -82,6 +82,8 @@ class FitJobs:
             if len(running) >= self.limits.max_jobs:
                 raise TooManyJobs(f"the server runs {len(running)} fit jobs (at most "
                                   f"{self.limits.max_jobs}); try again in a moment")
+            if self._ctx is None:  # forked warm from the preloaded fork server
+                self._ctx = worker_context()
             q = self._ctx.Queue()
             proc = self._ctx.Process(target=run_fit, args=(q, X, y, names, options), daemon=True)
             proc.start()

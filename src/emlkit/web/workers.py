@@ -16,6 +16,7 @@ constants take minutes to build) can never hold the server.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import pickle
 import queue
 import threading
@@ -27,6 +28,8 @@ from ..errors import EMLError
 __all__ = ["Busy", "CallTimeout", "WorkerPool", "warm_up", "worker_context"]
 
 _PRELOAD = ["emlkit.web._preload"]
+FORKSERVER_ENV = "EMLKIT_WEB_FORKSERVER"  # set only while the fork server is started
+_ENV_LOCK = threading.Lock()
 
 
 class CallTimeout(EMLError):
@@ -65,10 +68,13 @@ def _serve(conn: Any) -> None:
 
 def warm_up() -> bool:
     """Import the panels and run the compiler, SymPy and matplotlib once, so a worker's first
-    request is not charged their start-up.
+    request is not charged their start-up (the fork server runs it once; in a worker forked
+    from it, it finds everything cached).
 
-    >>> warm_up()
+    >>> pool = WorkerPool(1)
+    >>> pool.call(warm_up, timeout=300)
     True
+    >>> pool.close()
     """
     from .panel_compile import compile_panel
 
@@ -77,17 +83,29 @@ def warm_up() -> bool:
 
 
 def worker_context() -> Any:
-    """The ``multiprocessing`` context for the playground's processes: ``forkserver`` with the
-    panels preloaded and warmed up in the server (each worker is then a cheap fork of it),
-    ``spawn`` where ``forkserver`` does not exist.
+    """The ``multiprocessing`` context for the playground's processes, its fork server started:
+    ``forkserver`` with the panels preloaded and warmed up in the server (each worker is then a
+    cheap fork of it), ``spawn`` where ``forkserver`` does not exist.
 
     >>> worker_context().get_start_method() in ("forkserver", "spawn")
     True
     """
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
+    from multiprocessing import forkserver
+
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)  # no effect once the fork server runs
+    with _ENV_LOCK:  # the variable tells the preload it runs in the fork server (see _preload)
+        before = os.environ.get(FORKSERVER_ENV)
+        os.environ[FORKSERVER_ENV] = "1"
+        try:
+            forkserver.ensure_running()  # returns at once; the preload runs in the background
+        finally:
+            if before is None:
+                del os.environ[FORKSERVER_ENV]
+            else:
+                os.environ[FORKSERVER_ENV] = before
     return ctx
 
 
