@@ -26,7 +26,8 @@ def _in_web(item, root: Path) -> bool:
         return False
 
 
-def pytest_collection_modifyitems(session, config, items):
+def pytest_collection_finish(session):
+    items, config = session.items, session.config  # what will run, after -k/-m selection
     if any("live_server" in getattr(item, "fixturenames", ()) for item in items) \
             and _browser_possible() and "server" not in _EARLY:
         port = free_port()
