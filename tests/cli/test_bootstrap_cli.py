@@ -104,3 +104,16 @@ def test_killed_run_resumes_to_the_same_chain(tmp_path):
     assert [(s["name"], s["witness"]) for s in resumed["chain"]] == [
         (s["name"], s["witness"]) for s in fresh["chain"]]
     assert resumed["complete"] and fresh["complete"]
+
+
+def test_graph_draws_the_chain(capsys, tmp_path):
+    out = tmp_path / "chain.svg"
+    status, stdout, err = run_cli(capsys, "bootstrap", "--constants", "1", "--operations", "plus",
+                                  "--max-K", "5", "--targets", "2", "--quiet", "--graph", str(out))
+    assert status == 0 and out.read_text().startswith("<?xml")
+    assert f"wrote {out}: 3 blocks, 2 uses, 2 rows" in err
+
+
+def test_graph_needs_a_picture_suffix(capsys, tmp_path):
+    status, _, err = run_cli(capsys, "bootstrap", "--graph", str(tmp_path / "chain.txt"))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and ".svg or .png" in err

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 ORDER = 60
@@ -28,6 +29,7 @@ _BOOT_EPILOG = """examples:
   eml bootstrap --constants 1 --functions exp,ln --operations subtract --json
   eml bootstrap --constants 1 --operations plus          (does not generate the basis)
   eml bootstrap --constants 1 --operations EML --catalog runs.sqlite   (resumable)
+  eml bootstrap --constants 1 --operations EML --graph chain.svg   (the chain as a picture)
 
 Names: constants 1, e, pi, i, -1, 2, 0; functions exp, ln, minus (-x), inverse (1/x),
 square, sqrt, half, sin, ..., artanh, sigmoid; operations EML, plus, subtract, times,
@@ -76,6 +78,10 @@ def _cmd_bootstrap(args: argparse.Namespace) -> int:
     if not (constants or functions or operations):
         constants, operations = ["1"], ["EML"]
     targets = split_names(args.targets) or None
+    if args.graph is not None and not args.graph.lower().endswith((".svg", ".png")):
+        from ..cli import UsageError
+
+        raise UsageError(f"--graph {args.graph!r}: the file must end in .svg or .png")
     result = bootstrap(
         constants, functions, operations, max_K=args.max_K, time_limit=args.time_limit,
         progress=not (args.quiet or args.json), catalog=args.catalog, targets=targets,
@@ -91,6 +97,12 @@ def _cmd_bootstrap(args: argparse.Namespace) -> int:
         chain = ", ".join(f"{s.label} {s.K}" for s in result.chain)
         print(f"chain: {chain or '(nothing found)'}")
         print(result.verdict())
+    if args.graph is not None:
+        from ..viz import draw_chain
+
+        layout = draw_chain(result, args.graph)
+        print(f"wrote {args.graph}: {len(layout.nodes)} blocks, {len(layout.edges)} uses, "
+              f"{layout.rows} rows", file=sys.stderr)
     return 0
 
 
@@ -142,6 +154,8 @@ def register(sub: Any, fmt: type) -> None:
     p.add_argument("--domain", choices=("complex", "real"), default="complex",
                    help="test points: complex (default; both half-planes of the strip and "
                    "the negative axis) or real (positive reals only, as the reference)")
+    p.add_argument("--graph", metavar="FILE",
+                   help="also draw the chain as a dependency graph (.svg or .png)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     p.set_defaults(run=_cmd_bootstrap)

@@ -243,13 +243,16 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         return ("x",) if n == 1 else tuple(f"x{j}" for j in range(n))
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any) -> EMLRegressor:
+    def fit(self, X: Any, y: Any, *, callback: Any = None) -> EMLRegressor:
         """Search for a formula that reproduces ``y`` from ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+        callback : callable(step, loss), optional
+            Called after every step of the gradient path with the smallest loss over the
+            restarts (for a live loss curve); it does not change the result.
 
         Returns
         -------
@@ -287,7 +290,8 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
             if constant.exact:  # constant data: nothing to search
                 cands, curve, stages = [], [], {"constant": 1}
             else:
-                cands, curve, stages = _run_stages(self, X, y, variables, deadline, state)
+                cands, curve, stages = _run_stages(self, X, y, variables, deadline,
+                                                   state, callback)
         finally:
             if state is not None:
                 state.close()
@@ -539,7 +543,7 @@ def _step(stage: str, reg: EMLRegressor) -> str:
     return stage
 
 
-def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
+def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state, callback=None):
     """Run the stages not yet in ``state``; return (candidates, loss curve, stage log)."""
     cands: list[Candidate] = list(state.candidates) if state is not None else []
     curve: list[float] = state.loss_curve if state is not None else []
@@ -621,7 +625,7 @@ def _run_stages(reg: EMLRegressor, X, y, variables, deadline, state):
                 res = train(X, y, variables=variables, depth=int(depth),
                             time_limit=None if reg.steps is not None else remaining(),
                             random_state=reg.random_state,
-                            progress=True if progress else None, **kw)
+                            progress=True if progress else None, callback=callback, **kw)
                 found = list(res.candidates) or ([res.best] if res.best is not None else [])
                 curve = [float(x) for x in res.loss_curve]
                 if getattr(res, "interrupted", False):

@@ -1,4 +1,4 @@
-"""Pictures of EML expressions: tree/DAG drawings (matplotlib, imported only when drawing).
+"""Pictures: expression DAGs, bootstrap chains, PCF convergence (matplotlib, loaded on drawing).
 
 >>> from emlkit.viz import layout_dag
 >>> from emlkit.expr import eml
@@ -6,6 +6,19 @@
 3
 """
 
+from .chain import ChainLayout, draw_chain, layout_chain
+from .convergence import convergence_digits, draw_convergence
 from .tree import DrawnNode, TreeLayout, draw, layout_dag, to_svg
 
-__all__ = ["draw", "to_svg", "layout_dag", "TreeLayout", "DrawnNode"]
+__all__ = [
+    "ChainLayout",
+    "DrawnNode",
+    "TreeLayout",
+    "convergence_digits",
+    "draw",
+    "draw_chain",
+    "draw_convergence",
+    "layout_chain",
+    "layout_dag",
+    "to_svg",
+]
