@@ -1,0 +1,306 @@
+"""From a recurring pattern of partial quotients to polynomial continued-fraction coefficients.
+
+A signed continued fraction whose partial quotients ``a_n`` follow a linear recurrence is, in
+the cases ESMA meets, *quasi-polynomial*: after a short preamble of ``n0`` terms, every residue
+class ``n = n0 + r + k j`` is a polynomial in ``j``. Contracting ``K`` steps (``K`` a common
+multiple of ``k`` and the sign period) turns the interleaved fraction into one polynomial
+continued fraction ``PCF(A, B)`` whose value ``V`` is related to the expanded number ``x`` by
+an exact Möbius map ``x = (α V + β) / (γ V + δ)`` found from the convergents.
+
+Polynomials here are tuples of ``Fraction`` coefficients, lowest degree first.
+
+>>> seq = [1, 2, 3, 2, 5, 2, 7, 2, 9, 2, 11, 2, 13, 2, 15, 2, 17, 2, 19, 2]
+>>> quasi_polynomial(seq)
+(0, 2, ((Fraction(1, 1), Fraction(2, 1)), (Fraction(2, 1),)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from math import gcd, lcm
+
+from ._signed_cf import convergents
+
+__all__ = ["quasi_polynomial", "contract", "extend"]
+
+Poly = tuple[Fraction, ...]
+
+
+def extend(terms: Sequence[int], conn: Sequence[int], count: int) -> list[int] | None:
+    """Continue ``terms`` to ``count`` terms with the recurrence ``conn`` (None if not integral).
+
+    >>> extend([1, 3], [1, -2, 1], 5)
+    [1, 3, 5, 7, 9]
+    """
+    out = list(terms)
+    c0 = conn[0]
+    order = len(conn) - 1
+    while len(out) < count:
+        n = len(out)
+        s = -sum(conn[i] * out[n - i] for i in range(1, order + 1))
+        if s % c0:
+            return None
+        out.append(s // c0)
+    return out[:count]
+
+
+def _trim(p: Sequence[Fraction]) -> Poly:
+    q = list(p)
+    while q and q[-1] == 0:
+        q.pop()
+    return tuple(q)
+
+
+def _fit(values: Sequence[int], spare: int = 3) -> Poly | None:
+    """The lowest-degree polynomial P with P(j) = values[j] for all j, confirmed by ``spare``."""
+    row = [Fraction(v) for v in values]
+    heads: list[Fraction] = []
+    while len(row) > spare:
+        heads.append(row[0])
+        if all(v == 0 for v in row):
+            heads.pop()
+            break
+        row = [b - a for a, b in zip(row, row[1:])]
+    else:
+        return None
+    # P(j) = sum_i heads[i] * C(j, i); expand the binomials into monomials
+    coeffs = [Fraction(0)] * max(1, len(heads))
+    for i, h in enumerate(heads):
+        basis = [Fraction(1)]                     # j (j-1) ... (j-i+1) / i!
+        for t in range(i):
+            basis = [Fraction(0)] + basis
+            for d in range(len(basis) - 1):
+                basis[d] -= t * basis[d + 1]
+        for d, c in enumerate(basis):
+            coeffs[d] += h * c / _fact(i)
+    return _trim(coeffs)
+
+
+def _fact(i: int) -> int:
+    out = 1
+    for t in range(2, i + 1):
+        out *= t
+    return out
+
+
+def quasi_polynomial(seq: Sequence[int], max_preamble: int = 4
+                     ) -> tuple[int, int, tuple[Poly, ...]] | None:
+    """Preamble ``n0``, period ``k`` and residue polynomials of a quasi-polynomial sequence.
+
+    ``seq[n0 + r + k j] = pieces[r](j)`` for every index in ``seq``; the smallest period is
+    chosen, then the shortest preamble. None when no period up to a quarter of the length
+    fits.
+
+    Examples
+    --------
+    >>> quasi_polynomial([7, 2, 1, 1, 3, 18, 5, 1, 1, 6, 30, 8, 1, 1, 9, 42, 11, 1, 1, 12, 54])[:2]
+    (1, 5)
+    """
+    n = len(seq)
+    for k in range(1, n // 4 + 1):
+        for n0 in range(0, max_preamble + 1):
+            pieces = []
+            for r in range(k):
+                sub = list(seq[n0 + r::k])
+                fit = _fit(sub) if len(sub) >= 4 else None
+                if fit is None:
+                    break
+                pieces.append(fit)
+            else:
+                return n0, k, tuple(pieces)
+    return None
+
+
+# -- polynomial arithmetic in the block index m ---------------------------------------------
+
+
+def _add(p: Poly, q: Poly) -> Poly:
+    n = max(len(p), len(q))
+    return _trim([(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(n)])
+
+
+def _mul(p: Poly, q: Poly) -> Poly:
+    if not p or not q:
+        return ()
+    out = [Fraction(0)] * (len(p) + len(q) - 1)
+    for i, a in enumerate(p):
+        for j, b in enumerate(q):
+            out[i + j] += a * b
+    return _trim(out)
+
+
+def _affine(p: Poly, c0: Fraction, c1: Fraction) -> Poly:
+    """p(c0 + c1 m) as a polynomial in m (Horner)."""
+    out: Poly = ()
+    for c in reversed(p):
+        out = _add(_mul(out, (c0, c1)), (c,))
+    return out
+
+
+def _shift(p: Poly, d: int) -> Poly:
+    """p(m + d)."""
+    return _affine(p, Fraction(d), Fraction(1))
+
+
+def _value(p: Poly, m: int) -> Fraction:
+    v = Fraction(0)
+    for c in reversed(p):
+        v = v * m + c
+    return v
+
+
+def _integral(p: Poly, q: Poly) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Scale the pair (A, B) to integers: A by d, B by d^2 (an equivalence transform)."""
+    den = lcm(1, *(c.denominator for c in p), *(c.denominator for c in q))
+    a = tuple(int(c * den) for c in p)
+    b = tuple(int(c * den * den) for c in q)
+    # remove a common content g from A with g^2 from B
+    g = 0
+    for c in a:
+        g = gcd(g, c)
+    while g > 1:
+        if all(c % (g * g) == 0 for c in b):
+            return tuple(c // g for c in a), tuple(c // (g * g) for c in b)
+        g = max(d for d in range(1, g) if g % d == 0)
+    return a, b
+
+
+def _strip_common(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Divide out linear factors (m - root) of A with (m - root)(m - 1 - root) dividing B."""
+    import sympy
+
+    m = sympy.Symbol("m")
+    pa = sympy.Poly(list(reversed(a)) or [0], m)
+    pb = sympy.Poly(list(reversed(b)) or [0], m)
+    changed = True
+    while changed and pa.degree() > 0:
+        changed = False
+        for fac, _ in sympy.factor_list(sympy.gcd(pa, pb))[1]:
+            if fac.degree() != 1:
+                continue
+            g = sympy.Poly(fac, m)
+            g_prev = sympy.Poly(fac.subs(m, m - 1), m)
+            qa, ra = sympy.div(pa, g)
+            qb, rb = sympy.div(pb, g * g_prev)
+            if ra.is_zero and rb.is_zero:
+                pa, pb, changed = qa, qb, True
+                break
+    out = []
+    for p in (pa, pb):
+        cs = [int(c) for c in reversed(p.all_coeffs())]
+        out.append(tuple(cs) if any(cs) else (0,))
+    return tuple(out)
+
+
+def contract(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
+             pieces: Sequence[Poly]) -> tuple[tuple[int, ...], tuple[int, ...],
+                                              tuple[int, int, int, int]] | None:
+    """Polynomial coefficients ``(A, B)`` and Möbius ``(α, β, γ, δ)`` for the pattern.
+
+    ``terms`` must hold enough exact partial quotients (at least ``n0 + 12 K``). The Möbius
+    map relates the value ``V`` of ``PCF(A, B)`` to the expanded number:
+    ``x = (α V + β) / (γ V + δ)``; it is found from three blocks of convergents and
+    confirmed on six more. None when no tail start makes the contraction regular.
+
+    Examples
+    --------
+    >>> seq = [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33]  # coth 1
+    >>> contract(seq, (1,), 0, 1, quasi_polynomial(seq)[2])
+    ((1, 2), (1,), (1, 0, 0, 1))
+    """
+    per = len(pattern)
+    big = lcm(k, per)
+    for t in range(max(0, n0 - 1), n0 + 2 * big + 1):
+        res = _contract_at(terms, pattern, n0, k, pieces, big, t)
+        if res is not None:
+            return res
+    return None
+
+
+def _block(pattern: Sequence[int], n0: int, k: int, pieces: Sequence[Poly], big: int,
+           t: int) -> tuple[Poly, Poly, Poly, Poly, int]:
+    """Entries (α, β, γ, δ) of the product of the K matrices of block m, and its determinant."""
+    one, zero = (Fraction(1),), ()
+    mat: tuple[Poly, Poly, Poly, Poly] = (one, zero, zero, one)
+    det = 1
+    per = len(pattern)
+    for i in range(1, big + 1):
+        n_rel = t - big + i - n0                      # n - n0 at m = 0
+        r = n_rel % k
+        j0 = Fraction(n_rel - r, k)
+        a_n = _affine(pieces[r], j0, Fraction(big, k))
+        s = pattern[(t + i - 1) % per]
+        # row-vector convention: [x, u] -> [x, u] @ [[0, s], [1, a_n]]
+        al, be, ga, de = mat
+        mat = (be, _add(_mul(al, (Fraction(s),)), _mul(be, a_n)),
+               de, _add(_mul(ga, (Fraction(s),)), _mul(de, a_n)))
+        det *= -s
+    return (*mat, det)
+
+
+def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
+                 pieces: Sequence[Poly], big: int, t: int):
+    al, be, _ga, de, det = _block(pattern, n0, k, pieces, big, t)
+    if not be:
+        return None
+    # beta(m-1) u_m = (beta(m-1) delta(m) + beta(m) alpha(m-1)) u_{m-1} - beta(m) det u_{m-2};
+    # the monic form after the equivalence transform r_m = beta(m-1)
+    a_poly = _add(_mul(_shift(be, -1), de), _mul(be, _shift(al, -1)))
+    b_poly = _mul(_mul(_shift(be, -2), be), (Fraction(-det),))
+    if any(_value(be, m) == 0 for m in range(1, 12)) or not a_poly:
+        return None
+    a_int, b_int = _integral(a_poly, b_poly)
+    a_int, b_int = _strip_common(a_int, b_int)
+    if a_int[-1] < 0:                                  # r_m = -1: A -> -A, V -> -V
+        a_int = tuple(-c for c in a_int)
+    pa = [_value(tuple(map(Fraction, a_int)), m) for m in range(10)]
+    pb = [_value(tuple(map(Fraction, b_int)), m) for m in range(10)]
+    if pb[1] == 0:
+        return None
+    # convergents of PCF(A, B) and of the expanded number at the block ends t + K m
+    pp, qq = [1, pa[0]], [0, 1]
+    for m in range(1, 10):
+        pp.append(pa[m] * pp[-1] + pb[m] * pp[-2])
+        qq.append(pa[m] * qq[-1] + pb[m] * qq[-2])
+    pp, qq = pp[1:], qq[1:]
+    need = t + big * 9 + 1
+    if len(terms) < need:
+        return None
+    xs = [convergents(terms[: t + big * m + 1], pattern)[1::2] for m in range(9)]
+    mob = _solve_mobius(pp, qq, xs)
+    if mob is None:
+        return None
+    return a_int, b_int, mob
+
+
+def _solve_mobius(pp, qq, xs):
+    """Integer (α, β, γ, δ) with x_m ∝ (α p_m + β q_m, γ p_m + δ q_m) for all given m."""
+    import sympy
+
+    rows = []
+    for m in range(3):
+        px, qx = xs[m]
+        rows.append([pp[m], qq[m], 0, 0] + [(-px if i == m else 0) for i in range(3)])
+        rows.append([0, 0, pp[m], qq[m]] + [(-qx if i == m else 0) for i in range(3)])
+    null = sympy.Matrix(rows).nullspace()
+    if len(null) != 1:
+        return None
+    vec = null[0]
+    den = sympy.ilcm(*[sympy.fraction(v)[1] for v in vec])
+    ints = [int(v * den) for v in vec[:4]]
+    g = 0
+    for v in ints:
+        g = gcd(g, v)
+    if g == 0:
+        return None
+    al, be, ga, de = (v // g for v in ints)
+    if al * de - be * ga == 0:
+        return None
+    for m in range(3, len(xs)):
+        px, qx = xs[m]
+        if (al * pp[m] + be * qq[m]) * qx != (ga * pp[m] + de * qq[m]) * px:
+            return None
+    if ga < 0 or (ga == 0 and de < 0):
+        al, be, ga, de = -al, -be, -ga, -de
+    return al, be, ga, de
