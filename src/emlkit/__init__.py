@@ -46,6 +46,7 @@ _LAZY = {
     "Grammar": "emlkit.search.grammar",
     "enumerate_grammar": "emlkit.search.grammar",
     "EMLRegressor": "emlkit.regress.estimator",
+    "PCF": "emlkit.pcf",
 }
 
 __all__ = [

@@ -1,0 +1,482 @@
+"""Immutable polynomials in n with integer or rational coefficients, parsed from text or SymPy.
+
+>>> p = Poly("34n^3 + 51n^2 + 27n + 5")
+>>> p.coeffs, p.degree, p(1)
+((5, 27, 51, 34), 3, 117)
+>>> str(Poly("n(n+2)")), str(Poly([1, 2])), str(Poly("-n*(2n-1)"))
+('n^2 + 2n', '2n + 1', '-2n^2 + n')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+from ..errors import DomainError, ParseError
+
+__all__ = ["MAX_DEGREE", "Coefficient", "Poly"]
+
+Coefficient = int | Fraction
+#: The largest degree a parsed or constructed polynomial may have.
+MAX_DEGREE = 1000
+_MAX_NESTING = 100
+_TOKEN = re.compile(r"\s*(?:(?P<dec>\d*\.\d+|\d+\.)|(?P<num>\d+)|(?P<name>[A-Za-z_]\w*)"
+                    r"|(?P<op>\*\*|[-+*/^()]))")
+
+
+def _norm(c: Any) -> Coefficient:
+    """An exact coefficient as int when integral, else Fraction; anything else is refused."""
+    if isinstance(c, bool):
+        raise DomainError(f"coefficient {c!r} is a bool, not a number")
+    if isinstance(c, int):
+        return int(c)
+    if isinstance(c, Fraction):
+        return int(c) if c.denominator == 1 else c
+    try:  # SymPy Integer / Rational, flint fmpz / fmpq
+        import sympy
+
+        if isinstance(c, sympy.Basic):
+            if not c.is_Rational:
+                raise DomainError(f"coefficient {c} is not an integer or a rational number")
+            return _norm(Fraction(int(c.p), int(c.q)))
+    except ImportError:  # pragma: no cover - SymPy is a dependency
+        pass
+    if type(c).__module__.startswith("flint"):
+        return _norm(Fraction(str(c)))
+    raise DomainError(f"coefficient {c!r} is not an integer or a rational number "
+                      "(write rationals as Fraction or text such as '3n/2')")
+
+
+class Poly:
+    """An immutable polynomial in ``n`` with integer or rational coefficients.
+
+    Build one from text (``"2n+1"``, ``"n^2"``, ``"n(n+2)"``, ``"-n*(2n-1)"``,
+    ``"2*n**2 - 1"``, ``"3n/2"``), a SymPy expression in one symbol, an int or a Fraction, or
+    a list of coefficients **lowest degree first** (``[1, 2]`` is 1 + 2n, as in
+    ``numpy.polynomial``).
+
+    Attributes
+    ----------
+    coeffs : tuple of int or Fraction
+        Coefficients, lowest degree first, without trailing zeros (``()`` for the zero
+        polynomial). Integral values are ints.
+    degree : int
+        The degree (-1 for the zero polynomial).
+
+    Raises
+    ------
+    ParseError
+        Malformed text, with the position: ``"2n++1"``, ``"n^-1"``, ``"x+1"``, ``""``.
+    DomainError
+        A coefficient that is not an integer or a rational number (``1.5``, ``pi``).
+
+    Examples
+    --------
+    >>> Poly("2*n**2 - 1") == Poly([-1, 0, 2])
+    True
+    >>> Poly("3n/2 + 1/2")(3)
+    5
+    >>> Poly("n^2").to_sympy()
+    n**2
+    """
+
+    __slots__ = ("_hash", "coeffs", "degree")
+    coeffs: tuple[Coefficient, ...]
+    degree: int
+
+    def __init__(self, source: Any = 0) -> None:
+        if isinstance(source, Poly):
+            coeffs: tuple[Coefficient, ...] = source.coeffs
+        elif isinstance(source, str):
+            coeffs = _parse(source)
+        elif isinstance(source, (int, Fraction)) and not isinstance(source, bool):
+            coeffs = (_norm(source),)
+        elif isinstance(source, (list, tuple)):
+            coeffs = tuple(_norm(c) for c in source)
+        else:
+            coeffs = _from_sympy(source)
+        while coeffs and coeffs[-1] == 0:
+            coeffs = coeffs[:-1]
+        if len(coeffs) - 1 > MAX_DEGREE:
+            raise DomainError(f"degree {len(coeffs) - 1} is above the limit {MAX_DEGREE}")
+        object.__setattr__(self, "coeffs", coeffs)
+        object.__setattr__(self, "degree", len(coeffs) - 1)
+        object.__setattr__(self, "_hash", hash(("Poly", coeffs)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Poly is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Poly is immutable")
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Poly):
+            return self.coeffs == other.coeffs
+        if isinstance(other, (int, Fraction)) and not isinstance(other, bool):
+            return self.coeffs == Poly(other).coeffs
+        return NotImplemented
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Poly, (list(self.coeffs),))
+
+    # ------------------------------------------------------------- values
+
+    def __call__(self, n: Any) -> Any:
+        """The exact value at ``n`` (Horner's rule; ints stay ints).
+
+        >>> Poly("n^2 - n")(10**30)
+        999999999999999999999999999999000000000000000000000000000000
+        """
+        acc: Any = 0
+        for c in reversed(self.coeffs):
+            acc = acc * n + c
+        if isinstance(acc, Fraction) and acc.denominator == 1:
+            return int(acc)
+        return acc
+
+    @property
+    def is_zero(self) -> bool:
+        """True for the zero polynomial.
+
+        >>> Poly(0).is_zero, Poly("n").is_zero
+        (True, False)
+        """
+        return not self.coeffs
+
+    @property
+    def is_integral(self) -> bool:
+        """True when every coefficient is an integer.
+
+        >>> Poly("n/2").is_integral
+        False
+        """
+        return all(isinstance(c, int) for c in self.coeffs)
+
+    @property
+    def denominator(self) -> int:
+        """The least common denominator of the coefficients (1 for integer polynomials).
+
+        >>> Poly("n/2 + 1/3").denominator
+        6
+        """
+        from math import lcm
+
+        return lcm(1, *(c.denominator for c in self.coeffs if isinstance(c, Fraction)))
+
+    def integer_roots(self, start: int = 1) -> list[int]:
+        """The integers ``k >= start`` with p(k) = 0, in increasing order.
+
+        >>> Poly("n^2 - 5n + 6").integer_roots(), Poly(0).integer_roots()
+        ([2, 3], [])
+        """
+        if self.is_zero or self.degree == 0:
+            return []
+        q = self * self.denominator
+        c = q.coeffs
+        low = next(i for i, x in enumerate(c) if x != 0)  # n^low divides: 0 is a root
+        roots = [0] if low and start <= 0 else []
+        const = abs(c[low])
+        cands: set[int] = set()
+        d = 1
+        while d * d <= const:  # integer roots divide the lowest non-zero coefficient
+            if const % d == 0:
+                cands.update((d, -d, const // d, -(const // d)))
+            d += 1
+        roots += sorted(k for k in cands if k >= start and k != 0 and q(k) == 0)
+        return sorted(roots)
+
+    def eventually_positive_from(self) -> int | None:
+        """The least k0 >= 1 with p(k) > 0 for every integer k >= k0 (None if none exists).
+
+        >>> Poly("n^2 - 5n + 5").eventually_positive_from(), Poly("-n").eventually_positive_from()
+        (4, None)
+        """
+        if self.is_zero or self.coeffs[-1] < 0:
+            return None
+        # Cauchy's bound: every real root is below 1 + max |c_i / c_lead|
+        lead = self.coeffs[-1]
+        bound = 1 + int(max((abs(Fraction(c) / lead) for c in self.coeffs[:-1]), default=0)) + 1
+        k0 = bound
+        while k0 > 1 and self(k0 - 1) > 0:
+            k0 -= 1
+        return k0
+
+    # ------------------------------------------------------------- algebra
+
+    def __add__(self, other: Any) -> Poly:
+        o = other if isinstance(other, Poly) else Poly(other)
+        m = max(len(self.coeffs), len(o.coeffs))
+        a = self.coeffs + (0,) * (m - len(self.coeffs))
+        b = o.coeffs + (0,) * (m - len(o.coeffs))
+        return Poly([_norm(Fraction(x) + y) for x, y in zip(a, b)])
+
+    __radd__ = __add__
+
+    def __neg__(self) -> Poly:
+        return Poly([-c for c in self.coeffs])
+
+    def __sub__(self, other: Any) -> Poly:
+        return self + (-(other if isinstance(other, Poly) else Poly(other)))
+
+    def __rsub__(self, other: Any) -> Poly:
+        return Poly(other) - self
+
+    def __mul__(self, other: Any) -> Poly:
+        o = other if isinstance(other, Poly) else Poly(other)
+        if self.is_zero or o.is_zero:
+            return Poly(0)
+        out: list[Any] = [0] * (len(self.coeffs) + len(o.coeffs) - 1)
+        for i, x in enumerate(self.coeffs):
+            for j, y in enumerate(o.coeffs):
+                out[i + j] += x * y
+        return Poly([_norm(Fraction(c)) for c in out])
+
+    __rmul__ = __mul__
+
+    def __pow__(self, k: int) -> Poly:
+        if not isinstance(k, int) or k < 0:
+            raise DomainError(f"exponent {k!r} is not a non-negative integer")
+        if self.degree * k > MAX_DEGREE:
+            raise DomainError(f"degree {self.degree * k} is above the limit {MAX_DEGREE}")
+        out, base = Poly(1), self
+        while k:
+            if k & 1:
+                out = out * base
+            base, k = base * base, k >> 1
+        return out
+
+    def shift(self, k: int) -> Poly:
+        """The polynomial n -> p(n + k).
+
+        >>> str(Poly("n^2").shift(1))
+        'n^2 + 2n + 1'
+        """
+        out, step = Poly(0), Poly([k, 1])
+        for c in reversed(self.coeffs):
+            out = out * step + c
+        return out
+
+    # ------------------------------------------------------------- printing
+
+    def to_sympy(self, symbol: Any = None) -> Any:
+        """The polynomial as a SymPy expression in ``n`` (or in ``symbol``).
+
+        >>> Poly("n/2 + 1").to_sympy()
+        n/2 + 1
+        """
+        import sympy
+
+        n = sympy.Symbol("n") if symbol is None else symbol
+        return sympy.Add(*(sympy.Rational(c.numerator, c.denominator) * n**i
+                           for i, c in enumerate(self.coeffs)))
+
+    def to_latex(self) -> str:
+        """LaTeX text, e.g. ``34n^{3} + 51n^{2} + 27n + 5`` or ``\\frac{3}{2}n``.
+
+        >>> Poly("3n/2 - n^10").to_latex()
+        '-n^{10} + \\\\frac{3}{2}n'
+        """
+        return _format(self.coeffs, latex=True)
+
+    def __str__(self) -> str:
+        return _format(self.coeffs, latex=False)
+
+    def __repr__(self) -> str:
+        return f"Poly({str(self)!r})"
+
+
+def _format(coeffs: tuple[Coefficient, ...], latex: bool) -> str:
+    if not coeffs:
+        return "0"
+    parts: list[str] = []
+    for i in range(len(coeffs) - 1, -1, -1):
+        c = Fraction(coeffs[i])
+        if c == 0:
+            continue
+        sign = "-" if c < 0 else "+"
+        c = abs(c)
+        mono = "" if i == 0 else ("n" if i == 1 else (f"n^{{{i}}}" if latex else f"n^{i}"))
+        num, den = c.numerator, c.denominator
+        if den == 1:
+            body = mono if (num == 1 and mono) else f"{num}{mono}"
+        elif latex:
+            body = f"\\frac{{{num}}}{{{den}}}{mono}"
+        else:
+            body = (mono if (num == 1 and mono) else f"{num}{mono}") + f"/{den}"
+        parts.append(f"{sign} {body}")
+    text = " ".join(parts)
+    return text[2:] if text.startswith("+ ") else "-" + text[2:]
+
+
+def _from_sympy(expr: Any) -> tuple[Coefficient, ...]:
+    try:
+        import sympy
+    except ImportError:  # pragma: no cover
+        raise DomainError(f"cannot read {expr!r} as a polynomial") from None
+    if not isinstance(expr, sympy.Basic):
+        raise DomainError(f"cannot read a {type(expr).__name__} as a polynomial in n "
+                          "(give text, a SymPy expression, an int or a coefficient list)")
+    free = sorted(expr.free_symbols, key=str)
+    if len(free) > 1:
+        raise DomainError(f"{expr} has several variables ({', '.join(map(str, free))}); "
+                          "a polynomial in one variable n is expected")
+    if not free:
+        return (_norm(expr),)
+    try:
+        poly = sympy.Poly(expr, free[0])
+    except sympy.PolynomialError:
+        raise DomainError(f"{expr} is not a polynomial in {free[0]}") from None
+    if poly.degree() > MAX_DEGREE:
+        raise DomainError(f"degree {poly.degree()} is above the limit {MAX_DEGREE}")
+    return tuple(_norm(c) for c in reversed(poly.all_coeffs()))
+
+
+# ------------------------------------------------------------------ text parser
+
+
+class _Parser:
+    """Recursive descent over the tokens, nesting bounded by ``_MAX_NESTING``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[tuple[str, str, int]] = []
+        pos = 0
+        while True:
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            if pos >= len(text):
+                break
+            m = _TOKEN.match(text, pos)
+            if m is None:
+                raise ParseError(f"unexpected character {text[pos]!r}", text, pos)
+            kind = m.lastgroup or ""
+            start = m.start(kind)
+            self.tokens.append((kind, m.group(kind), start))
+            pos = m.end()
+        self.tokens.append(("end", "", len(text)))
+        self.i = 0
+        self.nesting = 0
+
+    def peek(self) -> tuple[str, str, int]:
+        return self.tokens[self.i]
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def fail(self, message: str, pos: int | None = None) -> ParseError:
+        return ParseError(message, self.text, self.peek()[2] if pos is None else pos)
+
+    def expr(self) -> Poly:
+        acc = self.term(signed=True)
+        while self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            rhs = self.term(signed=False)
+            acc = acc + rhs if op == "+" else acc - rhs
+        return acc
+
+    def term(self, signed: bool) -> Poly:
+        sign = 1
+        if signed and self.peek()[1] in ("+", "-"):
+            sign = -1 if self.take()[1] == "-" else 1
+        if self.peek()[1] in ("+", "-"):
+            raise self.fail(f"unexpected {self.peek()[1]!r}: two signs in a row")
+        acc = self.power()
+        while True:
+            kind, val, pos = self.peek()
+            if val == "*":
+                self.take()
+                acc = acc * self.power()
+            elif val == "/":
+                self.take()
+                kind, val, pos = self.peek()
+                d = self.power()
+                if d.degree > 0:
+                    raise self.fail("division by a polynomial: only constant divisors are "
+                                    "allowed", pos)
+                if d.is_zero:
+                    raise self.fail("division by zero", pos)
+                acc = acc * Poly(1 / Fraction(d.coeffs[0]))
+            elif kind == "name" or val == "(":
+                acc = acc * self.power()  # implicit multiplication: 2n, n(n+1)
+            else:
+                return acc * sign
+
+    def power(self) -> Poly:
+        base = self.atom()
+        if self.peek()[1] in ("^", "**"):
+            self.take()
+            kind, val, pos = self.peek()
+            if val == "-":
+                raise self.fail("negative exponent: a polynomial has non-negative integer "
+                                "powers only", pos)
+            if kind != "num":
+                raise self.fail("expected a non-negative integer exponent", pos)
+            self.take()
+            k = int(val)
+            if max(base.degree, 1) * k > MAX_DEGREE:
+                raise self.fail(f"degree above the limit {MAX_DEGREE}", pos)
+            base = base**k
+        return base
+
+    def atom(self) -> Poly:
+        kind, val, pos = self.take()
+        if kind == "num":
+            return Poly(int(val))
+        if kind == "dec":
+            raise ParseError(f"decimal coefficient {val!r}: write rational coefficients as "
+                             "fractions, e.g. 3/2", self.text, pos)
+        if kind == "name":
+            if val != "n":
+                raise ParseError(f"unknown name {val!r}: polynomials are in the variable n "
+                                 "with integer or rational coefficients", self.text, pos)
+            return Poly([0, 1])
+        if val == "(":
+            self.nesting += 1
+            if self.nesting > _MAX_NESTING:
+                raise ParseError("parentheses nested too deeply", self.text, pos)
+            inner = self.expr()
+            if self.peek()[1] != ")":
+                raise self.fail("expected ')'")
+            self.take()
+            self.nesting -= 1
+            return inner
+        if kind == "end":
+            raise ParseError("unexpected end of input: expected a number, n or '('",
+                             self.text, pos)
+        raise ParseError(f"unexpected {val!r}: expected a number, n or '('", self.text, pos)
+
+
+def _parse(text: str) -> tuple[Coefficient, ...]:
+    if not text.strip():
+        raise ParseError("empty polynomial: expected e.g. 2n+1", text, 0)
+    parser = _Parser(text)
+    poly = parser.expr()
+    kind, val, pos = parser.peek()
+    if kind != "end":
+        raise ParseError(f"unexpected {val!r} after a complete polynomial", text, pos)
+    return poly.coeffs
+
+
+def as_poly(value: Any) -> Poly:
+    """``value`` as a :class:`Poly` (a Poly is returned as it is).
+
+    >>> as_poly("n+1") == as_poly([1, 1])
+    True
+    """
+    return value if isinstance(value, Poly) else Poly(value)
+
+
+def polys(values: Iterable[Any]) -> tuple[Poly, ...]:
+    """Several values as Polys.
+
+    >>> [str(p) for p in polys(["n", 3])]
+    ['n', '3']
+    """
+    return tuple(as_poly(v) for v in values)
