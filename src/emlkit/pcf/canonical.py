@@ -101,11 +101,11 @@ def canonical(a: Sequence[int], b: Sequence[int], window: int = _WINDOW) -> Cano
     >>> c.key, c.sign
     (((3, 3), (0, 1, -2)), -1)
     """
+    if any(isinstance(x, bool) or int(x) != x for x in (*a, *b)):
+        raise ValueError(f"canonical form needs integer coefficients, got {tuple(a)}, {tuple(b)}")
     a, b = _trim(a), _trim(b)
     if not any(a) or not any(b):
         raise ValueError("canonical form needs nonzero polynomials a and b")
-    if any(not isinstance(x, int) for x in a + b):
-        raise ValueError("canonical form needs integer coefficients")
     g = 0
     for x in a:
         g = math.gcd(g, x)

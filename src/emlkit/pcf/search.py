@@ -373,22 +373,40 @@ def search(
 def _drive(ex: Any, bx: CoefficientBox, p: ShardParams, pending: list[tuple[int, int]],
            run: Any, done: dict[str, dict], records: list[dict], bar: Any,
            restartable: bool) -> int:
-    """Submit shards, store each as it finishes; redo shards whose worker died."""
+    """Keep a window of shards in flight, store each as it finishes, redo lost ones.
+
+    At most twice the executor's workers are submitted at a time (a serial executor: one),
+    so finished shards reach the catalog while the rest still runs.
+    """
     box_d, params_d = bx.as_dict(), p.as_dict()
+    window = max(1, 2 * int(getattr(ex, "max_workers", 1) or 1))
     tries: Counter = Counter()
     hits = 0
-    todo = list(pending)
-    while todo:
-        futs = {ex.submit(run_shard, box_d, s, e, params_d): (s, e) for s, e in todo}
-        todo = []
-        broken = False
-        try:
-            for fut in cf.as_completed(futs):
-                s, e = futs[fut]
+    queue = list(reversed(pending))
+    futs: dict[cf.Future, tuple[int, int]] = {}
+    try:
+        while queue or futs:
+            while queue and len(futs) < window:
+                s, e = queue.pop()
+                futs[ex.submit(run_shard, box_d, s, e, params_d)] = (s, e)
+            finished, _ = cf.wait(futs, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                s, e = futs.pop(fut)
                 try:
                     out = fut.result()
                 except cf.process.BrokenProcessPool:
-                    broken = True
+                    if not restartable:
+                        raise RuntimeError("a worker died and the executor cannot be "
+                                           "restarted") from None
+                    tries[(s, e)] += 1
+                    if tries[(s, e)] > 3:
+                        raise RuntimeError(f"shard {s}..{e} failed 3 times (its worker died)"
+                                           ) from None
+                    # the pool is broken: every shard in flight is lost; redo them all
+                    lost = [(s, e), *futs.values()]
+                    futs.clear()
+                    ex.restart()
+                    queue.extend(reversed(lost))
                     break
                 done[str(s)] = {"counts": out["counts"], "candidates": out["candidates"],
                                 "seconds": out["seconds"]}
@@ -400,17 +418,8 @@ def _drive(ex: Any, bx: CoefficientBox, p: ShardParams, pending: list[tuple[int,
                     records.extend(out["records"])
                 hits += len(out["records"])
                 bar.advance(e - s, formulas=hits)
-        except BaseException:
-            for f in futs:
-                f.cancel()
-            raise
-        if broken:
-            if not restartable:
-                raise RuntimeError("a worker died and the executor cannot be restarted")
-            ex.restart()
-            todo = [se for se in futs.values() if str(se[0]) not in done]
-            for se in todo:
-                tries[se] += 1
-                if tries[se] > 3:
-                    raise RuntimeError(f"shard {se[0]}..{se[1]} failed 3 times (worker died)")
+    except BaseException:
+        for f in futs:
+            f.cancel()
+        raise
     return hits
