@@ -110,7 +110,7 @@ def _run_formulas(args: argparse.Namespace) -> int:
     path = args.catalog if args.catalog else default_path()
     if not os.path.exists(path):
         raise CatalogError(f"{path}: no catalog there (run 'eml pcf search' first)")
-    filters = {"run_id": args.run, "constant": args.constant, "kind": args.kind}
+    filters = {"run_id": args.run_id, "constant": args.constant, "kind": args.kind}
     with Catalog(path) as cat:
         if args.format in ("csv", "json"):
             export_pcf(cat, sys.stdout, args.format, **filters)
@@ -187,7 +187,7 @@ def add_subcommands(sub: Any, fmt: Any) -> None:
         allow_abbrev=False,
     )
     q.add_argument("--catalog", metavar="PATH", help="catalog file (default: the user catalog)")
-    q.add_argument("--run", type=positive_int, help="only this run")
+    q.add_argument("--run", dest="run_id", type=positive_int, help="only this run")
     q.add_argument("--constant", help="only formulas of this constant (as searched, e.g. pi)")
     q.add_argument("--kind", choices=("identified", "algebraic", "rational"))
     q.add_argument("--format", choices=("text", "csv", "json"), default="text")
