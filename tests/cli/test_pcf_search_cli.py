@@ -67,7 +67,7 @@ def test_second_run_resumes_and_formulas_exports(capsys, tmp_path):
     (["--depth", "0"], "at least 1"),
 ])
 def test_bad_input_is_one_line_and_status_2(capsys, argv, msg):
-    status, out, err = _run(capsys, "pcf", "search", "--no-catalog", "--quiet", *argv)
+    status, _, err = _run(capsys, "pcf", "search", "--no-catalog", "--quiet", *argv)
     assert status == 2 and msg in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
 
