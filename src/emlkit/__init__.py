@@ -47,6 +47,8 @@ _LAZY = {
     "enumerate_grammar": "emlkit.search.grammar",
     "EMLRegressor": "emlkit.regress.estimator",
     "PCF": "emlkit.pcf",
+    "identify": "emlkit.identify",
+    "Identification": "emlkit.identify",
 }
 
 __all__ = [

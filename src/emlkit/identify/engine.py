@@ -1,0 +1,353 @@
+"""``identify``: closed forms for a number over the constant table, scored, re-verified and ranked.
+
+Strategies run shortest description first (rational, algebraic, Möbius of one constant,
+linear over a few constants, polynomial in one constant, products of powers, the EML
+recognizer). Every relation found is kept only when
+
+* its formula reproduces **all** the digits given (a relation that holds to 11 of 30 digits
+  is not a hit),
+* its significance — digits matched over the digits of its integer coefficients — is at
+  least :data:`MIN_SIGNIFICANCE` (chance relations score about 1), and
+* after paying for the size of the relation and for the number of searches run (each search
+  is a chance to fit by luck), at least :data:`MARGIN` digits are left over.
+
+>>> r = identify("0.852556797635011581847042853192")
+>>> r.best.text, r.best.kind
+('7*zeta(3)/pi**2', 'power-product')
+>>> identify("0.852556797635011581847042853192", basis="pi,log(2)").reason[:39]
+'no relation explains the 30 digits give'
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from ..errors import DomainError
+from . import strategies as st
+from .constants import get, names
+from .result import Identification, Identifications, Relation
+from .target import Target, read_target
+
+__all__ = ["DEFAULT_LINEAR", "DEFAULT_PRODUCT", "MARGIN", "MIN_SIGNIFICANCE", "identify"]
+
+#: Digits matched per digit of coefficients that a hit needs (LIReC's "return on investment").
+MIN_SIGNIFICANCE = 2.0
+#: Digits a hit must explain beyond its own size and the look-elsewhere cost of the search.
+MARGIN = 5.0
+#: Constants combined in pairs (and all at once) by the linear strategy by default.
+DEFAULT_LINEAR = ("pi", "E", "log(2)", "log(3)", "zeta(3)", "Catalan", "EulerGamma",
+                  "sqrt(2)", "sqrt(3)", "pi**2", "log(pi)")
+#: Constants tried as polynomials of degree 2 and 3 by default.
+DEFAULT_POLYNOMIAL = DEFAULT_LINEAR
+#: Constants combined in pairs by the products-of-powers strategy by default.
+DEFAULT_PRODUCT = ("pi", "E", "log(2)", "log(3)", "zeta(3)", "zeta(5)", "Catalan",
+                   "EulerGamma", "gamma(1/4)", "gamma(1/3)", "GoldenRatio")
+_EML_MAX_K = 19
+_EML_COST_PER_TOKEN = 0.3  # log10 of the growth rate of the number of EML forms per token
+
+
+def _resolve_basis(basis: Any) -> tuple[str, ...] | None:
+    if basis is None:
+        return None
+    items = basis.split(",") if isinstance(basis, str) else list(basis)
+    out = tuple(dict.fromkeys(get(str(n).strip()).name for n in items if str(n).strip()))
+    if not out:
+        raise DomainError("the basis is empty: name at least one constant, e.g. basis='pi,E'")
+    return out
+
+
+def _resolve_kinds(kinds: Any, eml: bool) -> tuple[str, ...]:
+    if kinds is None:
+        chosen = list(st.KINDS)
+    else:
+        chosen = kinds.split(",") if isinstance(kinds, str) else list(kinds)
+        for k in chosen:
+            if k not in st.KINDS:
+                close = difflib.get_close_matches(str(k), st.KINDS, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise DomainError(f"unknown relation kind {k!r}{hint} (kinds: "
+                                  f"{', '.join(st.KINDS)})")
+    if not eml:
+        chosen = [k for k in chosen if k != "eml"]
+    return tuple(k for k in st.KINDS if k in chosen)
+
+
+def _needed_digits(terms: int, max_coeff: int, searches: int) -> int:
+    """Digits for which a relation of ``terms`` coefficients up to ``max_coeff`` can be a hit."""
+    size = terms * math.log10(max_coeff + 1)
+    return math.ceil(max(MIN_SIGNIFICANCE * size, size + math.log10(max(searches, 1)) + MARGIN))
+
+
+def _plan(t: Target, kinds: tuple[str, ...], basis: tuple[str, ...] | None,
+          max_coeff: int | None) -> tuple[list[tuple[str, int, Callable[[], Iterable]]], list]:
+    """(kind, terms, generator factory) for every search, and notes on the skipped ones."""
+    every = names()
+    mob = basis if basis is not None else every
+    lin = basis if basis is not None else DEFAULT_LINEAR
+    poly = basis if basis is not None else DEFAULT_POLYNOMIAL
+    prod = basis if basis is not None else DEFAULT_PRODUCT
+    plan: list[tuple[str, int, Callable[[], Iterable]]] = []
+    if "rational" in kinds:
+        plan.append(("rational", 2, lambda: st.rational(t)))
+    if "algebraic" in kinds:
+        plan.append(("algebraic", 5, lambda: st.algebraic(t)))
+    for kind, terms, names_, make in (
+        ("mobius", 4, mob, lambda n: lambda: st.mobius(t, [n])),
+        ("polynomial", 5, poly, lambda n: lambda: st.polynomial(t, [n])),
+    ):
+        if kind in kinds:
+            plan += [(kind, terms, make(n)) for n in names_]
+    if "linear" in kinds and len(lin) >= 2:
+        plan.append(("linear", 4, lambda: st.linear(t, lin, 2)))
+        if 3 <= len(lin) <= 12:
+            plan.append(("linear", len(lin) + 2, lambda: st.linear(t, lin, len(lin))))
+    if "power-product" in kinds:
+        plan.append(("power-product", 7, lambda: st.power_product(t, prod, 2)))
+    if "eml" in kinds:
+        plan.append(("eml", 2, lambda: ()))
+    notes: list[str] = []
+    if max_coeff is not None:
+        keep = []
+        for item in plan:
+            need = _needed_digits(item[1], max_coeff, len(plan))
+            if t.digits >= need:
+                keep.append(item)
+            elif not any(n.startswith(item[0] + " ") for n in notes):
+                notes.append(f"{item[0]} relations skipped: coefficients up to {max_coeff} "
+                             f"with {item[1]} terms need {need} digits, {t.digits} given")
+        if not keep:
+            need = _needed_digits(2, max_coeff, 1)
+            raise DomainError(f"too few digits: relations with coefficients up to {max_coeff} "
+                              f"need at least {need} digits, {t.digits} given")
+        plan = keep
+    return plan, notes
+
+
+def _searches(plan: list) -> int:
+    """Number of relation searches the plan runs (the look-elsewhere count)."""
+    n = 0
+    for kind, terms, _ in plan:
+        n += {"algebraic": 3, "polynomial": 2}.get(kind, 1)
+    return n + 0 * len(plan)
+
+
+def identify(
+    value: Any,
+    basis: Sequence[str] | str | None = None,
+    *,
+    digits: int | None = None,
+    max_coeff: int | None = None,
+    kinds: Sequence[str] | str | None = None,
+    eml: bool = True,
+    timeout: float = 10.0,
+    limit: int = 5,
+) -> Identifications:
+    """Find closed forms for a real number among integer relations over named constants.
+
+    Parameters
+    ----------
+    value : str, float, int, Fraction, mpmath.mpf, callable or limit-like
+        Decimal text (every digit given is the precision; a trailing ``...`` is fine), a
+        float (15 digits), an mpf (the current mpmath precision unless ``digits``), an exact
+        int/Fraction, ``f(dps)`` returning the value to ``dps`` digits (then a hit is
+        re-verified at twice the digits), or an object with ``.value`` and ``.digits`` such
+        as a PCF limit.
+    basis : sequence of str or comma-separated str, optional
+        Constants to use (names from :mod:`emlkit.identify.constants`; aliases such as
+        ``ln2`` are accepted). Default: Möbius forms over every table constant, linear
+        forms and polynomials over :data:`DEFAULT_LINEAR`, products of powers over
+        :data:`DEFAULT_PRODUCT`.
+    digits : int, optional
+        Significant digits to trust (default: what ``value`` carries).
+    max_coeff : int, optional
+        Largest coefficient allowed in a relation. Strategies whose relations could not be
+        significant at this size with the digits given are skipped (with a note); when none
+        could, :class:`~emlkit.errors.DomainError` says how many digits are needed.
+    kinds : sequence of str or comma-separated str, optional
+        Relation kinds to try (default all): ``rational``, ``algebraic``, ``mobius``,
+        ``linear``, ``polynomial``, ``power-product``, ``eml``.
+    eml : bool, default True
+        Also ask the EML recognizer (pure EML forms up to K = 19).
+    timeout : float, default 10
+        Seconds after which no new search is started (a note says so).
+    limit : int, default 5
+        Most closed forms returned.
+
+    Returns
+    -------
+    Identifications
+        Ranked by description length; empty, with ``reason``, when nothing is significant.
+
+    Raises
+    ------
+    UnknownConstantError
+        A basis name not in the table ("did you mean ...").
+    DomainError
+        Too few digits for the relations asked, zero, non-finite input, bad arguments.
+
+    Examples
+    --------
+    >>> print(identify("1.2020569031595942853997381615114"))
+    1.2020569031595942853997381615114 = zeta(3)  (mobius; 32 digits matched, significance 53.2)
+    >>> identify("3.14159265358979323846264338328", basis=["e"]).best is None
+    True
+    >>> identify("2.7182818", max_coeff=1000)
+    Traceback (most recent call last):
+    ...
+    emlkit.errors.DomainError: too few digits: relations with coefficients up to 1000 need at least 13 digits, 8 given
+    """
+    start = time.perf_counter()
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise DomainError(f"limit must be a whole number >= 1, not {limit!r}")
+    if not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise DomainError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if max_coeff is not None and (isinstance(max_coeff, bool) or not isinstance(max_coeff, int)
+                                  or max_coeff < 1):
+        raise DomainError(f"max_coeff must be a whole number >= 1, not {max_coeff!r}")
+    t = read_target(value, digits)
+    chosen = _resolve_kinds(kinds, eml)
+    base = _resolve_basis(basis)
+    if t.exact:
+        return _exact(t, start)
+    if t.digits < MARGIN + 3:
+        raise DomainError(f"too few digits: {t.digits} given, at least {int(MARGIN) + 3} are "
+                          "needed for any relation to be significant")
+    plan, notes = _plan(t, chosen, base, max_coeff)
+    searches = _searches(plan)
+    penalty = math.log10(searches + 1)
+    deadline = start + timeout
+    kept: dict[str, Identification] = {}
+    tried = 0
+    for kind, _, make in plan:
+        if time.perf_counter() > deadline:
+            notes.append(f"time limit of {timeout} s reached; later strategies were not tried")
+            break
+        tried += 1
+        found: Iterable = _eml_found(t, notes) if kind == "eml" else make()
+        for f in found:
+            ident = f if isinstance(f, Identification) else _score(t, f, max_coeff, penalty)
+            if ident is not None and _significant(ident, t.digits, penalty):
+                key = str(ident.formula)
+                old = kept.get(key)
+                if old is None or (ident.cost, st.KINDS.index(ident.kind)) < \
+                        (old.cost, st.KINDS.index(old.kind)):
+                    kept[key] = ident
+    items = sorted(kept.values(), key=lambda i: (i.cost, st.KINDS.index(i.kind), i.text))
+    reason = "" if items else (
+        f"no relation explains the {t.digits} digits given beyond its own size "
+        f"(significance >= {MIN_SIGNIFICANCE:g} and {MARGIN:g} spare digits needed; "
+        f"{searches} searches)")
+    return Identifications(tuple(items[:limit]), t.text, t.digits, reason, tried,
+                           time.perf_counter() - start, tuple(notes))
+
+
+def _significant(ident: Identification, digits: int, penalty: float) -> bool:
+    return (ident.digits_matched >= digits and ident.significance >= MIN_SIGNIFICANCE
+            and ident.digits_matched - ident.cost - penalty >= MARGIN)
+
+
+def _cost(relation: Sequence[int]) -> float:
+    return sum(math.log10(abs(c) + 1) for c in relation if c)
+
+
+def _matched(x: Any, f: Any, digits: int) -> int:
+    """Significant digits of ``x`` (given to ``digits``) that ``f`` reproduces."""
+    import mpmath
+
+    if f is None or not mpmath.isfinite(f):
+        return 0
+    with mpmath.workdps(digits + 20):
+        diff = abs(f - x)
+        if x == 0:
+            return 0
+        ulp = mpmath.mpf(10) ** (mpmath.floor(mpmath.log10(abs(x))) - digits + 1)
+        if diff <= ulp:
+            return digits
+        return max(0, min(digits, int(mpmath.floor(-mpmath.log10(diff / abs(x))))))
+
+
+def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float
+           ) -> Identification | None:
+    import mpmath
+
+    if max_coeff is not None and max(abs(c) for c in f.relation) > max_coeff:
+        return None
+    cost = _cost(f.relation)
+    if t.digits < MIN_SIGNIFICANCE * cost or t.digits - cost - penalty < MARGIN:
+        return None  # cannot be significant whatever it matches
+    W = t.digits + 10
+    value = f.value(W)
+    matched = _matched(t.value, value, t.digits)
+    if matched < t.digits:
+        return None
+    verified = t.digits
+    if t.more is not None:
+        deeper = 2 * t.digits + 10
+        with mpmath.workdps(deeper + 10):
+            x2 = mpmath.mpf(t.more(deeper + 10))
+        verified = _matched(x2, f.value(deeper + 10), deeper)
+        if verified < deeper:
+            return None  # holds to the given digits only: a coincidence
+        value = f.value(deeper + 10)
+    formula, text = _formulas(f)
+    return Identification(formula, text, value, matched, Relation(f.relation, f.terms), f.kind,
+                          matched / max(cost, 1e-9), verified, cost)
+
+
+def _formulas(f: st.Found) -> tuple[Any, str]:
+    import sympy
+
+    from .constants import get as const
+
+    formula = f.build(lambda n: const(n).sympy_expr())
+    named = f.build(lambda n: sympy.Symbol(n, positive=const(n).positive))
+    return formula, str(named)
+
+
+def _eml_found(t: Target, notes: list[str]) -> Iterable[Identification]:
+    import mpmath
+    import sympy
+
+    from ..errors import EMLError
+    from ..search.recognizer import recognize
+
+    text = mpmath.nstr(t.value, t.digits, strip_zeros=False)
+    try:
+        r = recognize(text, max_K=_EML_MAX_K, exact=False, limit=3)
+    except (EMLError, ValueError, ArithmeticError, MemoryError) as exc:
+        notes.append(f"EML recognizer skipped: {exc}")
+        return []
+    out = []
+    for c in r:
+        if c.expr is None or c.digits < t.digits - 1:
+            continue
+        cost = _EML_COST_PER_TOKEN * c.K
+        try:
+            formula = sympy.sympify(c.formula)
+        except (sympy.SympifyError, TypeError, SyntaxError):
+            continue
+        with mpmath.workdps(t.digits + 10):
+            value = mpmath.mpf(sympy.N(formula, t.digits + 10))
+        matched = _matched(t.value, value, t.digits)
+        out.append(Identification(formula, str(formula), value, matched,
+                                  Relation((1, -1), ("x", str(formula))), "eml",
+                                  matched / cost, matched, cost, str(c.expr)))
+    return out
+
+
+def _exact(t: Target, start: float) -> Identifications:
+    import sympy
+
+    q = t.fraction
+    assert q is not None
+    rel = (q.denominator, -q.numerator)
+    formula = sympy.Rational(q.numerator, q.denominator)
+    cost = _cost(rel)
+    ident = Identification(formula, str(formula), t.value, t.digits, Relation(rel, ("x", "1")),
+                           "rational", t.digits / max(cost, 1e-9), t.digits, cost)
+    return Identifications((ident,), t.text, t.digits, "", 0, time.perf_counter() - start,
+                           ("the value is an exact rational",))
