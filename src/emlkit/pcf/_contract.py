@@ -16,13 +16,14 @@ Polynomials here are tuples of ``Fraction`` coefficients, lowest degree first.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 from math import gcd, lcm
 
 from ._signed_cf import convergents
 
-__all__ = ["quasi_polynomial", "contract", "extend"]
+__all__ = ["contract", "extend", "quasi_polynomial"]
 
 Poly = tuple[Fraction, ...]
 
@@ -52,58 +53,69 @@ def _trim(p: Sequence[Fraction]) -> Poly:
     return tuple(q)
 
 
-def _fit(values: Sequence[int], spare: int = 3) -> Poly | None:
-    """The lowest-degree polynomial P with P(j) = values[j] for all j, confirmed by ``spare``."""
-    row = [Fraction(v) for v in values]
-    heads: list[Fraction] = []
-    while len(row) > spare:
-        heads.append(row[0])
-        if all(v == 0 for v in row):
-            heads.pop()
+def _fit(values: Sequence[int], max_degree: int, spare: int = 3) -> Poly | None:
+    """The polynomial P of degree ≤ max_degree with P(j) = values[j], confirmed on all values."""
+    row = [int(v) for v in values[: max_degree + 2 + spare]]
+    heads: list[int] = []
+    for _ in range(max_degree + 2):
+        if len(row) <= spare:
+            return None
+        if not any(row):
             break
-        row = [b - a for a, b in zip(row, row[1:])]
+        heads.append(row[0])
+        row = [b - a for a, b in itertools.pairwise(row)]
     else:
         return None
     # P(j) = sum_i heads[i] * C(j, i); expand the binomials into monomials
     coeffs = [Fraction(0)] * max(1, len(heads))
+    fact = 1
     for i, h in enumerate(heads):
-        basis = [Fraction(1)]                     # j (j-1) ... (j-i+1) / i!
+        if i:
+            fact *= i
+        basis = [Fraction(1)]                     # j (j-1) ... (j-i+1)
         for t in range(i):
-            basis = [Fraction(0)] + basis
+            basis = [Fraction(0), *basis]
             for d in range(len(basis) - 1):
                 basis[d] -= t * basis[d + 1]
         for d, c in enumerate(basis):
-            coeffs[d] += h * c / _fact(i)
-    return _trim(coeffs)
+            coeffs[d] += h * c / fact
+    poly = _trim(coeffs)
+    # confirm on every value (integer arithmetic: P has denominator dividing deg!)
+    den = lcm(1, *(c.denominator for c in poly))
+    ints = [int(c * den) for c in poly]
+    for j, v in enumerate(values):
+        acc = 0
+        for c in reversed(ints):
+            acc = acc * j + c
+        if acc != v * den:
+            return None
+    return poly
 
 
-def _fact(i: int) -> int:
-    out = 1
-    for t in range(2, i + 1):
-        out *= t
-    return out
-
-
-def quasi_polynomial(seq: Sequence[int], max_preamble: int = 4
+def quasi_polynomial(seq: Sequence[int], length: int | None = None, max_preamble: int = 4
                      ) -> tuple[int, int, tuple[Poly, ...]] | None:
     """Preamble ``n0``, period ``k`` and residue polynomials of a quasi-polynomial sequence.
 
     ``seq[n0 + r + k j] = pieces[r](j)`` for every index in ``seq``; the smallest period is
-    chosen, then the shortest preamble. None when no period up to a quarter of the length
-    fits.
+    chosen, then the shortest preamble. ``length`` (the length L of the sequence's recurrence)
+    limits the search to periods up to 3 L + 2 and degrees up to max(1, L // k); by default
+    L is a quarter of the sequence. None when nothing fits.
 
     Examples
     --------
-    >>> quasi_polynomial([7, 2, 1, 1, 3, 18, 5, 1, 1, 6, 30, 8, 1, 1, 9, 42, 11, 1, 1, 12, 54])[:2]
+    >>> e2 = [7, 2, 1, 1, 3, 18, 5, 1, 1, 6, 30, 8, 1, 1, 9, 42, 11, 1, 1, 12, 54, 14, 1, 1, 15,
+    ...       66, 17, 1, 1, 18, 78]
+    >>> quasi_polynomial(e2, length=11)[:2]
     (1, 5)
     """
     n = len(seq)
-    for k in range(1, n // 4 + 1):
-        for n0 in range(0, max_preamble + 1):
+    bound = length if length is not None else n // 4
+    for k in range(1, min(3 * bound + 2, n // 6) + 1):
+        for n0 in range(min(max_preamble, bound) + 1):
             pieces = []
             for r in range(k):
                 sub = list(seq[n0 + r::k])
-                fit = _fit(sub) if len(sub) >= 4 else None
+                fit = _fit(sub, max(1, bound // k)) if len(sub) >= 5 else None
                 if fit is None:
                     break
                 pieces.append(fit)
