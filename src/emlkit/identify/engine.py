@@ -8,8 +8,11 @@ recognizer). Every relation found is kept only when
   is not a hit),
 * its significance — digits matched over the digits of its integer coefficients — is at
   least :data:`MIN_SIGNIFICANCE` (chance relations score about 1), and
-* after paying for the size of the relation and for the number of searches run (each search
-  is a chance to fit by luck), at least :data:`MARGIN` digits are left over.
+* its spare digits are at least :data:`MARGIN`: the digits the relation explains, less the
+  log10 of the number of integer relations of its shape and size (a random number has one
+  that fits that well with about that probability), less the log10 of the number of
+  searches run. A spare of s digits means about one random number in 10^s would get such a
+  relation by chance.
 
 >>> r = identify("0.852556797635011581847042853192")
 >>> r.best.text, r.best.kind
@@ -32,12 +35,13 @@ from .constants import get, names
 from .result import Identification, Identifications, Relation
 from .target import Target, read_target
 
-__all__ = ["DEFAULT_LINEAR", "DEFAULT_PRODUCT", "MARGIN", "MIN_SIGNIFICANCE", "identify"]
+__all__ = ["DEFAULT_LINEAR", "DEFAULT_PRODUCT", "MARGIN", "MIN_SIGNIFICANCE", "chance_digits",
+           "identify"]
 
 #: Digits matched per digit of coefficients that a hit needs (LIReC's "return on investment").
 MIN_SIGNIFICANCE = 2.0
-#: Digits a hit must explain beyond its own size and the look-elsewhere cost of the search.
-MARGIN = 5.0
+#: Spare digits a hit needs beyond the chance of its size and the look-elsewhere cost.
+MARGIN = 4.0
 #: Constants combined in pairs (and all at once) by the linear strategy by default.
 DEFAULT_LINEAR = ("pi", "E", "log(2)", "log(3)", "zeta(3)", "Catalan", "EulerGamma",
                   "sqrt(2)", "sqrt(3)", "pi**2", "log(pi)")
@@ -48,6 +52,7 @@ DEFAULT_PRODUCT = ("pi", "E", "log(2)", "log(3)", "zeta(3)", "zeta(5)", "Catalan
                    "EulerGamma", "gamma(1/4)", "gamma(1/3)", "GoldenRatio")
 _EML_MAX_K = 19
 _EML_COST_PER_TOKEN = 0.3  # log10 of the growth rate of the number of EML forms per token
+_EML_FORMS_PER_K = 10  # slack factor on that count
 
 
 def _resolve_basis(basis: Any) -> tuple[str, ...] | None:
@@ -227,7 +232,7 @@ def identify(
             notes.append(f"time limit of {timeout} s reached; later strategies were not tried")
             break
         tried += 1
-        found: Iterable = _eml_found(t, notes) if kind == "eml" else make()
+        found: Iterable = _eml_found(t, notes, penalty) if kind == "eml" else make()
         for f in found:
             ident = f if isinstance(f, Identification) else _score(t, f, max_coeff, penalty)
             if ident is not None and _significant(ident, t.digits, penalty):
@@ -247,11 +252,26 @@ def identify(
 
 def _significant(ident: Identification, digits: int, penalty: float) -> bool:
     return (ident.digits_matched >= digits and ident.significance >= MIN_SIGNIFICANCE
-            and ident.digits_matched - ident.cost - penalty >= MARGIN)
+            and ident.spare_digits >= MARGIN)
 
 
 def _cost(relation: Sequence[int]) -> float:
     return sum(math.log10(abs(c) + 1) for c in relation if c)
+
+
+def chance_digits(terms: int, cost: float) -> float:
+    """log10 of the number of integer relations of ``terms`` coefficients with size ≤ ``cost``.
+
+    The size is sum(log10(|c| + 1)); the count of positive tuples with product ≤ T is at most
+    about T (ln T + n - 1)^(n-1) / (n-1)!, times 2^(n-1) for the signs.
+
+    >>> round(chance_digits(2, 3.0), 2)                 # p/q with p·q ≲ 1000: ~10^4.2
+    4.2
+    """
+    n = max(terms, 1)
+    ln_t = cost * math.log(10)
+    return (cost + (n - 1) * math.log10(ln_t + n - 1) - math.lgamma(n) / math.log(10)
+            + (n - 1) * math.log10(2))
 
 
 def _matched(x: Any, f: Any, digits: int) -> int:
@@ -277,7 +297,8 @@ def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float
     if max_coeff is not None and max(abs(c) for c in f.relation) > max_coeff:
         return None
     cost = _cost(f.relation)
-    if t.digits < MIN_SIGNIFICANCE * cost or t.digits - cost - penalty < MARGIN:
+    spare = t.digits - chance_digits(len(f.relation), cost) - penalty
+    if t.digits < MIN_SIGNIFICANCE * cost or spare < MARGIN:
         return None  # cannot be significant whatever it matches
     W = t.digits + 10
     value = f.value(W)
@@ -295,7 +316,7 @@ def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float
         value = f.value(deeper + 10)
     formula, text = _formulas(f)
     return Identification(formula, text, value, matched, Relation(f.relation, f.terms), f.kind,
-                          matched / max(cost, 1e-9), verified, cost)
+                          matched / max(cost, 1e-9), verified, cost, round(spare, 2))
 
 
 def _formulas(f: st.Found) -> tuple[Any, str]:
@@ -304,11 +325,12 @@ def _formulas(f: st.Found) -> tuple[Any, str]:
     from .constants import get as const
 
     formula = f.build(lambda n: const(n).sympy_expr())
-    named = f.build(lambda n: sympy.Symbol(n, positive=const(n).positive))
-    return formula, str(named)
+    named = str(f.build(lambda n: sympy.Symbol(n, positive=const(n).positive)))
+    plain = str(formula)
+    return formula, (plain if len(plain) < len(named) else named)
 
 
-def _eml_found(t: Target, notes: list[str]) -> Iterable[Identification]:
+def _eml_found(t: Target, notes: list[str], penalty: float) -> Iterable[Identification]:
     import mpmath
     import sympy
 
@@ -330,12 +352,15 @@ def _eml_found(t: Target, notes: list[str]) -> Iterable[Identification]:
             formula = sympy.sympify(c.formula)
         except (sympy.SympifyError, TypeError, SyntaxError):
             continue
+        if formula.atoms(sympy.Float) or formula.free_symbols:
+            continue  # not decompiled into a closed form
         with mpmath.workdps(t.digits + 10):
             value = mpmath.mpf(sympy.N(formula, t.digits + 10))
         matched = _matched(t.value, value, t.digits)
+        spare = matched - cost - math.log10(2 * _EML_FORMS_PER_K * c.K) - penalty
         out.append(Identification(formula, str(formula), value, matched,
                                   Relation((1, -1), ("x", str(formula))), "eml",
-                                  matched / cost, matched, cost, str(c.expr)))
+                                  matched / cost, matched, cost, round(spare, 2), str(c.expr)))
     return out
 
 
@@ -348,6 +373,6 @@ def _exact(t: Target, start: float) -> Identifications:
     formula = sympy.Rational(q.numerator, q.denominator)
     cost = _cost(rel)
     ident = Identification(formula, str(formula), t.value, t.digits, Relation(rel, ("x", "1")),
-                           "rational", t.digits / max(cost, 1e-9), t.digits, cost)
+                           "rational", t.digits / max(cost, 1e-9), t.digits, cost, math.inf)
     return Identifications((ident,), t.text, t.digits, "", 0, time.perf_counter() - start,
                            ("the value is an exact rational",))

@@ -70,6 +70,10 @@ class Identification:
         caller could supply more (a callable value).
     cost : float
         Description length: the digits of the coefficients (ranking key).
+    spare_digits : float
+        Digits explained beyond what a relation of this shape and size fits by chance, after
+        the look-elsewhere cost of every search run (hits need ``emlkit.identify.MARGIN``); about one
+        random number in 10^spare_digits gets such a relation by luck.
     eml : str or None
         The pure EML form, for ``kind == "eml"``.
     """
@@ -83,6 +87,7 @@ class Identification:
     significance: float
     verified_digits: int
     cost: float
+    spare_digits: float = 0.0
     eml: str | None = None
 
     def __str__(self) -> str:
@@ -108,6 +113,7 @@ class Identification:
             "verified_digits": self.verified_digits,
             "significance": round(self.significance, 2),
             "cost": round(self.cost, 3),
+            "spare_digits": self.spare_digits if self.spare_digits != float("inf") else None,
             "relation": {"coefficients": list(self.relation.coefficients),
                          "terms": list(self.relation.terms)},
             "eml": self.eml,

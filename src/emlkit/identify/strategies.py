@@ -105,7 +105,7 @@ def rational(t: Target) -> Iterator[Found]:
 
         return sympy.Rational(p, q)
 
-    yield Found("rational", rel, ("x", "1"), value, build)
+    yield Found("rational", rel, ("x", "1"), value, build, ())
 
 
 def algebraic(t: Target, max_degree: int = 4) -> Iterator[Found]:
@@ -124,7 +124,7 @@ def algebraic(t: Target, max_degree: int = 4) -> Iterator[Found]:
         if rel is None or rel[0] == 0:
             continue
         yield Found("algebraic", rel, tuple(_power_names(d)), _root_value(rel, t.value),
-                    _root_build(rel, t.value))
+                    _root_build(rel, t.value), ())
 
 
 def _power_names(d: int) -> list[str]:
@@ -149,22 +149,19 @@ def _root_build(rel: tuple[int, ...], near: Any) -> Callable[[Callable[[str], An
     def build(sym: Callable[[str], Any]) -> Any:
         import sympy
 
+        if len(rel) == 3:  # a x^2 + b x + c: the quadratic formula, sign chosen by the value
+            a, b, c = (sympy.Integer(v) for v in rel)
+            roots = [(-b + s * sympy.sqrt(b * b - 4 * a * c)) / (2 * a) for s in (1, -1)]
+            return min(roots, key=lambda r: abs(float(r) - float(near)))
         z = sympy.Symbol("z")
-        poly = sympy.Poly(list(rel), z)
         best = None
-        for factor, _ in sympy.factor_list(poly)[1]:
+        for factor, _ in sympy.factor_list(sympy.Poly(list(rel), z))[1]:
             for root in sympy.Poly(factor, z).real_roots():
                 err = abs(float(root.evalf(30)) - float(near))
                 if best is None or err < best[0]:
-                    best = (err, root, factor)
+                    best = (err, root)
         assert best is not None
-        root, factor = best[1], best[2]
-        if sympy.Poly(factor, z).degree() <= 2:
-            exact = sympy.nsimplify(sympy.radsimp(root.expand(func=True)))
-            closed = [r for r in sympy.roots(sympy.Poly(factor, z)) if abs(
-                complex(r.evalf(30)) - complex(root.evalf(30))) < 1e-20]
-            return closed[0] if closed else exact
-        return root
+        return best[1]
 
     return build
 
