@@ -1,0 +1,91 @@
+"""Clustering by dynamics: fingerprints, cluster labels, checked propagation, pictures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+import sympy
+
+from emlkit.pcf.cluster import cluster_box, fingerprints
+from emlkit.pcf.search import search
+from emlkit.pcf.sieve import CONVERGED, CoefficientBox, sieve
+
+
+@pytest.fixture(scope="module")
+def report():
+    # a small Möbius bound in the search leaves formulas for the clusters to find
+    r = search((1, 2, (-3, 3)), bound=2, workers=2)
+    return r, cluster_box(r, min_cluster_size=10)
+
+
+def _limit(a, b, depth=400):
+    p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
+    for n in range(1, depth + 1):
+        an = sum(c * n**k for k, c in enumerate(a))
+        bn = sum(c * n**k for k, c in enumerate(b))
+        p0, p1 = p1, an * p1 + bn * p0
+        q0, q1 = q1, an * q1 + bn * q0
+    return p1 / q1
+
+
+def test_fingerprints_are_the_converging_pcfs():
+    box = CoefficientBox(1, 1, (-2, 2))
+    fp = fingerprints(box, min_digits=6)
+    s = sieve(box)
+    want = s.index[(s.status == CONVERGED) & (s.digits >= 6)]
+    assert np.array_equal(fp.index, want)
+    assert fp.features.shape == (len(want), len(fp.names))
+
+
+def test_labels_are_the_majority_of_identified_members(report):
+    r, rep = report
+    assert rep.n_points == len(fingerprints(r.box).index)
+    classes = {f.index: (f.constant if f.kind == "identified" else f.kind) for f in r.formulas}
+    for c in rep.clusters:
+        members = rep.fingerprints.index[rep.labels == c.id]
+        assert len(members) == c.size
+        known = Counter(classes[int(i)] for i in members if int(i) in classes)
+        if c.label is None:
+            assert not known
+        else:
+            assert known[c.label] == max(known.values())
+            assert c.purity == pytest.approx(known[c.label] / sum(known.values()))
+    assert -1 <= rep.ari <= 1
+
+
+def test_confirmed_members_are_right(report):
+    r, rep = report
+    confirmed = [(c.label, x) for c in rep.clusters for x in c.confirmed]
+    assert confirmed, "no proposed label was confirmed"
+    found = {(tuple(f.a), tuple(f.b)) for f in r.formulas}
+    for label, (a, b, formula, digits) in confirmed:
+        assert (tuple(a), tuple(b)) not in found  # new: the search missed it
+        assert label in formula
+        with mpmath.workdps(50):
+            want = mpmath.mpf(str(sympy.sympify(formula).evalf(50)))
+            assert abs(_limit(a, b) - want) < abs(want) * mpmath.mpf(10) ** -25
+        assert digits >= 30
+
+
+def test_pictures(report, tmp_path):
+    from emlkit.viz.pcf_plots import plot_convergence, plot_planes
+
+    _, rep = report
+    png = plot_planes(rep, tmp_path / "planes.png")
+    assert Path(png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = plot_convergence([((1, 2), (0, 0, 1))], tmp_path / "c.svg", depth=20)
+    assert "<svg" in Path(svg).read_text()
+    with pytest.raises(ValueError, match="png or .svg"):
+        plot_planes(rep, tmp_path / "x.jpg")
+    with pytest.raises(ValueError, match="unknown feature"):
+        plot_planes(rep, tmp_path / "x.png", planes=[("c", "zzz")])
+
+
+def test_bad_features(report):
+    r, _ = report
+    with pytest.raises(ValueError, match="unknown feature"):
+        cluster_box(r, features=("c", "nope"))
