@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-__all__ = ["signed_cf_terms", "convergents"]
+__all__ = ["convergents", "signed_cf_terms"]
 
 
 def _step(num: int, den: int, sign: int) -> tuple[int, int, int] | None:
