@@ -75,3 +75,46 @@ def test_bad_input_is_one_line_and_status_2(capsys, argv, msg):
 def test_formulas_without_a_catalog(capsys, tmp_path):
     status, _, err = _run(capsys, "pcf", "formulas", "--catalog", str(tmp_path / "none.sqlite"))
     assert status == 2 and "no catalog there" in err
+
+
+def test_ctrl_c_stops_the_pool_and_the_rerun_resumes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from emlkit.catalog import Catalog
+
+    root = Path(__file__).resolve().parents[2]
+    path = tmp_path / "c.sqlite"
+    argv = [sys.executable, "-m", "emlkit", "pcf", "search", "--deg-a", "1", "--deg-b", "2",
+            "--coefficients", "-4..4", "--b-coefficients", "-2..2", "--workers", "2",
+            "--shard-size", "256",
+            "--catalog", str(path), "--quiet"]
+    env = dict(os.environ, PYTHONPATH=str(root / "src"))
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+            try:
+                with Catalog(path) as cat:
+                    runs = cat.runs()
+                    if runs and (runs[0].checkpoint() or {}).get("shards"):
+                        break
+            except Exception:  # noqa: BLE001, S112 - not created yet
+                continue
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode == 0:
+        pytest.skip("the search finished before it could be interrupted")
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    status = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    assert status.returncode == 0 and "resumed:" in status.stdout

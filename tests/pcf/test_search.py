@@ -113,7 +113,8 @@ def test_kill_9_and_resume_gives_the_uninterrupted_catalog(tmp_path):
     want = search(box, executor="serial", **kw)
     path = tmp_path / "c.sqlite"
     # the child is slowed down (0.3 s per shard) so that it is surely killed mid-run
-    code = ("import time, emlkit.pcf.search as s\n"
+    code = ("import sys, time, emlkit.pcf.search\n"
+            "s = sys.modules['emlkit.pcf.search']\n"
             "run = s.run_shard\n"
             "def slow(*args):\n    time.sleep(0.3)\n    return run(*args)\n"
             "s.run_shard = slow\n"

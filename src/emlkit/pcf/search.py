@@ -342,15 +342,17 @@ def search(
             ex = get_executor(executor, workers)
             own_ex = ex is not executor
             lock = run.lock() if run is not None else None
+            ok = False
             try:
                 if lock is not None:
                     lock.__enter__()
                 hits = _drive(ex, bx, p, pending, run, done, records, bar, is_restartable(ex))
+                ok = True
             finally:
                 if lock is not None:
                     lock.__exit__(None, None, None)
                 if own_ex:
-                    ex.shutdown()
+                    _stop(ex, wait=ok)
         bar.close(f"{bx.size:,} PCFs, {hits} formulas this call")
         if run is not None:
             from ..catalog.pcf_store import pcf_formulas
@@ -368,6 +370,14 @@ def search(
     finally:
         if own_cat:
             cat.close()
+
+
+def _stop(ex: Any, wait: bool) -> None:
+    """Shut an executor down; after an error or Ctrl-C without waiting for running work."""
+    try:
+        ex.shutdown(wait=wait)
+    except TypeError:  # executors whose shutdown takes no argument
+        ex.shutdown()
 
 
 def _drive(ex: Any, bx: CoefficientBox, p: ShardParams, pending: list[tuple[int, int]],

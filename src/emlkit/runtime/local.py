@@ -42,7 +42,7 @@ class SerialExecutor:
             fut.set_exception(exc)
         return fut
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
         """Nothing to release."""
 
     def __enter__(self) -> Self:
@@ -95,11 +95,24 @@ class LocalExecutor:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def shutdown(self) -> None:
-        """Stop the workers (pending tasks are cancelled)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the workers: pending tasks are cancelled; ``wait=False`` also ends running ones.
+
+        >>> ex = LocalExecutor(1); _ = ex.submit(abs, -1).result(); ex.shutdown(wait=False)
+        """
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not wait:
+            procs = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:  # Ctrl-C: the work in flight is redone on resume
+                if proc.is_alive():
+                    proc.terminate()
+            for proc in procs:
+                proc.join(timeout=1.0)
+            return
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Self:
         return self

@@ -63,8 +63,8 @@ class RayExecutor:
             self._remote[fn] = task
         return task.remote(*args).future()
 
-    def shutdown(self) -> None:
-        """Disconnect (and stop Ray if this executor started it)."""
+    def shutdown(self, wait: bool = True) -> None:
+        """Disconnect (and stop Ray if this executor started it); tasks in flight are dropped."""
         if self._started:
             self._ray.shutdown()
             self._started = False
