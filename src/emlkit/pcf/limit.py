@@ -194,6 +194,8 @@ def _proven(s: _Sample, cert: Any, target: int) -> tuple[int, Any]:
 
 
 def _first_zero_of_b(pcf: PCF, max_depth: int) -> int | None:
+    if pcf.b.is_zero:
+        return 1
     roots = [k for k in pcf.b.integer_roots(1) if k <= max_depth]
     return roots[0] if roots else None
 

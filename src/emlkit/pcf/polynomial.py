@@ -97,8 +97,10 @@ class Poly:
             coeffs = tuple(_norm(c) for c in source)
         else:
             coeffs = _from_sympy(source)
-        while coeffs and coeffs[-1] == 0:
-            coeffs = coeffs[:-1]
+        end = len(coeffs)
+        while end and coeffs[end - 1] == 0:
+            end -= 1
+        coeffs = coeffs[:end]
         if len(coeffs) - 1 > MAX_DEGREE:
             raise DomainError(f"degree {len(coeffs) - 1} is above the limit {MAX_DEGREE}")
         object.__setattr__(self, "coeffs", coeffs)
@@ -171,24 +173,32 @@ class Poly:
     def integer_roots(self, start: int = 1) -> list[int]:
         """The integers ``k >= start`` with p(k) = 0, in increasing order.
 
+        Found from the linear factors of p over the integers (python-flint, else SymPy), so
+        huge coefficients and roots cost no divisor search.
+
         >>> Poly("n^2 - 5n + 6").integer_roots(), Poly(0).integer_roots()
         ([2, 3], [])
+        >>> Poly([-10**40, 1]).integer_roots() == [10**40]
+        True
         """
         if self.is_zero or self.degree == 0:
             return []
-        q = self * self.denominator
-        c = q.coeffs
-        low = next(i for i, x in enumerate(c) if x != 0)  # n^low divides: 0 is a root
-        roots = [0] if low and start <= 0 else []
-        const = abs(c[low])
-        cands: set[int] = set()
-        d = 1
-        while d * d <= const:  # integer roots divide the lowest non-zero coefficient
-            if const % d == 0:
-                cands.update((d, -d, const // d, -(const // d)))
-            d += 1
-        roots += sorted(k for k in cands if k >= start and k != 0 and q(k) == 0)
-        return sorted(roots)
+        ints = [int(c) for c in (self * self.denominator).coeffs]
+        roots: list[int] = []
+        try:
+            from flint import fmpz_poly
+        except ImportError:  # pragma: no cover - python-flint is optional
+            import sympy
+
+            x = sympy.Symbol("x")
+            poly = sympy.Poly(sum(c * x**i for i, c in enumerate(ints)), x)
+            roots = [int(r) for r in poly.ground_roots() if r.is_integer]
+        else:
+            for factor, _ in fmpz_poly(ints).factor()[1]:
+                c = factor.coeffs()
+                if len(c) == 2 and abs(int(c[1])) == 1:
+                    roots.append(-int(c[0]) * int(c[1]))
+        return sorted(k for k in set(roots) if k >= start)
 
     def eventually_positive_from(self) -> int | None:
         """The least k0 >= 1 with p(k) > 0 for every integer k >= k0 (None if none exists).
@@ -247,7 +257,9 @@ class Poly:
         while k:
             if k & 1:
                 out = out * base
-            base, k = base * base, k >> 1
+            k >>= 1
+            if k:
+                base = base * base
         return out
 
     def shift(self, k: int) -> Poly:
