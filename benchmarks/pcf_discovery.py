@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ref-sample", type=int, default=5,
                     help="PCFs of the box evaluated by the reference method (0: skip)")
     ap.add_argument("--catalog", default=None, help="store the run there (resumable)")
+    ap.add_argument("--cluster", action="store_true",
+                    help="also cluster by dynamics (HDBSCAN) and print the adjusted Rand index")
+    ap.add_argument("--pictures", default=None, metavar="DIR",
+                    help="with --cluster: write feature planes and convergence plots there")
     ap._negative_number_matcher = __import__("re").compile(r"^-\d+(\.\.-?\d+)?$|^-\d*\.\d+$")
     args = ap.parse_args(argv)
     box = CoefficientBox(args.deg_a, args.deg_b, args.coefficients, args.b_coefficients)
@@ -138,7 +142,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio reference/ours (same process): {ref / ours:,.0f}x per PCF (wall)")
     print(f"ratio published/ours: {PUBLISHED_S_PER_PCF / ours:,.0f}x per PCF (wall); "
           f"{box.size / wall:,.0f} PCFs/s")
+    if args.cluster:
+        _cluster(r, args.pictures)
     return 0
+
+
+def _cluster(r: object, pictures: str | None) -> None:
+    from emlkit.pcf.cluster import cluster_box
+
+    print()
+    t0 = time.perf_counter()
+    rep = cluster_box(r, min_cluster_size=20)
+    print(f"clustering by dynamics ({time.perf_counter() - t0:.1f} s, HDBSCAN "
+          "min_cluster_size 20, all 8 features):")
+    print(rep.summary())
+    if pictures:
+        from emlkit.viz.pcf_plots import plot_convergence, plot_planes
+
+        os.makedirs(pictures, exist_ok=True)
+        print("pictures:", plot_planes(rep, os.path.join(pictures, "planes.png")),
+              plot_convergence([((1, 2), (0, 0, 1)), ((3, 1), (0, -1)), ((2, 3), (0, 0, -2)),
+                                ((1,), (1,))], os.path.join(pictures, "convergence.png"),
+                               depth=60))
 
 
 if __name__ == "__main__":
