@@ -84,7 +84,8 @@ def _resolve_kinds(kinds: Any, eml: bool) -> tuple[str, ...]:
 def _needed_digits(terms: int, max_coeff: int, searches: int) -> int:
     """Digits for which a relation of ``terms`` coefficients up to ``max_coeff`` can be a hit."""
     size = terms * math.log10(max_coeff + 1)
-    return math.ceil(max(MIN_SIGNIFICANCE * size, size + math.log10(max(searches, 1)) + MARGIN))
+    chance = chance_digits(terms, size) + math.log10(searches + 1)
+    return math.ceil(max(MIN_SIGNIFICANCE * size, chance + MARGIN))
 
 
 def _plan(t: Target, kinds: tuple[str, ...], basis: tuple[str, ...] | None,
@@ -234,7 +235,7 @@ def identify(
         tried += 1
         found: Iterable = _eml_found(t, notes, penalty) if kind == "eml" else make()
         for f in found:
-            ident = f if isinstance(f, Identification) else _score(t, f, max_coeff, penalty)
+            ident = f if isinstance(f, Identification) else _score(t, f, max_coeff, penalty, notes)
             if ident is not None and _significant(ident, t.digits, penalty):
                 key = str(ident.formula)
                 old = kept.get(key)
@@ -290,8 +291,8 @@ def _matched(x: Any, f: Any, digits: int) -> int:
         return max(0, min(digits, int(mpmath.floor(-mpmath.log10(diff / abs(x))))))
 
 
-def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float
-           ) -> Identification | None:
+def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float,
+           notes: list[str]) -> Identification | None:
     import mpmath
 
     if max_coeff is not None and max(abs(c) for c in f.relation) > max_coeff:
@@ -312,11 +313,39 @@ def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float
             x2 = mpmath.mpf(t.more(deeper + 10))
         verified = _matched(x2, f.value(deeper + 10), deeper)
         if verified < deeper:
+            notes.append(f"a {f.kind} relation matched the {t.digits} digits given but only "
+                         f"{verified} of {deeper} when more were computed: rejected")
             return None  # holds to the given digits only: a coincidence
         value = f.value(deeper + 10)
     formula, text = _formulas(f)
+    if _sympy_digits(formula, t.value, t.digits) < t.digits:
+        notes.append(f"internal check: the SymPy form {formula} of a {f.kind} relation does not "
+                     "reproduce the value; dropped")
+        return None
     return Identification(formula, text, value, matched, Relation(f.relation, f.terms), f.kind,
                           matched / max(cost, 1e-9), verified, cost, round(spare, 2))
+
+
+def _sympy_digits(formula: Any, x: Any, digits: int) -> int:
+    """Digits of ``x`` that SymPy's own evaluation of ``formula`` reproduces (an independent check).
+
+    Symbols (constants SymPy has no closed form for) take their table values.
+    """
+    import mpmath
+    import sympy
+
+    from .constants import mp_value
+
+    dps = digits + 15
+    subs = {s: sympy.Float(mpmath.nstr(mp_value(s.name, dps), dps), dps)
+            for s in formula.free_symbols}
+    try:
+        got = formula.evalf(dps, subs=subs) if subs else sympy.N(formula, dps)
+        with mpmath.workdps(dps):
+            value = mpmath.mpf(str(sympy.re(got)))
+    except (TypeError, ValueError, ArithmeticError):
+        return 0
+    return _matched(x, value, digits)
 
 
 def _formulas(f: st.Found) -> tuple[Any, str]:

@@ -131,16 +131,44 @@ def _power_names(d: int) -> list[str]:
     return [f"x**{k}" if k > 1 else ("x" if k == 1 else "1") for k in range(d, -1, -1)]
 
 
+def _factors(rel: tuple[int, ...]) -> list[list[int]]:
+    """Irreducible factors (coefficients highest degree first, degree >= 1) of the polynomial."""
+    try:
+        import flint
+    except ImportError:  # pragma: no cover - python-flint is in the 'arb' extra
+        import sympy
+
+        z = sympy.Symbol("z")
+        return [[int(c) for c in sympy.Poly(f, z).all_coeffs()]
+                for f, _ in sympy.factor_list(sympy.Poly(list(rel), z))[1]]
+    _, parts = flint.fmpz_poly(list(reversed(rel))).factor()
+    return [[int(c) for c in reversed(f.coeffs())] for f, _ in parts if f.degree() >= 1]
+
+
+def _nearest_root(rel: tuple[int, ...], near: Any, dps: int) -> tuple[Any, list[int]] | None:
+    """The real root nearest ``near`` among the roots of the irreducible factors (all simple)."""
+    import mpmath
+
+    best = None
+    with mpmath.workdps(dps + 10):
+        for f in _factors(rel):
+            try:
+                roots = mpmath.polyroots(f, maxsteps=200, extraprec=dps + 20)
+            except mpmath.libmp.NoConvergence:
+                continue
+            for r in roots:
+                if abs(mpmath.im(r)) > abs(r) * mpmath.mpf(10) ** (-dps // 2):
+                    continue
+                err = abs(mpmath.re(r) - near)
+                if best is None or err < best[0]:
+                    best = (err, mpmath.re(r), f)
+    return None if best is None else (best[1], best[2])
+
+
 def _root_value(rel: tuple[int, ...], near: Any) -> Callable[[int], Any]:
     def value(dps: int) -> Any:
-        import mpmath
-
-        with mpmath.workdps(dps + 10):
-            try:
-                root = mpmath.findroot(lambda z: mpmath.polyval(list(rel), z), mpmath.mpf(near))
-            except (ValueError, ZeroDivisionError):
-                return None
-        return root
+        found = _nearest_root(rel, near, dps)
+        return None if found is None else found[0]
 
     return value
 
@@ -149,19 +177,18 @@ def _root_build(rel: tuple[int, ...], near: Any) -> Callable[[Callable[[str], An
     def build(sym: Callable[[str], Any]) -> Any:
         import sympy
 
-        if len(rel) == 3:  # a x^2 + b x + c: the quadratic formula, sign chosen by the value
-            a, b, c = (sympy.Integer(v) for v in rel)
+        found = _nearest_root(rel, near, 30)
+        assert found is not None
+        value, f = found
+        if len(f) == 2:
+            return sympy.Rational(-f[1], f[0])
+        if len(f) == 3:  # a x^2 + b x + c: the quadratic formula, sign chosen by the value
+            a, b, c = (sympy.Integer(v) for v in f)
             roots = [(-b + s * sympy.sqrt(b * b - 4 * a * c)) / (2 * a) for s in (1, -1)]
-            return min(roots, key=lambda r: abs(float(r) - float(near)))
+            return min(roots, key=lambda r: abs(float(r) - float(value)))
         z = sympy.Symbol("z")
-        best = None
-        for factor, _ in sympy.factor_list(sympy.Poly(list(rel), z))[1]:
-            for root in sympy.Poly(factor, z).real_roots():
-                err = abs(float(root.evalf(30)) - float(near))
-                if best is None or err < best[0]:
-                    best = (err, root)
-        assert best is not None
-        return best[1]
+        roots = sympy.Poly(f, z).real_roots()
+        return min(roots, key=lambda r: abs(float(r.evalf(30)) - float(value)))
 
     return build
 

@@ -162,7 +162,7 @@ def read_target(value: Any, digits: int | None = None) -> Target:
             raise UnsupportedError(f"complex value {value!r}: only real numbers are identified")
         return read_target(value.real if isinstance(value, complex) else mpmath.mpf(value.real),
                            digits)
-    if isinstance(value, mpmath.mpf):
+    if isinstance(value, mpmath.mpf) or hasattr(value, "_mpf_"):  # also mpmath.pi and kin
         if not mpmath.isfinite(value):
             raise DomainError(f"{value} is not finite; nothing to identify")
         n = _check_digits(digits) if digits is not None else mpmath.mp.dps
@@ -194,4 +194,5 @@ def _from_limit(limit: Any, digits: int | None) -> Target:
     if digits is not None and digits > int(limit.digits):
         raise DomainError(f"digits={digits} asks for more than the {limit.digits} digits the "
                           "limit has")
-    return read_target(mpmath.mpf(limit.value), n)
+    value = limit.value
+    return read_target(value if isinstance(value, (mpmath.mpf, str)) else mpmath.mpf(value), n)
