@@ -62,13 +62,13 @@ def test_rational_coefficients_keep_the_ratios():
     ref = _reference(_fn(pcf.a.coeffs), _fn(pcf.b.coeffs), 40)
     got = convergents(pcf, range(41))
     assert got == [r[0] / r[1] for r in ref]
-    p1, p, q1, q = pq(pcf, 40)
+    _, p, _, q = pq(pcf, 40)
     assert Fraction(int(p), int(q)) == ref[40][0] / ref[40][1]
 
 
 def test_deep_product_against_sympy_reference_values():
     # p_n/q_n of PCF(1, 1) is F(n+2)/F(n+1): check at depth 5000 against SymPy's Fibonacci
-    p1, p, q1, q = pq(PCF(1, 1), 5000)
+    _, p, _, q = pq(PCF(1, 1), 5000)
     assert int(p) == sympy.fibonacci(5002) and int(q) == sympy.fibonacci(5001)
     # e = PCF(n+3, -n): q_n grows like n!, the product stays exact
     seq = list(pq_sequence(PCF("n+3", "-n"), 300))

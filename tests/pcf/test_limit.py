@@ -71,7 +71,7 @@ def test_negative_and_tiny_values_and_rational_coefficients():
     # scaling a by s and b by s^2 scales the value by s: huge and tiny magnitudes
     for s in (Fraction(10**40), Fraction(1, 10**40)):
         pcf = PCF([s, 2 * s], [0, 0, s * s])
-        _check(limit(pcf, digits=80), lambda m: m.mpf(s.numerator) / s.denominator * 4 / m.pi,
+        _check(limit(pcf, digits=80), lambda m, s=s: m.mpf(s.numerator) / s.denominator * 4 / m.pi,
                80)
 
 
