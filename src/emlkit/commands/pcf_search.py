@@ -88,14 +88,27 @@ def _run_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(r.to_dict(), ensure_ascii=False))
         return 0
+    def simple(f: Any) -> tuple:
+        return (max(map(abs, f.a + f.b)), sum(map(abs, f.a + f.b)), f.a[-1] < 0, f.index)
+
     shown = sorted((f for f in r.formulas if f.kind != "rational" or args.show_rationals),
-                   key=lambda f: (max(map(abs, f.a + f.b)), sum(map(abs, f.a + f.b)), f.index))
+                   key=simple)
+    extra: dict[Any, int] = {}
+    if not args.all_equivalent:  # one line per canonical class: its simplest member
+        firsts: dict[Any, Any] = {}
+        for f in shown:
+            if f.canonical in firsts:
+                extra[f.canonical] = extra.get(f.canonical, 0) + 1
+            else:
+                firsts[f.canonical] = f
+        shown = list(firsts.values())
     print(r.summary())
     if r.resumed_shards:
         print(f"resumed: {r.resumed_shards} shard(s) were already in the catalog "
               f"(run {r.run_id})")
     for f in shown[: args.limit] if args.limit else shown:
-        print(f"  {f}")
+        more = extra.get(f.canonical, 0)
+        print(f"  {f}" + (f"  [+{more} equivalent]" if more else ""))
     if args.limit and len(shown) > args.limit:
         print(f"  ... {len(shown) - args.limit} more (--limit 0 shows all; 'eml pcf formulas' "
               "lists the catalog)")
@@ -173,6 +186,8 @@ def add_subcommands(sub: Any, fmt: Any) -> None:
     p.add_argument("--limit", type=int, default=50,
                    help="formulas printed (default 50, 0 = all)")
     p.add_argument("--show-rationals", action="store_true", help="print rational limits too")
+    p.add_argument("--all-equivalent", action="store_true",
+                   help="print every formula, not one per canonical class")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=_run_search)

@@ -151,6 +151,8 @@ class SearchResult:
         The catalog run, if any.
     resumed_shards : int
         Shards found done in the catalog at the start.
+    searched : int
+        PCFs searched by this call (the rest came from the catalog).
     """
 
     box: CoefficientBox
@@ -161,6 +163,7 @@ class SearchResult:
     seconds: float
     run_id: int | None = None
     resumed_shards: int = 0
+    searched: int = -1
 
     @property
     def size(self) -> int:
@@ -191,13 +194,19 @@ class SearchResult:
 
     def summary(self) -> str:
         """A few lines: box, rate, counts, formulas per constant."""
-        rate = self.size / self.seconds if self.seconds > 0 else float("inf")
+        n = self.size if self.searched < 0 else self.searched
+        if n == 0:
+            timing = "all from the catalog"
+        else:
+            rate = n / self.seconds if self.seconds > 0 else float("inf")
+            timing = (f"{n:,} searched in {self.seconds:.1f} s ({rate:,.0f} PCFs/s)"
+                      if n != self.size else f"{self.seconds:.1f} s ({rate:,.0f} PCFs/s)")
         lines = [
             f"box: deg a ≤ {self.box.deg_a}, deg b ≤ {self.box.deg_b}, coefficients "
             f"{self.box.coefficients[0]}..{self.box.coefficients[1]}"
             + (f" (b: {self.box.b_coefficients[0]}..{self.box.b_coefficients[1]})"
                if self.box.b_coefficients else "")
-            + f": {self.size:,} PCFs in {self.seconds:.1f} s ({rate:,.0f} PCFs/s)",
+            + f": {self.size:,} PCFs, {timing}",
             "sieve: " + ", ".join(f"{k} {v:,}" for k, v in self.counts.items()),
             f"formulas: {len(self.formulas):,} ("
             + ", ".join(f"{k} {v:,}" for k, v in sorted(self.kinds().items())) + ")",
@@ -213,7 +222,8 @@ class SearchResult:
         return {"box": self.box.as_dict(), "params": self.params.as_dict(), "size": self.size,
                 "counts": self.counts, "candidates": self.candidates,
                 "seconds": round(self.seconds, 3), "run_id": self.run_id,
-                "resumed_shards": self.resumed_shards, "per_constant": self.per_constant(),
+                "resumed_shards": self.resumed_shards, "searched": self.searched,
+                "per_constant": self.per_constant(),
                 "kinds": self.kinds(), "formulas": [f.as_dict() for f in self.formulas]}
 
 
@@ -335,8 +345,9 @@ def search(
             done = dict((run.checkpoint() or {}).get("shards", {}))
         resumed = len(done)
         pending = [(s, e) for s, e in bx.shards(shard_size) if str(s) not in done]
-        bar = Progress("pcf search", total=bx.size, enabled=progress, unit="PCFs")
-        bar.update(sum(e - s for s, e in bx.shards(shard_size) if str(s) in done))
+        todo_pcfs = sum(e - s for s, e in pending)
+        bar = Progress("pcf search", total=todo_pcfs, enabled=progress and bool(pending),
+                       unit="PCFs")
         hits = 0
         if pending:
             ex = get_executor(executor, workers)
@@ -353,7 +364,7 @@ def search(
                     lock.__exit__(None, None, None)
                 if own_ex:
                     _stop(ex, wait=ok)
-        bar.close(f"{bx.size:,} PCFs, {hits} formulas this call")
+        bar.close(f"{todo_pcfs:,} PCFs, {hits} formulas this call")
         if run is not None:
             from ..catalog.pcf_store import pcf_formulas
 
@@ -366,7 +377,7 @@ def search(
         records.sort(key=lambda r: r["index"])
         return SearchResult(bx, p, tuple(Formula.from_record(r) for r in records), counts,
                             cand, time.perf_counter() - t0,
-                            run.id if run is not None else None, resumed)
+                            run.id if run is not None else None, resumed, todo_pcfs)
     finally:
         if own_cat:
             cat.close()
