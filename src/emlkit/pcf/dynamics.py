@@ -310,12 +310,12 @@ def dynamics(pcf: PCF, depth: int = 1000, limit: Any = None, samples: int = 48) 
     ns: list[int] = []
     rows: list[tuple[int, int, int]] = []
     mid = None
-    for n, (_, p, _, q) in enumerate(pq_sequence(pcf, depth)):
+    wanted = set(want)
+    for n, (p, q) in enumerate(_steps(pcf, depth, big_int, pq_sequence)):
         if n == depth // 2:
-            mid = (big_int(p), big_int(q))
-        if n in want:
+            mid = (p, q)
+        if n in wanted:
             ns.append(n)
-            p, q = big_int(p), big_int(q)
             rows.append((p, q, big_gcd(p, q)))
     p_n, q_n = rows[-1][0], rows[-1][1]
     if ql == 0 or q_n == 0 or mid is None or mid[1] == 0:
@@ -432,16 +432,53 @@ def _delta(ln_err: float, ln_q: float) -> float:
     return -1 - ln_err / ln_q
 
 
-def _rational(p: int, q: int, log_step: float) -> Fraction | None:
+def _steps(pcf: PCF, depth: int, big_int: Any, pq_sequence: Any) -> Any:
+    """(p_n, q_n) for n = 0..depth: an fmpz loop for integer PCFs, else A's pq_sequence."""
+    coeffs = (*pcf.a.coeffs, *pcf.b.coeffs)
+    if not all(Fraction(c).denominator == 1 for c in coeffs):
+        for _, p, _, q in pq_sequence(pcf, depth):
+            yield big_int(p), big_int(q)
+        return
+    ca = [int(c) for c in pcf.a.coeffs] or [0]
+    cb = [int(c) for c in pcf.b.coeffs] or [0]
+
+    def ev(cs: list[int], n: int) -> int:
+        out = 0
+        for c in reversed(cs):
+            out = out * n + c
+        return out
+
+    p0, p1, q0, q1 = big_int(1), big_int(ev(ca, 0)), big_int(0), big_int(1)
+    yield p1, q1
+    for n in range(1, depth + 1):
+        an, bn = ev(ca, n), ev(cb, n)
+        p0, p1 = p1, an * p1 + bn * p0
+        q0, q1 = q1, an * q1 + bn * q0
+        yield p1, q1
+
+
+def _rational(p: Any, q: Any, log_step: float) -> Fraction | None:
     """A rational with denominator ≤ 10^6 equal to p/q within the convergence error."""
     if log_step > -30 * _LN10:
         return None
-    x = Fraction(int(p), int(q))
-    r = x.limit_denominator(10 ** 6)
-    if r == x:
-        return r
-    gap = abs(x - r)
-    return r if math.log(gap.numerator) - math.log(gap.denominator) < log_step + 2 else None
+    # continued fraction of p/q until the convergent denominators pass 10^6 (no huge gcd)
+    num, den = int(p), int(q)
+    if den < 0:
+        num, den = -num, -den
+    h0, h1, k0, k1 = 0, 1, 1, 0
+    best = None
+    while den:
+        t, r = divmod(num, den)
+        h0, h1, k0, k1 = h1, t * h1 + h0, k1, t * k1 + k0
+        if k1 > 10 ** 6:
+            break
+        best = (h1, k1)
+        num, den = den, r
+    if best is None:
+        return None
+    h, k = best
+    gap = _log_abs_diff(p, q, h, k)
+    return Fraction(h, k) if gap < log_step + 2 else None
 
 
 def _classify(error_fit: tuple[float, ...], dpt: float | None) -> str:
