@@ -133,6 +133,10 @@ class Dynamics:
             "eigen_case": self.eigen_case, "predicted_delta": self.predicted_delta,
         }
 
+    def to_dict(self) -> dict[str, Any]:
+        """Same as :meth:`as_dict` (the name the other records of the pillar use)."""
+        return self.as_dict()
+
     def __str__(self) -> str:
         head = f"dynamics of {self.pcf} at depth {self.depth}: {self.status}"
         if self.status != "converged":
