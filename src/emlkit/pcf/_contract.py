@@ -286,21 +286,49 @@ def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
     return a_int, b_int, mob
 
 
+def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """Exact Gaussian elimination for a square system (None if singular)."""
+    n = len(rows)
+    m = [list(r) + [b] for r, b in zip(rows, rhs)]
+    for col in range(n):
+        piv = next((r for r in range(col, n) if m[r][col] != 0), None)
+        if piv is None:
+            return None
+        m[col], m[piv] = m[piv], m[col]
+        inv = 1 / m[col][col]
+        m[col] = [v * inv for v in m[col]]
+        for r in range(n):
+            if r != col and m[r][col] != 0:
+                f = m[r][col]
+                m[r] = [a - f * b for a, b in zip(m[r], m[col])]
+    return [m[r][n] for r in range(n)]
+
+
 def _solve_mobius(pp, qq, xs):
     """Integer (α, β, γ, δ) with x_m ∝ (α p_m + β q_m, γ p_m + δ q_m) for all given m."""
-    import sympy
-
-    rows = []
+    # unknowns α, β, γ, δ, R1, R2 with R0 = 1:  R_m x_m = (α p_m + β q_m, γ p_m + δ q_m)
+    rows: list[list[Fraction]] = []
+    rhs: list[Fraction] = []
     for m in range(3):
         px, qx = xs[m]
-        rows.append([pp[m], qq[m], 0, 0] + [(-px if i == m else 0) for i in range(3)])
-        rows.append([0, 0, pp[m], qq[m]] + [(-qx if i == m else 0) for i in range(3)])
-    null = sympy.Matrix(rows).nullspace()
-    if len(null) != 1:
+        for top, val in ((True, px), (False, qx)):
+            row = [Fraction(0)] * 6
+            if top:
+                row[0], row[1] = Fraction(pp[m]), Fraction(qq[m])
+            else:
+                row[2], row[3] = Fraction(pp[m]), Fraction(qq[m])
+            if m == 0:
+                rhs.append(Fraction(val))
+            else:
+                row[3 + m] = Fraction(-val)
+                rhs.append(Fraction(0))
+            rows.append(row)
+    sol = _solve(rows, rhs)
+    if sol is None:
         return None
-    vec = null[0]
-    den = sympy.ilcm(*[sympy.fraction(v)[1] for v in vec])
-    ints = [int(v * den) for v in vec[:4]]
+    vec = sol[:4]
+    den = lcm(1, *(v.denominator for v in vec))
+    ints = [int(v * den) for v in vec]
     g = 0
     for v in ints:
         g = gcd(g, v)

@@ -372,12 +372,18 @@ def _find_lfsr(terms: list[int], max_length: int, margin: int) -> tuple[int, ...
     length, _ = bm_mod(terms, PRIMES[0])
     if length >= max_length or 2 * length + margin > len(terms):
         return None
-    if bm_mod(terms, PRIMES[1])[0] != length:
+    length2, conn2 = bm_mod(terms, PRIMES[1])
+    if length2 != length:
         return None
-    # the shortest recurrence is fixed by its first 2 L terms; the rest only confirm it
-    q_length, conn = bm_rational(terms[: 2 * length + 2])
-    if q_length != length or not satisfies(terms, conn):
-        return None
+    # lift the recurrence mod the large prime to small integers and confirm it on every term
+    # over Z; the shortest recurrence over Q is unique (len(terms) >= 2 L) and no shorter than
+    # mod p, so a lift that holds is it. Otherwise compute it over Q from the first 2 L terms.
+    half = PRIMES[1] // 2
+    conn = [c - PRIMES[1] if c > half else c for c in conn2]
+    if not satisfies(terms, conn):
+        q_length, conn = bm_rational(terms[: 2 * length + 2])
+        if q_length != length or not satisfies(terms, conn):
+            return None
     return tuple(conn)
 
 
