@@ -172,3 +172,20 @@ def test_bad_arguments(kwargs, msg):
 def test_bad_box():
     with pytest.raises(ValueError, match="cannot read a box"):
         search("big")
+
+
+def test_constant_pcfs_are_quadratic_irrationals():
+    r = search((0, 0, (-5, 5)), constants=["pi"], executor="serial")
+    x = sympy.Symbol("x")
+    algebraic = [f for f in r.formulas if f.kind == "algebraic"]
+    assert len(algebraic) >= 40
+    for f in algebraic:
+        a, b = f.a[0], f.b[0]
+        roots = sympy.solve(x**2 - a * x - b, x)  # x = a + b/x
+        value = sympy.sympify(f.formula)
+        assert any(sympy.simplify(value - r0) == 0 for r0 in roots), f
+        with mpmath.workdps(50):
+            assert abs(mpmath.mpf(f.value) - mpmath.mpf(str(value.evalf(50)))) < \
+                mpmath.mpf(10) ** (1 - f.digits) * abs(mpmath.mpf(f.value))
+    # a perfect-square discriminant gives a rational limit: PCF(1, 2) = 2
+    assert r.find((1,), (2,)).formula == "2"

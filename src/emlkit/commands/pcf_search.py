@@ -89,7 +89,8 @@ def _run_search(args: argparse.Namespace) -> int:
         print(json.dumps(r.to_dict(), ensure_ascii=False))
         return 0
     def simple(f: Any) -> tuple:
-        return (max(map(abs, f.a + f.b)), sum(map(abs, f.a + f.b)), f.a[-1] < 0, f.index)
+        lead = next((c for c in reversed(f.a) if c), 0)
+        return (max(map(abs, f.a + f.b)), sum(map(abs, f.a + f.b)), lead < 0, f.index)
 
     shown = sorted((f for f in r.formulas if f.kind != "rational" or args.show_rationals),
                    key=simple)

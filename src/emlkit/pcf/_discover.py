@@ -141,6 +141,38 @@ def _check_rational(box: CoefficientBox, i: int, x: float, digits: float, p: Sha
                    ex.blind_delta, ex.depth)
 
 
+def _check_quadratic(box: CoefficientBox, i: int, x: float, p: ShardParams,
+                     feats: np.ndarray) -> dict | None:
+    """PCF(a, b) with constant a, b: the limit solves x² = a·x + b (a quadratic irrational)."""
+    import math
+
+    import mpmath
+    import sympy
+
+    from ._evaluate import exact_limit
+
+    a, b = box.pcf_at(i)
+    if any(a[1:]) or any(b[1:]):
+        return None
+    a0, b0 = a[0], b[0]
+    disc = a0 * a0 + 4 * b0
+    if disc <= 0 or math.isqrt(disc) ** 2 == disc:
+        return None  # complex roots, or a rational limit (found as such)
+    roots = [(sympy.Integer(a0) + s * sympy.sqrt(disc)) / 2 for s in (1, -1)]
+    root = min(roots, key=lambda r: abs(float(r) - x))
+    ex = exact_limit(a, b, digits=p.verify_digits, start=32, max_depth=p.max_depth)
+    if ex.value is None or ex.digits < p.verify_digits:
+        return None
+    with mpmath.workdps(p.verify_digits + 10):
+        t = mpmath.mpf(str(root.evalf(p.verify_digits + 15)))
+        if abs(ex.value - t) > abs(t) * mpmath.mpf(10) ** (-p.verify_digits):
+            return None
+    _, rad = sympy.sqrt(disc).as_coeff_Mul()
+    digits = min(ex.digits, p.verify_digits + 10)
+    return _record(box, i, "algebraic", str(root), str(rad), None, _decimal(ex.value, digits),
+                   digits, "checked", feats, ex.blind_delta, ex.depth)
+
+
 def run_shard(box: dict, start: int, stop: int, params: dict) -> dict:
     """Search PCFs ``start .. stop-1`` of a box (given as :meth:`CoefficientBox.as_dict`).
 
@@ -171,9 +203,11 @@ def run_shard(box: dict, start: int, stop: int, params: dict) -> dict:
             rec = None
             if hits[k]:
                 rec = _check_mobius(bx, i, hits[k], p, cand.features[k])
-            elif p.rationals:
-                rec = _check_rational(bx, i, float(cand.value[k]), float(cand.digits[k]), p,
-                                      cand.features[k])
+            else:
+                rec = _check_quadratic(bx, i, float(cand.value[k]), p, cand.features[k])
+                if rec is None and p.rationals:
+                    rec = _check_rational(bx, i, float(cand.value[k]), float(cand.digits[k]),
+                                          p, cand.features[k])
             if rec is not None:
                 records.append(rec)
     return {"start": int(start), "stop": int(stop), "counts": counts,
