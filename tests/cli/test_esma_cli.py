@@ -62,3 +62,27 @@ def test_bad_input_is_one_line_and_status_2(capsys, args, message):
 def test_help(capsys):
     status, out, _ = run_cli(capsys, "esma", "--help")
     assert status == 0 and "Berlekamp" in out and "--coefficients" in out
+
+
+def test_ctrl_c_exits_130():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.join(os.path.dirname(__file__), "..", "..", "src"),
+         os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, "-m", "emlkit", "esma", "e", "--degree", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        # wait until the enumeration has started (the first progress line), then interrupt
+        first = proc.stderr.readline()
+        assert first.startswith("esma:"), first
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)   # a hang fails here
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130 and "interrupted" in err
