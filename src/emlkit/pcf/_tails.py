@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .polynomial import Poly
@@ -72,17 +73,41 @@ def scaled_polys(pcf: PCF) -> tuple[Poly, Poly]:
     return pcf.a * d, pcf.b * (d * d)
 
 
+def _taylor_shift(c: list[int], k: int) -> list[int]:
+    """Coefficients of p(x + k) from those of p (lowest first), exactly."""
+    out = list(c)
+    d = len(out) - 1
+    for i in range(d):
+        for j in range(d - 1, i - 1, -1):
+            out[j] += k * out[j + 1]
+    return out
+
+
 def _positive_from(p: Poly) -> int | None:
-    """Least k0 ≥ 1 with p(k) > 0 for all k ≥ k0, or None (also when the scan is too long)."""
+    """Least-ish k0 ≥ 1 with p(k) > 0 for every integer k ≥ k0, or None.
+
+    Proof: the coefficients of p(x + k0) are all ≥ 0 with a positive constant term, so p > 0
+    on [k0, ∞) (no sign change, Descartes); k0 then moves down while p(k0 - 1) > 0.
+    """
     if p.is_zero or p.coeffs[-1] < 0:
         return None
-    lead = Fraction(p.coeffs[-1])
-    bound = 2 + int(max((abs(Fraction(c) / lead) for c in p.coeffs[:-1]), default=0))
-    if bound > _MAX_SCAN:
+    c = [int(x) for x in (p * p.denominator).coeffs]
+    if len(c) == 1:
+        return 1
+    k0 = 1
+    for _ in range(80):
+        shifted = _taylor_shift(c, k0)
+        if shifted[0] > 0 and all(x >= 0 for x in shifted):
+            break
+        k0 += k0 // 2 + 1
+    else:
         return None
-    k0 = bound
-    while k0 > 1 and p(k0 - 1) > 0:
+    if k0 > _MAX_SCAN * 50:
+        return None
+    steps = 0
+    while k0 > 1 and p(k0 - 1) > 0 and steps < 64:
         k0 -= 1
+        steps += 1
     return k0
 
 
@@ -95,8 +120,11 @@ def _sign_from(p: Poly) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=512)
 def tail_certificate(pcf: PCF) -> TailCertificate | None:
     """The first certificate found for the tails of ``pcf`` (None when none is found).
+
+    Cached per PCF (a PCF is interned and immutable, so the certificate never changes).
 
     Examples
     --------
@@ -128,4 +156,6 @@ def tail_certificate(pcf: PCF) -> TailCertificate | None:
             k0 = max(2, sa[1], sb[1], k0)
             if best is None or k0 < best.k0:
                 best = TailCertificate("bounded", k0, sign=sa[0], m=m, rho=rho)
+            if best.k0 == 2:  # valid from the first tail on: nothing better to find
+                return best
     return best

@@ -129,20 +129,27 @@ class _Sample:
     q: Any
     log_d: float  # log10 |x_n - x_{n-1}| (-inf when equal, nan when q is 0)
     x: float  # log10 |x_n|
-    approx: Any = None  # x_n as mpf
+    dps: int = 30
+    _approx: Any = None
+
+    @property
+    def approx(self) -> Any:
+        """x_n as an mpf at ``dps`` digits (None when q_n = 0), computed on first use."""
+        if self._approx is None and self.q != 0:
+            import mpmath
+
+            with mpmath.workdps(self.dps):
+                self._approx = mpmath.mpf(int(self.p)) / int(self.q)
+        return self._approx
 
 
 def _sample(n: int, m: tuple[Any, Any, Any, Any], dps: int) -> _Sample:
-    import mpmath
-
     p1, p, q1, q = m
     if q == 0 or q1 == 0:
-        return _Sample(n, p1, p, q1, q, math.nan, math.nan)
+        return _Sample(n, p1, p, q1, q, math.nan, math.nan, dps)
     det = p * q1 - p1 * q
     log_d = _log10(det) - _log10(q) - _log10(q1)
-    with mpmath.workdps(dps):
-        approx = mpmath.mpf(int(p)) / int(q)
-    return _Sample(n, p1, p, q1, q, log_d, _log10(p) - _log10(q), approx)
+    return _Sample(n, p1, p, q1, q, log_d, _log10(p) - _log10(q), dps)
 
 
 def _digits_from(log_err: float, log_x: float) -> int:
@@ -269,10 +276,11 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
         done = n
         s = _sample(n, m, dps)
         samples.append(s)
-        got, value = (_proven(s, cert, digits) if cert is not None else (0, None))
-        if got >= digits:
-            return Limit(value, digits, n, "converged", "arb", "", pcf)
         est = _estimate(samples)
+        near = s.log_d - s.x <= -digits + 1 or n >= max_depth or est >= digits
+        got, value = _proven(s, cert, digits) if cert is not None and near else (0, None)
+        if got >= digits:  # an arb ball is tried only near the goal (it costs a division)
+            return Limit(value, digits, n, "converged", "arb", "", pcf)
         if est >= digits:
             return Limit(s.approx, digits, n, "converged", "consecutive convergents", "", pcf)
         if n >= max_depth:
@@ -318,7 +326,7 @@ def _next_depth(samples: list[_Sample], want: float) -> int:
         rate = (prev.log_d - s.log_d) / (n - prev.depth)  # digits gained per term
         if rate > 1e-3 and s.log_d != -math.inf:
             need = (s.log_d - s.x - want) / rate
-            grow = int(n + 1.15 * need + 4)
+            grow = int(n + 1.03 * need + 4)
     grow = max(grow, n + max(4, n // 4))
     grow = min(grow, 4 * n + 8)
     return grow + (grow - n) % 2  # keep the parity, so even and odd convergents are compared

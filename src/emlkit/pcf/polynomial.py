@@ -184,7 +184,15 @@ class Poly:
         if self.is_zero or self.degree == 0:
             return []
         ints = [int(c) for c in (self * self.denominator).coeffs]
-        roots: list[int] = []
+        low = next(i for i, c in enumerate(ints) if c != 0)
+        roots: list[int] = [0] if low else []
+        ints = ints[low:]  # n^low divides p: 0 is a root, the rest are roots of the quotient
+        if len(ints) == 1:
+            return sorted(k for k in roots if k >= start)
+        if len(ints) == 2:  # c0 + c1 n
+            if ints[0] % ints[1] == 0:
+                roots.append(-ints[0] // ints[1])
+            return sorted(k for k in set(roots) if k >= start)
         try:
             from flint import fmpz_poly
         except ImportError:  # pragma: no cover - python-flint is optional
