@@ -245,3 +245,18 @@ def test_huge_and_tiny_constants():
     assert r.terms[:3] == (0, 10 ** 50 + 2, 1)
     with mpmath.workdps(200):
         _check_relation(r, 1 / (mpmath.e + mpmath.mpf(10) ** 50))
+
+
+def test_bessel_ratio_is_pcf_n_1():
+    # I1(2)/I0(2) = [0; 1, 2, 3, ...]: the known PCF(n, 1)
+    r = esma("besseli(1, 2)/besseli(0, 2)", degree=0, cycle=1).results[0]
+    assert r.pattern == "[+]" and r.terms[:6] == (0, 1, 2, 3, 4, 5)
+    assert str(r.pcf) == "PCF(n, 1)" and r.mobius == (1, 0, 0, 1)
+    with mpmath.workdps(140):
+        _check_relation(r, mpmath.besseli(1, 2) / mpmath.besseli(0, 2))
+
+
+def test_table_constant_without_sympy_form():
+    pytest.importorskip("emlkit.identify.constants")
+    run = esma("Glaisher", degree=0, cycle=1)
+    assert run.constant == "Glaisher" and len(run) == 0     # no known pattern

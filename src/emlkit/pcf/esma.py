@@ -290,8 +290,27 @@ def expand(lo: Fraction, hi: Fraction, pattern: tuple[int, ...], limit: int) -> 
     return signed_cf_terms(lo, hi, pattern, limit)
 
 
-def _resolve(constant: str) -> tuple[str, Any]:
-    """(display name, SymPy expression) of a constant given by table name or SymPy text."""
+@dataclass(frozen=True)
+class _Constant:
+    """A constant to expand: its name, a SymPy expression for printing, and its value."""
+
+    name: str
+    expr: Any
+    table: Any = None          # an entry of emlkit.identify.constants, when it came from there
+
+    def value(self, dps: int) -> Any:
+        """mpmath value with ``dps`` correct digits (the table's, else SymPy's evaluation)."""
+        import mpmath
+        import sympy
+
+        if self.table is not None:
+            with mpmath.workdps(dps):
+                return +self.table.value(dps)
+        return sympy.N(self.expr, dps)._to_mpmath(mpmath.mp.prec)
+
+
+def _resolve(constant: str) -> _Constant:
+    """The constant given by a table name (``emlkit.identify.constants``) or SymPy text."""
     import sympy
 
     if not isinstance(constant, str) or not constant.strip():
@@ -301,8 +320,9 @@ def _resolve(constant: str) -> tuple[str, Any]:
 
         const = table.get(constant)
         expr = const.sympy_expr()
-        if not expr.free_symbols:
-            return const.name, expr
+        if expr.free_symbols:          # no closed form in SymPy (Glaisher, Khinchin, ...)
+            return _Constant(const.name, sympy.Symbol(const.name), const)
+        return _Constant(const.name, expr)
     except (ImportError, ValueError, AttributeError, TypeError):
         pass
     names = {"e": sympy.E, "E": sympy.E, "pi": sympy.pi, "phi": sympy.GoldenRatio,
@@ -317,18 +337,17 @@ def _resolve(constant: str) -> tuple[str, Any]:
         raise DomainError(f"the constant {constant!r} is rational; ESMA needs an irrational")
     if expr.is_real is False:
         raise DomainError(f"the constant {constant!r} is not real")
-    return str(expr), expr
+    return _Constant(str(expr), expr)
 
 
-def _enclosure(expr: Any, dps: int) -> tuple[Fraction, Fraction]:
+def _enclosure(const: _Constant, dps: int) -> tuple[Fraction, Fraction]:
     """An exact rational interval around the value, half-width 10^-dps relative."""
     import mpmath
-    import sympy
 
     with mpmath.workdps(dps + 15):
-        v = mpmath.mpf(sympy.N(expr, dps + 15)._to_mpmath(mpmath.mp.prec))
+        v = mpmath.mpf(const.value(dps + 15))
     if not mpmath.isfinite(v) or v == 0:
-        raise DomainError(f"the constant {expr} has no finite non-zero value")
+        raise DomainError(f"the constant {const.name} has no finite non-zero value")
     man, exp = v.man_exp
     mid = Fraction(int(man)) * Fraction(2) ** int(exp)
     rad = abs(mid) * Fraction(1, 10 ** dps)
@@ -454,13 +473,12 @@ def _check_terms(conn: tuple[int, ...], terms: tuple[int, ...], pattern: tuple[i
         return max(0, min(digits, int(-mpmath.log10(err / abs(target)))))
 
 
-def _target(p: tuple[int, ...], q: tuple[int, ...], expr: Any, digits: int) -> Any:
-    """mpmath value of P(c)/Q(c) at ``digits + 20`` digits (c from SymPy's evaluation)."""
+def _target(p: tuple[int, ...], q: tuple[int, ...], const: _Constant, digits: int) -> Any:
+    """mpmath value of P(c)/Q(c) at ``digits + 20`` digits."""
     import mpmath
-    import sympy
 
     with mpmath.workdps(digits + 20):
-        c = sympy.N(expr, digits + 30)._to_mpmath(mpmath.mp.prec)
+        c = mpmath.mpf(const.value(digits + 30))
         num = sum(k * c ** i for i, k in enumerate(p))
         den = sum(k * c ** i for i, k in enumerate(q))
         return num / den
@@ -533,7 +551,7 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
         if not isinstance(val, int) or isinstance(val, bool) or not lo <= val <= hi:
             raise DomainError(f"{name} must be a whole number from {lo} to {hi}, got {val!r}")
     start = time.perf_counter()
-    name, expr = _resolve(constant)
+    const = _resolve(constant)
     want = max(terms, 2 * max_length + 10)
     margin = 10
     pats = sign_patterns(cycle)
@@ -542,7 +560,7 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
 
     def encl(dps: int) -> tuple[Fraction, Fraction]:
         if dps not in enclosures:
-            enclosures[dps] = _enclosure(expr, dps)
+            enclosures[dps] = _enclosure(const, dps)
         return enclosures[dps]
 
     seen: set[Fraction] = set()
@@ -556,17 +574,17 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
             seen.add(key)
         if res is not None:
             for pat in pats:
-                hit = _one(p, q, pat, expr, name, encl, want, max_length, margin, digits)
+                hit = _one(p, q, pat, const, encl, want, max_length, margin, digits)
                 if hit is not None:
                     found.append(hit)
         if progress is not None:
             progress(done, len(pairs), len(found))
     found.sort(key=lambda r: (r.length, len(r.transform), r.transform, r.signs))
-    return ESMARun(name, degree, coefficients, cycle, tuple(_distinct(found)), len(pairs),
+    return ESMARun(const.name, degree, coefficients, cycle, tuple(_distinct(found)), len(pairs),
                    tuple(pats), tuple(found), time.perf_counter() - start)
 
 
-def _one(p, q, pat, expr, name, encl, want, max_length, margin, digits) -> ESMAResult | None:
+def _one(p, q, pat, const, encl, want, max_length, margin, digits) -> ESMAResult | None:
     """Expand one transform with one sign cycle; the result if a pattern is found."""
     dps, before = 120, -1
     while True:
@@ -584,12 +602,12 @@ def _one(p, q, pat, expr, name, encl, want, max_length, margin, digits) -> ESMAR
     conn = _find_lfsr(got, max_length, margin)
     if conn is None:
         return None
-    target = _target(p, q, expr, digits)
+    target = _target(p, q, const, digits)
     checked = _check_terms(conn, tuple(got), pat, target, digits)
     if checked < digits:
         return None                       # the recurrence fits the proven terms only
-    transform = _transform_text(p, q, expr)
-    res = ESMAResult(name, transform, p, q, pat, tuple(got), conn, digits=checked, dps=dps)
+    transform = _transform_text(p, q, const.expr)
+    res = ESMAResult(const.name, transform, p, q, pat, tuple(got), conn, digits=checked, dps=dps)
     ext = extend(got[: len(conn) - 1], conn, 12 * len(conn) + 24 * max(1, len(pat)) + 60)
     if ext is None or ext[: len(got)] != got:
         return res
