@@ -85,8 +85,8 @@ def _fit(values: Sequence[int], max_degree: int, spare: int = 3) -> Poly | None:
     ints = [int(c * den) for c in poly]
     for j, v in enumerate(values):
         acc = 0
-        for c in reversed(ints):
-            acc = acc * j + c
+        for k in reversed(ints):
+            acc = acc * j + k
         if acc != v * den:
             return None
     return poly
@@ -129,7 +129,9 @@ def quasi_polynomial(seq: Sequence[int], length: int | None = None, max_preamble
 
 def _add(p: Poly, q: Poly) -> Poly:
     n = max(len(p), len(q))
-    return _trim([(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(n)])
+    zero = Fraction(0)
+    return _trim([(p[i] if i < len(p) else zero) + (q[i] if i < len(q) else zero)
+                  for i in range(n)])
 
 
 def _mul(p: Poly, q: Poly) -> Poly:
@@ -252,7 +254,8 @@ def _block(pattern: Sequence[int], n0: int, k: int, pieces: Sequence[Poly], big:
 
 
 def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
-                 pieces: Sequence[Poly], big: int, t: int):
+                 pieces: Sequence[Poly], big: int, t: int
+                 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, int, int, int]] | None:
     al, be, _ga, de, det = _block(pattern, n0, k, pieces, big, t)
     if not be:
         return None
@@ -266,12 +269,13 @@ def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
     a_int, b_int = _strip_common(a_int, b_int)
     if a_int[-1] < 0:                                  # r_m = -1: A -> -A, V -> -V
         a_int = tuple(-c for c in a_int)
-    pa = [_value(tuple(map(Fraction, a_int)), m) for m in range(10)]
-    pb = [_value(tuple(map(Fraction, b_int)), m) for m in range(10)]
+    pa = [int(_value(tuple(map(Fraction, a_int)), m)) for m in range(10)]
+    pb = [int(_value(tuple(map(Fraction, b_int)), m)) for m in range(10)]
     if pb[1] == 0:
         return None
     # convergents of PCF(A, B) and of the expanded number at the block ends t + K m
-    pp, qq = [1, pa[0]], [0, 1]
+    pp: list[int] = [1, pa[0]]
+    qq: list[int] = [0, 1]
     for m in range(1, 10):
         pp.append(pa[m] * pp[-1] + pb[m] * pp[-2])
         qq.append(pa[m] * qq[-1] + pb[m] * qq[-2])
@@ -279,7 +283,10 @@ def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
     need = t + big * 9 + 1
     if len(terms) < need:
         return None
-    xs = [convergents(terms[: t + big * m + 1], pattern)[1::2] for m in range(9)]
+    xs = []
+    for m in range(9):
+        _, px, _, qx = convergents(terms[: t + big * m + 1], pattern)
+        xs.append((px, qx))
     mob = _solve_mobius(pp, qq, xs)
     if mob is None:
         return None
@@ -304,7 +311,8 @@ def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | 
     return [m[r][n] for r in range(n)]
 
 
-def _solve_mobius(pp, qq, xs):
+def _solve_mobius(pp: list[int], qq: list[int], xs: list[tuple[int, int]]
+                  ) -> tuple[int, int, int, int] | None:
     """Integer (α, β, γ, δ) with x_m ∝ (α p_m + β q_m, γ p_m + δ q_m) for all given m."""
     # unknowns α, β, γ, δ, R1, R2 with R0 = 1:  R_m x_m = (α p_m + β q_m, γ p_m + δ q_m)
     rows: list[list[Fraction]] = []

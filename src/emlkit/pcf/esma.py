@@ -584,7 +584,9 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
                    tuple(pats), tuple(found), time.perf_counter() - start)
 
 
-def _one(p, q, pat, const, encl, want, max_length, margin, digits) -> ESMAResult | None:
+def _one(p: tuple[int, ...], q: tuple[int, ...], pat: tuple[int, ...], const: _Constant,
+         encl: Callable[[int], tuple[Fraction, Fraction]], want: int, max_length: int,
+         margin: int, digits: int) -> ESMAResult | None:
     """Expand one transform with one sign cycle; the result if a pattern is found."""
     dps, before = 120, -1
     while True:
