@@ -143,13 +143,29 @@ class _Sample:
         return self._approx
 
 
-def _sample(n: int, m: tuple[Any, Any, Any, Any], dps: int) -> _Sample:
+def _sample(n: int, m: tuple[Any, Any, Any, Any], dps: int, log_det: float) -> _Sample:
+    """The convergents at depth n; ``log_det`` is log10 |p_n q_{n-1} - p_{n-1} q_n|."""
     p1, p, q1, q = m
     if q == 0 or q1 == 0:
         return _Sample(n, p1, p, q1, q, math.nan, math.nan, dps)
-    det = p * q1 - p1 * q
-    log_d = _log10(det) - _log10(q) - _log10(q1)
+    log_d = log_det - _log10(q) - _log10(q1)
     return _Sample(n, p1, p, q1, q, log_d, _log10(p) - _log10(q), dps)
+
+
+def _log_b(pcf: PCF, start: int, stop: int) -> float:
+    """Σ log10 |b(k)| for k in [start, stop) (an estimate: floats, b has no zero there)."""
+    import numpy as np
+
+    if stop <= start:
+        return 0.0
+    coeffs = [float(c) for c in reversed(pcf.b.coeffs)]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        vals = np.abs(np.polyval(coeffs, np.arange(start, stop, dtype=np.float64)))
+        total = float(np.sum(np.log10(vals)))
+    if math.isfinite(total):
+        return total
+    return sum(_log10(int(abs(pcf.b(k)) * pcf.b.denominator)) - math.log10(pcf.b.denominator)
+               for k in range(start, stop))
 
 
 def _digits_from(log_err: float, log_x: float) -> int:
@@ -268,13 +284,17 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
     dps = digits + 15
     want = -(digits + 1.0)  # log10 of the relative error aimed at (one guard digit)
     m, scale = _start(pcf)
+    log_scale = math.log10(scale)
+    log_det = 2 * _log10(m[0])  # the start matrix [[d0, a0 d0], [0, d0]]
     done = 0
     samples: list[_Sample] = []
     n = min(max_depth, 16)
     while True:
         m = _advance(pcf, m, done + 1, n + 1, scale)
+        # det M'_k = -D² b(k) (k ≥ 2), -D b(1): the exact determinant only in _proven
+        log_det += _log_b(pcf, done + 1, n + 1) + log_scale * (2 * (n - done) - (done == 0))
         done = n
-        s = _sample(n, m, dps)
+        s = _sample(n, m, dps, log_det)
         samples.append(s)
         est = _estimate(samples)
         near = s.log_d - s.x <= -digits + 1 or n >= max_depth or est >= digits
