@@ -134,7 +134,10 @@ def export_pcf(cat: Catalog, fh: TextIO, format: str = "csv", **filters: Any) ->
             row = []
             for c in PCF_COLUMNS:
                 v = r.get(c)
-                row.append(_poly_text(v) if c in ("a", "b") else ("" if v is None else v))
+                if c in ("a", "b"):
+                    row.append(_poly_text(v or ()))
+                else:
+                    row.append("" if v is None else v)
             w.writerow(row)
     else:
         json.dump({"pcf_formulas": recs}, fh, indent=1, ensure_ascii=False)
