@@ -110,3 +110,30 @@ def test_coefficient_box_shapes_and_errors():
         coefficient_box(-1)
     with pytest.raises(DomainError):
         coefficient_box(1, 1, 2, 1)
+
+
+def test_plain_python_fallback_gives_the_same_results():
+    """Without numba the same kernel runs as Python: identical statuses, digits and values."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json; sys.modules['numba'] = None\n"
+        "from emlkit.pcf import _box_kernel as K\n"
+        "from emlkit.pcf.box import coefficient_box, evaluate_box\n"
+        "assert not K.HAVE_NUMBA\n"
+        "a, b = coefficient_box(1, 1, -1, 1)\n"
+        "r = evaluate_box(a, b, digits=30)\n"
+        "print(json.dumps([r.status.tolist(), r.digits.tolist(), [r.decimal(i) for i in "
+        "range(len(r))]]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                         text=True, timeout=120, env=env, check=True).stdout
+    status, digits, decimals = json.loads(out)
+    a, b = coefficient_box(1, 1, -1, 1)
+    r = evaluate_box(a, b, digits=30)
+    assert status == r.status.tolist() and digits == r.digits.tolist()
+    assert decimals == [r.decimal(i) for i in range(len(r))]

@@ -91,6 +91,15 @@ def _dd_div(ph: float, pl: float, qh: float, ql: float) -> tuple[float, float]:
     return s, q2 - (s - q1)
 
 
+def _pow2(e: float) -> float:
+    """2**e, saturating to inf or 0 instead of raising (plain Python) or overflowing."""
+    if e > 1023.0:
+        return np.inf
+    if e < -1074.0:
+        return 0.0
+    return 2.0**e
+
+
 def _horner(c: Any, n: int) -> int:
     acc = 0
     for j in range(c.shape[0] - 1, -1, -1):
@@ -104,7 +113,7 @@ def _step(X1: Any, X: Any, E1: float, E: float, an: int, bn: int, T: Any,
     for j in range(5):
         T[j] = an * X[j] + bn * X1[j]
     _norm(T)
-    enew = (abs(an) * E + abs(bn) * E1) * up
+    enew = (float(abs(an)) * E + float(abs(bn)) * E1) * up  # inf once hopeless: no digits
     for j in range(5):
         X1[j] = X[j]
         X[j] = T[j]
@@ -180,7 +189,7 @@ def _one(a: Any, b: Any, target: int, max_depth: int, k0: int, P1: Any, P: Any, 
         lq1 = math.log2(abs(q1f)) + _BITS * eq
         hist[h0] = logb - lq - lq1  # log2 |x_n - x_{n-1}| from the exact determinant
         lx = lp - lq
-        x_last = pf / qf * 2.0 ** (_BITS * (ep - eq))
+        x_last = pf / qf * _pow2(_BITS * (ep - eq))
         # rounding: relative errors of p_n and q_n, plus the double-double conversions
         rel = EP / abs(pf) + EQ / abs(qf) + 2.0**-102
         proven = kk > 0 and n + 1 >= kk and sign * qf * q1f > 0.0
@@ -188,11 +197,11 @@ def _one(a: Any, b: Any, target: int, max_depth: int, k0: int, P1: Any, P: Any, 
             ltail = hist[h0] + 1e-9
         elif not math.isnan(hist[h16]) and hist[h0] < hist[h16] - 0.1:
             slope = (hist[h0] - hist[h16]) / 16.0
-            r = 2.0**slope
+            r = _pow2(slope)
             ltail = hist[h0] + math.log2(r / (1.0 - r)) + _LOG2_10
         else:
             ltail = np.inf
-        err = 2.0 ** (ltail - lx) + rel if ltail < 1e300 else np.inf
+        err = _pow2(ltail - lx) + rel if ltail < 1e300 else np.inf
         if err > 0 and err < 1.0:
             e10 = math.floor(lx / _LOG2_10)
             digits = int(e10 + 1 - math.ceil((math.log2(2.0 * err) + lx) / _LOG2_10 + 1e-9))
@@ -202,7 +211,7 @@ def _one(a: Any, b: Any, target: int, max_depth: int, k0: int, P1: Any, P: Any, 
             ph, pl = _todd(P)
             qh, ql = _todd(Q)
             hi, lo = _dd_div(ph, pl, qh, ql)
-            scale = 2.0 ** (_BITS * (ep - eq))
+            scale = _pow2(_BITS * (ep - eq))
             return hi * scale, lo * scale, target, 0, n, proven
         if digits > 0 and ltail - lx < math.log2(rel) - 10.0:
             break  # the truncation is negligible: more depth cannot add digits
@@ -217,7 +226,7 @@ def _one(a: Any, b: Any, target: int, max_depth: int, k0: int, P1: Any, P: Any, 
     n = last
     q1f = _tofloat(Q1)
     if n > 0 and not math.isnan(x_last) and not math.isnan(x_before) and q1f != 0.0:
-        x1 = _tofloat(P1) / q1f * 2.0 ** (_BITS * (ep - eq))
+        x1 = _tofloat(P1) / q1f * _pow2(_BITS * (ep - eq))
         scale = 1.0 + abs(x_last)
         if abs(x_last - x_before) < 1e-10 * scale and abs(x_last - x1) > 1e-4 * scale:
             return np.nan, np.nan, 0, 2, n, False
@@ -252,7 +261,7 @@ try:  # compile with numba when it is there
 
     _opts = {"cache": True, "nogil": True}
     for _name in ("_norm", "_shift", "_tofloat", "_todd", "_split", "_two_prod", "_dd_div",
-                  "_horner", "_step", "_one", "_all"):
+                  "_pow2", "_horner", "_step", "_one", "_all"):
         globals()[_name] = _nb.njit(**_opts)(globals()[_name])
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - numba is optional
