@@ -23,6 +23,7 @@ recognizer). Every relation found is kept only when
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import time
@@ -49,16 +50,33 @@ DEFAULT_LINEAR = ("pi", "E", "log(2)", "log(3)", "zeta(3)", "Catalan", "EulerGam
 DEFAULT_POLYNOMIAL = DEFAULT_LINEAR
 #: Constants combined in pairs by the products-of-powers strategy by default.
 DEFAULT_PRODUCT = ("pi", "E", "log(2)", "log(3)", "zeta(3)", "zeta(5)", "Catalan",
-                   "EulerGamma", "gamma(1/4)", "gamma(1/3)", "GoldenRatio")
+                   "EulerGamma", "gamma(1/4)", "gamma(1/3)", "GoldenRatio", "besseli(0, 2)",
+                   "besseli(1, 2)")
 _EML_MAX_K = 19
 _EML_COST_PER_TOKEN = 0.3  # log10 of the growth rate of the number of EML forms per token
 _EML_FORMS_PER_K = 10  # slack factor on that count
 
 
+def split_names(text: str) -> list[str]:
+    """Split comma-separated names, keeping commas inside parentheses.
+
+    >>> split_names("pi, besseli(0, 2),log(2)")
+    ['pi', 'besseli(0, 2)', 'log(2)']
+    """
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            out.append(text[start:i].strip())
+            start = i + 1
+    out.append(text[start:].strip())
+    return [n for n in out if n]
+
+
 def _resolve_basis(basis: Any) -> tuple[str, ...] | None:
     if basis is None:
         return None
-    items = basis.split(",") if isinstance(basis, str) else list(basis)
+    items = split_names(basis) if isinstance(basis, str) else list(basis)
     out = tuple(dict.fromkeys(get(str(n).strip()).name for n in items if str(n).strip()))
     if not out:
         raise DomainError("the basis is empty: name at least one constant, e.g. basis='pi,E'")
@@ -239,9 +257,12 @@ def identify(
             if ident is not None and _significant(ident, t.digits, penalty):
                 key = str(ident.formula)
                 old = kept.get(key)
-                if old is None or (ident.cost, st.KINDS.index(ident.kind)) < \
+                if old is not None and (ident.cost, st.KINDS.index(ident.kind)) >= \
                         (old.cost, st.KINDS.index(old.kind)):
-                    kept[key] = ident
+                    ident, old = old, ident
+                # the same formula found twice: keep the shorter, with the pure EML form if any
+                eml_text = ident.eml or (old.eml if old is not None else None)
+                kept[key] = dataclasses.replace(ident, eml=eml_text)
     items = sorted(kept.values(), key=lambda i: (i.cost, st.KINDS.index(i.kind), i.text))
     reason = "" if items else (
         f"no relation explains the {t.digits} digits given beyond its own size "

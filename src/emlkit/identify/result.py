@@ -3,7 +3,7 @@
 >>> from emlkit.identify import identify
 >>> r = identify("0.5235987755982988730771072305465838140")
 >>> print(r.best)
-pi/6  (mobius, 37 of 37 digits, significance 32.3)
+pi/6  (mobius, 37 digits matched, significance 32.3)
 """
 
 from __future__ import annotations
@@ -91,8 +91,11 @@ class Identification:
     eml: str | None = None
 
     def __str__(self) -> str:
-        return (f"{self.text}  ({self.kind}, {self.digits_matched} of {self.verified_digits} "
-                f"digits, significance {self.significance:.1f})")
+        pure = f"; pure EML: {self.eml}" if self.eml and self.kind != "eml" else ""
+        checked = (f", checked to {self.verified_digits}"
+                   if self.verified_digits > self.digits_matched else "")
+        return (f"{self.text}  ({self.kind}, {self.digits_matched} digits matched{checked}, "
+                f"significance {self.significance:.1f}{pure})")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields; the value as a decimal string with all its verified digits.
@@ -175,8 +178,10 @@ class Identifications:
         if not self.items:
             return f"nothing found for {self.target}: {self.reason}"
         b = self.items[0]
-        return (f"{self.target} = {b.text}  ({b.kind}; {b.digits_matched} digits matched, "
-                f"significance {b.significance:.1f})")
+        checked = f", checked to {b.verified_digits}" if b.verified_digits > b.digits_matched \
+            else ""
+        return (f"{self.target} = {b.text}  ({b.kind}; {b.digits_matched} digits matched"
+                f"{checked}, significance {b.significance:.1f})")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary.
@@ -200,6 +205,8 @@ class Identifications:
 
     def __str__(self) -> str:
         lines = [self.message]
+        if self.items and self.items[0].eml:
+            lines.append(f"  pure EML form: {self.items[0].eml}")
         for i, item in enumerate(self.items[1:], start=2):
             lines.append(f"  {i}. {item}")
         lines += [f"  note: {n}" for n in self.notes]
