@@ -119,3 +119,19 @@ def test_ctrl_c_stops_the_pool_and_the_rerun_resumes(tmp_path):
     status = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300,
                             check=False)
     assert status.returncode == 0 and "resumed:" in status.stdout
+
+
+def test_deep_identification_flag(capsys):
+    status, out, _ = _run(capsys, "pcf", "search", "--deg-a", "1", "--deg-b", "0",
+                          "--coefficients", "0..2", "--constants", "E", "--no-catalog",
+                          "--serial", "--quiet", "--deep", "5")
+    assert status == 0
+    assert "PCF(n, 1) = besseli(1, 2)/besseli(0, 2)" in out
+    status, out, _ = _run(capsys, "pcf", "search", "--deg-a", "1", "--deg-b", "0",
+                          "--coefficients", "0..2", "--constants", "E", "--no-catalog",
+                          "--serial", "--quiet", "--deep", "5", "--json")
+    d = json.loads(out)
+    f = next(f for f in d["deep"] if f["a"] == [0, 1])
+    with mpmath.workdps(60):
+        want = mpmath.besseli(1, 2) / mpmath.besseli(0, 2)
+        assert abs(mpmath.mpf(f["value"]) - want) < mpmath.mpf(10) ** -55

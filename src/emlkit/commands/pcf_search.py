@@ -85,9 +85,18 @@ def _run_search(args: argparse.Namespace) -> int:
                verify_digits=args.verify_digits, rationals=not args.no_rationals,
                executor=executor, workers=args.workers, shard_size=args.shard_size,
                catalog=_catalog_path(args), progress=not (args.quiet or args.json))
+    deep: tuple = ()
+    if args.deep:
+        from ..pcf.deep import deep_identify
+
+        deep = deep_identify(r, classes=args.deep)
     if args.json:
-        print(json.dumps(r.to_dict(), ensure_ascii=False))
+        d = r.to_dict()
+        if args.deep:
+            d["deep"] = [f.as_dict() for f in deep]
+        print(json.dumps(d, ensure_ascii=False))
         return 0
+
     def simple(f: Any) -> tuple:
         lead = next((c for c in reversed(f.a) if c), 0)
         return (max(map(abs, f.a + f.b)), sum(map(abs, f.a + f.b)), lead < 0, f.index)
@@ -113,6 +122,11 @@ def _run_search(args: argparse.Namespace) -> int:
     if args.limit and len(shown) > args.limit:
         print(f"  ... {len(shown) - args.limit} more (--limit 0 shows all; 'eml pcf formulas' "
               "lists the catalog)")
+    if args.deep:
+        print(f"deep identification of {args.deep} unidentified classes (identify engine): "
+              f"{len(deep)} found")
+        for f in deep:
+            print(f"  {f}")
     return 0
 
 
@@ -189,6 +203,9 @@ def add_subcommands(sub: Any, fmt: Any) -> None:
     p.add_argument("--show-rationals", action="store_true", help="print rational limits too")
     p.add_argument("--all-equivalent", action="store_true",
                    help="print every formula, not one per canonical class")
+    p.add_argument("--deep", type=int, default=0, metavar="N",
+                   help="then try the identify engine on the N simplest unidentified classes "
+                   "(not stored in the catalog)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=_run_search)
