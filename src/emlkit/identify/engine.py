@@ -106,38 +106,43 @@ def _needed_digits(terms: int, max_coeff: int, searches: int) -> int:
     return math.ceil(max(MIN_SIGNIFICANCE * size, chance + MARGIN))
 
 
+_Plan = list[tuple[str, int, int, Callable[[], Iterable]]]
+
+
 def _plan(t: Target, kinds: tuple[str, ...], basis: tuple[str, ...] | None,
-          max_coeff: int | None) -> tuple[list[tuple[str, int, Callable[[], Iterable]]], list]:
-    """(kind, terms, generator factory) for every search, and notes on the skipped ones."""
+          max_coeff: int | None) -> tuple[_Plan, list[str]]:
+    """(kind, terms, searches, generator factory) for each step, and notes on skipped ones."""
     every = names()
     mob = basis if basis is not None else every
     lin = basis if basis is not None else DEFAULT_LINEAR
     poly = basis if basis is not None else DEFAULT_POLYNOMIAL
     prod = basis if basis is not None else DEFAULT_PRODUCT
-    plan: list[tuple[str, int, Callable[[], Iterable]]] = []
+    plan: _Plan = []
     if "rational" in kinds:
-        plan.append(("rational", 2, lambda: st.rational(t)))
+        plan.append(("rational", 2, 1, lambda: st.rational(t)))
     if "algebraic" in kinds:
-        plan.append(("algebraic", 5, lambda: st.algebraic(t)))
-    for kind, terms, names_, make in (
-        ("mobius", 4, mob, lambda n: lambda: st.mobius(t, [n])),
-        ("polynomial", 5, poly, lambda n: lambda: st.polynomial(t, [n])),
+        plan.append(("algebraic", 5, 3, lambda: st.algebraic(t)))
+    for kind, terms, per, names_, make in (
+        ("mobius", 4, 1, mob, lambda n: lambda: st.mobius(t, [n])),
+        ("polynomial", 5, 2, poly, lambda n: lambda: st.polynomial(t, [n])),
     ):
         if kind in kinds:
-            plan += [(kind, terms, make(n)) for n in names_]
+            plan += [(kind, terms, per, make(n)) for n in names_]
     if "linear" in kinds and len(lin) >= 2:
-        plan.append(("linear", 4, lambda: st.linear(t, lin, 2)))
+        plan.append(("linear", 4, math.comb(len(lin), 2), lambda: st.linear(t, lin, 2)))
         if 3 <= len(lin) <= 12:
-            plan.append(("linear", len(lin) + 2, lambda: st.linear(t, lin, len(lin))))
+            plan.append(("linear", len(lin) + 2, 1, lambda: st.linear(t, lin, len(lin))))
     if "power-product" in kinds:
-        plan.append(("power-product", 7, lambda: st.power_product(t, prod, 2)))
+        positive = sum(1 for n in prod if get(n).positive)
+        plan.append(("power-product", 7, max(1, math.comb(positive, 2)),
+                     lambda: st.power_product(t, prod, 2)))
     if "eml" in kinds:
-        plan.append(("eml", 2, lambda: ()))
+        plan.append(("eml", 2, 1, lambda: ()))
     notes: list[str] = []
     if max_coeff is not None:
         keep = []
         for item in plan:
-            need = _needed_digits(item[1], max_coeff, len(plan))
+            need = _needed_digits(item[1], max_coeff, _searches(plan))
             if t.digits >= need:
                 keep.append(item)
             elif not any(n.startswith(item[0] + " ") for n in notes):
@@ -151,12 +156,9 @@ def _plan(t: Target, kinds: tuple[str, ...], basis: tuple[str, ...] | None,
     return plan, notes
 
 
-def _searches(plan: list) -> int:
+def _searches(plan: _Plan) -> int:
     """Number of relation searches the plan runs (the look-elsewhere count)."""
-    n = 0
-    for kind, terms, _ in plan:
-        n += {"algebraic": 3, "polynomial": 2}.get(kind, 1)
-    return n + 0 * len(plan)
+    return sum(item[2] for item in plan)
 
 
 def identify(
@@ -246,11 +248,11 @@ def identify(
     deadline = start + timeout
     kept: dict[str, Identification] = {}
     tried = 0
-    for kind, _, make in plan:
+    for kind, _, count, make in plan:
         if time.perf_counter() > deadline:
             notes.append(f"time limit of {timeout} s reached; later strategies were not tried")
             break
-        tried += 1
+        tried += count
         found: Iterable = _eml_found(t, notes, penalty) if kind == "eml" else make()
         for f in found:
             ident = f if isinstance(f, Identification) else _score(t, f, max_coeff, penalty, notes)
