@@ -259,10 +259,9 @@ def _all(A: Any, B: Any, target: int, max_depth: int, k0: Any, hi: Any, lo: Any,
 try:  # compile with numba when it is there
     import numba as _nb
 
-    _opts = {"cache": True, "nogil": True}
     for _name in ("_norm", "_shift", "_tofloat", "_todd", "_split", "_two_prod", "_dd_div",
                   "_pow2", "_horner", "_step", "_one", "_all"):
-        globals()[_name] = _nb.njit(**_opts)(globals()[_name])
+        globals()[_name] = _nb.njit(cache=True, nogil=True)(globals()[_name])
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - numba is optional
     HAVE_NUMBA = False

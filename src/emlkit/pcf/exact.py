@@ -88,11 +88,11 @@ def _values(poly: Any, start: int, stop: int, scale: int) -> list[int]:
     if bound < _NUMPY_BELOW and count > 32:
         import numpy as np
 
-        k = np.arange(start, stop, dtype=np.int64)
-        acc = np.zeros(count, dtype=np.int64)
+        ks = np.arange(start, stop, dtype=np.int64)
+        vec = np.zeros(count, dtype=np.int64)
         for c in reversed(coeffs):
-            acc = acc * k + c
-        return acc.tolist()
+            vec = vec * ks + c
+        return [int(v) for v in vec.tolist()]
     out = []
     for k in range(start, stop):
         acc = 0

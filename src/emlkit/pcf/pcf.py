@@ -57,6 +57,7 @@ class PCF:
         weakref.WeakValueDictionary())
     a: Poly
     b: Poly
+    _hash: int
 
     def __new__(cls, a: Any, b: Any) -> Self:
         pa, pb = as_poly(a), as_poly(b)
@@ -65,7 +66,7 @@ class PCF:
         key = (pa.coeffs, pb.coeffs)
         hit = cls._pool.get(key)
         if hit is not None:
-            return hit
+            return hit  # type: ignore[return-value]
         self = object.__new__(cls)
         object.__setattr__(self, "a", pa)
         object.__setattr__(self, "b", pb)

@@ -85,6 +85,7 @@ class Poly:
     __slots__ = ("_hash", "coeffs", "degree")
     coeffs: tuple[Coefficient, ...]
     degree: int
+    _hash: int
 
     def __init__(self, source: Any = 0) -> None:
         if isinstance(source, Poly):
