@@ -9,7 +9,7 @@ cot(1)  signs [-]  LFSR [1, -2, 1] (length 2, 80 proven terms)
 cot(1)  signs [+]  LFSR [1, 0, -2, 0, 1, 0] (length 5, 80 proven terms)
   = 0 + 1/(1 + 1/(1 + 1/(1 + 1/(3 + 1/(1 + …)))))
   a(0) = 0, then a(n) = 1 for n odd, n - 1 for n even; signs [+]
-  cot(1) = (V + 1)/(V - 2),  V = PCF(4n^2 - 4n - 1, -4n^2 + 12n - 5)  (50 digits checked with mpmath)
+  cot(1) = V,  V = PCF(2n + 1, -1)  (50 digits checked with mpmath)
 0
 """
 

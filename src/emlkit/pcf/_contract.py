@@ -16,12 +16,11 @@ Polynomials here are tuples of ``Fraction`` coefficients, lowest degree first.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 from math import gcd, lcm
-
-from ._signed_cf import convergents
 
 __all__ = ["contract", "extend", "quasi_polynomial"]
 
@@ -180,31 +179,46 @@ def _integral(p: Poly, q: Poly) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return a, b
 
 
-def _strip_common(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
-    """Divide out linear factors (m - root) of A with (m - root)(m - 1 - root) dividing B."""
-    import sympy
+def _divide_root(p: list[Fraction], r: Fraction) -> list[Fraction] | None:
+    """p(m) / (m - r) by synthetic division (lowest degree first), None if not exact."""
+    out = [Fraction(0)] * (len(p) - 1)
+    acc = Fraction(0)
+    for i in range(len(p) - 1, 0, -1):
+        acc = acc * r + p[i]
+        out[i - 1] = acc
+    return out if acc * r + p[0] == 0 else None
 
-    m = sympy.Symbol("m")
-    pa = sympy.Poly(list(reversed(a)) or [0], m)
-    pb = sympy.Poly(list(reversed(b)) or [0], m)
+
+def _strip_common(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Divide out linear factors (m - r) of A with (m - r)(m - 1 - r) dividing B.
+
+    That is the equivalence transform with r_m = 1/(m - r); the rational roots r are found
+    from floating-point roots of A, then checked exactly.
+    """
+    import numpy as np
+
+    pa = [Fraction(c) for c in a]
+    pb = [Fraction(c) for c in b]
     changed = True
-    while changed and pa.degree() > 0:
+    while changed and len(pa) > 1 and len(pb) > 2:
         changed = False
-        for fac, _ in sympy.factor_list(sympy.gcd(pa, pb))[1]:
-            if fac.degree() != 1:
+        for z in np.roots([float(c) for c in reversed(pa)]):
+            if abs(z.imag) > 1e-9 * max(1.0, abs(z)):
                 continue
-            g = sympy.Poly(fac, m)
-            g_prev = sympy.Poly(fac.subs(m, m - 1), m)
-            qa, ra = sympy.div(pa, g)
-            qb, rb = sympy.div(pb, g * g_prev)
-            if ra.is_zero and rb.is_zero:
-                pa, pb, changed = qa, qb, True
-                break
-    out = []
-    for p in (pa, pb):
-        cs = [int(c) for c in reversed(p.all_coeffs())]
-        out.append(tuple(cs) if any(cs) else (0,))
-    return tuple(out)
+            r = Fraction(float(z.real)).limit_denominator(1000)
+            qa = _divide_root(pa, r)
+            if qa is None:
+                continue
+            qb = _divide_root(pb, r)
+            qb = _divide_root(qb, r + 1) if qb is not None and len(qb) > 1 else None
+            if qb is None:
+                continue
+            pa, pb, changed = qa, qb, True
+            break
+    den = lcm(1, *(c.denominator for c in pa), *(c.denominator for c in pb))
+    a2 = tuple(int(c * den) for c in pa)
+    b2 = tuple(int(c * den * den) for c in pb)
+    return _integral(tuple(map(Fraction, a2)), tuple(map(Fraction, b2)))
 
 
 def contract(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
@@ -215,7 +229,9 @@ def contract(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
     ``terms`` must hold enough exact partial quotients (at least ``n0 + 12 K``). The Möbius
     map relates the value ``V`` of ``PCF(A, B)`` to the expanded number:
     ``x = (α V + β) / (γ V + δ)``; it is found from three blocks of convergents and
-    confirmed on six more. None when no tail start makes the contraction regular.
+    confirmed on six more. Every tail start within two periods is tried and the simplest
+    result kept (lowest degrees, then smallest coefficients, then smallest Möbius entries).
+    None when no tail start makes the contraction regular.
 
     Examples
     --------
@@ -225,11 +241,18 @@ def contract(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
     """
     per = len(pattern)
     big = lcm(k, per)
+    best, best_score = None, None
     for t in range(max(0, n0 - 1), n0 + 2 * big + 1):
         res = _contract_at(terms, pattern, n0, k, pieces, big, t)
-        if res is not None:
-            return res
-    return None
+        if res is None:
+            continue
+        a, b, mob = res
+        # the simplest form: lowest degrees, then smallest coefficients and Möbius entries
+        score = (len(a) + len(b), max(abs(c) for c in (*a, *b)).bit_length(),
+                 max(abs(c) for c in mob).bit_length(), t)
+        if best_score is None or score < best_score:
+            best, best_score = res, score
+    return best
 
 
 def _block(pattern: Sequence[int], n0: int, k: int, pieces: Sequence[Poly], big: int,
@@ -253,9 +276,14 @@ def _block(pattern: Sequence[int], n0: int, k: int, pieces: Sequence[Poly], big:
     return (*mat, det)
 
 
-def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
-                 pieces: Sequence[Poly], big: int, t: int
-                 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, int, int, int]] | None:
+@functools.lru_cache(maxsize=4096)
+def _pcf_at(pattern: tuple[int, ...], n0: int, k: int, pieces: tuple[Poly, ...], big: int,
+            t: int) -> tuple[tuple[int, ...], tuple[int, ...], list[int], list[int]] | None:
+    """(A, B) of the contraction from tail start t, with p_m, q_m of PCF(A, B) for m < 9.
+
+    Depends on the pattern only, not on the preamble, so it is shared by every transform
+    whose expansion ends in the same pattern.
+    """
     al, be, _ga, de, det = _block(pattern, n0, k, pieces, big, t)
     if not be:
         return None
@@ -269,24 +297,47 @@ def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
     a_int, b_int = _strip_common(a_int, b_int)
     if a_int[-1] < 0:                                  # r_m = -1: A -> -A, V -> -V
         a_int = tuple(-c for c in a_int)
-    pa = [int(_value(tuple(map(Fraction, a_int)), m)) for m in range(10)]
-    pb = [int(_value(tuple(map(Fraction, b_int)), m)) for m in range(10)]
+
+    def ev(cs: tuple[int, ...], m: int) -> int:
+        out = 0
+        for c in reversed(cs):
+            out = out * m + c
+        return out
+
+    pa = [ev(a_int, m) for m in range(10)]
+    pb = [ev(b_int, m) for m in range(10)]
     if pb[1] == 0:
         return None
-    # convergents of PCF(A, B) and of the expanded number at the block ends t + K m
     pp: list[int] = [1, pa[0]]
     qq: list[int] = [0, 1]
     for m in range(1, 10):
         pp.append(pa[m] * pp[-1] + pb[m] * pp[-2])
         qq.append(pa[m] * qq[-1] + pb[m] * qq[-2])
-    pp, qq = pp[1:], qq[1:]
-    need = t + big * 9 + 1
-    if len(terms) < need:
+    return a_int, b_int, pp[1:], qq[1:]
+
+
+def _contract_at(terms: Sequence[int], pattern: Sequence[int], n0: int, k: int,
+                 pieces: Sequence[Poly], big: int, t: int
+                 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, int, int, int]] | None:
+    if len(terms) < t + big * 8 + 1:
         return None
-    xs = []
-    for m in range(9):
-        _, px, _, qx = convergents(terms[: t + big * m + 1], pattern)
-        xs.append((px, qx))
+    got = _pcf_at(tuple(pattern), n0, k, tuple(pieces), big, t)
+    if got is None:
+        return None
+    a_int, b_int, pp, qq = got
+    # convergents of the expanded number at the block ends t + K m, m = 0..8, in one pass
+    per = len(pattern)
+    ends = {t + big * m for m in range(9)}
+    xs: list[tuple[int, int]] = []
+    p0, p1, q0, q1 = 1, terms[0], 0, 1
+    if 0 in ends:
+        xs.append((p1, q1))
+    for n in range(1, t + big * 8 + 1):
+        s = pattern[(n - 1) % per]
+        p0, p1 = p1, terms[n] * p1 + s * p0
+        q0, q1 = q1, terms[n] * q1 + s * q0
+        if n in ends:
+            xs.append((p1, q1))
     mob = _solve_mobius(pp, qq, xs)
     if mob is None:
         return None
@@ -313,30 +364,27 @@ def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | 
 
 def _solve_mobius(pp: list[int], qq: list[int], xs: list[tuple[int, int]]
                   ) -> tuple[int, int, int, int] | None:
-    """Integer (α, β, γ, δ) with x_m ∝ (α p_m + β q_m, γ p_m + δ q_m) for all given m."""
-    # unknowns α, β, γ, δ, R1, R2 with R0 = 1:  R_m x_m = (α p_m + β q_m, γ p_m + δ q_m)
-    rows: list[list[Fraction]] = []
-    rhs: list[Fraction] = []
-    for m in range(3):
+    """Integer (α, β, γ, δ) with x_m ∝ (α p_m + β q_m, γ p_m + δ q_m) for all given m.
+
+    Block 0 fixes the scale (R_0 = 1); blocks 1 and 2 give two equations with the unknown
+    scale eliminated by cross-multiplication; the other blocks confirm.
+    """
+    px0, qx0 = xs[0]
+    rows: list[list[Fraction]] = [
+        [Fraction(pp[0]), Fraction(qq[0]), Fraction(0), Fraction(0)],
+        [Fraction(0), Fraction(0), Fraction(pp[0]), Fraction(qq[0])],
+    ]
+    rhs = [Fraction(px0), Fraction(qx0)]
+    for m in (1, 2):
         px, qx = xs[m]
-        for top, val in ((True, px), (False, qx)):
-            row = [Fraction(0)] * 6
-            if top:
-                row[0], row[1] = Fraction(pp[m]), Fraction(qq[m])
-            else:
-                row[2], row[3] = Fraction(pp[m]), Fraction(qq[m])
-            if m == 0:
-                rhs.append(Fraction(val))
-            else:
-                row[3 + m] = Fraction(-val)
-                rhs.append(Fraction(0))
-            rows.append(row)
+        rows.append([Fraction(pp[m] * qx), Fraction(qq[m] * qx),
+                     Fraction(-pp[m] * px), Fraction(-qq[m] * px)])
+        rhs.append(Fraction(0))
     sol = _solve(rows, rhs)
     if sol is None:
         return None
-    vec = sol[:4]
-    den = lcm(1, *(v.denominator for v in vec))
-    ints = [int(v * den) for v in vec]
+    den = lcm(1, *(v.denominator for v in sol))
+    ints = [int(v * den) for v in sol]
     g = 0
     for v in ints:
         g = gcd(g, v)
