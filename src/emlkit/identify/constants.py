@@ -230,13 +230,18 @@ def mp_value(name: str, dps: int) -> Any:
     const = get(name)
     stored = _stored().get(const.name)
     with mpmath.workdps(dps + 5):
-        if stored is not None and _digits_of(stored) >= dps + 5:
-            return mpmath.mpf(stored[: len(stored) - (_digits_of(stored) - dps - 5)])
+        if stored is not None:
+            have = _digits_of(stored)
+            if have >= dps + 5:
+                return mpmath.mpf(stored[: len(stored) - (have - dps - 5)])
         return compute(const, dps + 5)
 
 
+@lru_cache(maxsize=256)
 def _digits_of(text: str) -> int:
-    return sum(ch.isdigit() for ch in text.lstrip("-0."))
+    """Significant digits of a stored value such as ``-0.0012345`` (here 5)."""
+    body = text.lstrip("-").replace(".", "").lstrip("0")
+    return len(body)
 
 
 def compute(const: Constant, dps: int) -> Any:
