@@ -96,3 +96,18 @@ def test_help_and_search_hand_over(capsys):
         return
     assert main(["pcf", "search", "--help"]) == 0
     assert "--deg-a" in capsys.readouterr().out
+
+
+def test_dynamics_and_identify_are_passed_through(capsys):
+    pytest.importorskip("emlkit.pcf.dynamics")
+    pytest.importorskip("emlkit.identify")
+    status, out, _ = run_cli(capsys, "pcf", "2n+1", "n^2", "--digits", "30", "--dynamics",
+                             "--identify")
+    assert status == 0
+    assert "dynamics of PCF(2n + 1, n^2)" in out
+    assert any(line.startswith("  = 4/pi") for line in out.splitlines())
+    status, out, _ = run_cli(capsys, "pcf", "2n+1", "n^2", "--digits", "30", "--dynamics",
+                             "--identify", "--json")
+    d = json.loads(out)
+    assert status == 0 and "delta" in d["dynamics"]
+    assert d["identify"][0]["formula"] == "4/pi"

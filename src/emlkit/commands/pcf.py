@@ -73,16 +73,18 @@ def _run(args: argparse.Namespace) -> int:
     if args.dynamics:
         dyn = _optional("--dynamics", lambda: pcf.dynamics())
         out["dynamics"] = dyn.to_dict() if hasattr(dyn, "to_dict") else str(dyn)
+        out["_dynamics_text"] = str(dyn)
     if args.identify:
         if lim.status != "converged":
             raise UsageError(f"--identify needs a converged limit, this one is {lim.status}")
         found = _optional("--identify", lambda: pcf.identify(digits=args.digits,
                                                              max_depth=args.max_depth))
         out["identify"] = [r.to_dict() if hasattr(r, "to_dict") else str(r) for r in found]
-        out["_identify_text"] = [str(getattr(r, "formula", r)) for r in found]
+        out["_identify_text"] = [str(r) for r in found]
     ok = lim.status == "converged"
     if args.json:
         out.pop("_identify_text", None)
+        out.pop("_dynamics_text", None)
         print(json.dumps(out, ensure_ascii=False))
     else:
         if ok:
@@ -95,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
         for c in out.get("convergents", []):
             print(f"  p_{c['depth']}/q_{c['depth']} = {c['value'] or 'undefined (q = 0)'}")
         if "dynamics" in out:
-            print(f"  dynamics: {out['dynamics']}")
+            print("  " + out["_dynamics_text"].replace("\n", "\n  "))
         for text in out.get("_identify_text", []):
             print(f"  = {text}")
         if args.identify and not out.get("_identify_text"):
