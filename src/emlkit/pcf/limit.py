@@ -303,6 +303,10 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
             return Limit(value, digits, n, "converged", "arb", "", pcf)
         if est >= digits:
             return Limit(s.approx, digits, n, "converged", "consecutive convergents", "", pcf)
+        if n < max_depth and min(_log10(s.q), _log10(s.p1)) > 200 * digits + 10**6:
+            return Limit(None, 0, n, "inconclusive", "consecutive convergents",
+                         f"p_n and q_n passed {200 * digits + 10**6} digits by depth {n} "
+                         f"without {digits} digits of the limit", pcf)
         if n >= max_depth:
             return _classify(pcf, samples, max(got, est), value if got >= est else s.approx,
                              "arb" if got >= est and got > 0 else "consecutive convergents",
