@@ -202,3 +202,17 @@ def test_records_print_and_serialise():
 def test_top_level_access():
     assert ek.identify(decimal("zeta(3)", 30), eml=False).best.text == "zeta(3)"
     assert ek.Identification is type(ek.identify("3.14159265358979323846").best)
+
+
+def test_basis_names_with_commas_and_the_bessel_ratio():
+    # PCF(n, 1) = I1(2)/I0(2); the value here comes from mpmath's Bessel functions
+    with mpmath.workdps(50):
+        value = mpmath.besseli(1, 2) / mpmath.besseli(0, 2)
+    r = identify(value, digits=40, basis="besseli(0, 2), besseli(1, 2)", eml=False)
+    assert r.best.text == "besseli(1, 2)/besseli(0, 2)"
+
+
+def test_pure_eml_form_is_attached_to_the_shorter_duplicate():
+    r = identify(decimal("E - 1", 30))
+    assert r.best.kind == "mobius" and r.best.eml == "eml(1, eml(1, 1))"
+    assert "pure EML form: eml(1, eml(1, 1))" in str(r)
