@@ -64,7 +64,7 @@ def test_known_limits(a, b, ref):
 def test_agrees_with_an_mpmath_recurrence_on_random_members():
     box = CoefficientBox(2, 2, (-5, 5))
     rng = np.random.default_rng(7)
-    idx = rng.choice(box.size, 300, replace=False)
+    idx = rng.choice(box.size, 120, replace=False)
     s = sieve(box, 0, 0, depth=64)
     assert len(s) == 0
     checked = 0
@@ -83,7 +83,7 @@ def test_agrees_with_an_mpmath_recurrence_on_random_members():
             want = float(p1 / q1)
         assert abs(r.value[0] - want) <= 1e-6 * max(abs(want), 1e-300) + 1e-12, (a, b)
         checked += 1
-    assert checked > 100
+    assert checked > 60
 
 
 def test_terminating_and_divergent():
