@@ -136,6 +136,18 @@ def test_status(a, b, status):
     assert status in str(d)
 
 
+def test_rational_coefficients():
+    from fractions import Fraction
+
+    # PCF(n + 1/2, n^2/4) is PCF(2n + 1, n^2) after the equivalence transform r_n = 1/2: value
+    # halved (2/pi); reduced denominators differ by powers of 2 only, so delta barely moves
+    half = PCF([Fraction(1, 2), 1], [0, 0, Fraction(1, 4)])
+    d, d0 = dynamics(half, depth=200), dynamics(PCF("2n+1", "n^2"), depth=200)
+    with mpmath.workdps(40):
+        assert abs(d.limit - 2 / mpmath.pi) < mpmath.mpf(10) ** -30
+    assert abs(d.delta - d0.delta) < 0.01
+
+
 def test_huge_coefficients():
     # q_n ~ 10^(30 n), error ~ 1/(q_n q_{n+1}) = 10^-30 q_n^-2: delta = 1 + 1/n
     d = dynamics(PCF(10 ** 30, 1), depth=50)

@@ -53,6 +53,8 @@ class Dynamics:
         A rational (denominator ≤ 10^6) equal to the limit to all checked digits, if any.
     delta, naive_delta : float or None
         Reduced and naive δ at depth N (``delta`` is what ramanujantools' ``delta`` computes).
+        For rational coefficients the naive δ refers to the integer convergents after the
+        denominators are cleared (an equivalence transform; the reduced δ is unaffected).
     delta_mean : float or None
         Mean reduced δ over the sampled depths in [N/2, N]: the gcd makes δ at a single depth
         fluctuate, the mean approaches its limit smoothly.
