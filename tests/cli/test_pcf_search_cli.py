@@ -135,3 +135,16 @@ def test_deep_identification_flag(capsys):
     with mpmath.workdps(60):
         want = mpmath.besseli(1, 2) / mpmath.besseli(0, 2)
         assert abs(mpmath.mpf(f["value"]) - want) < mpmath.mpf(10) ** -55
+
+
+def test_eml_catalog_shows_and_exports_pcf_formulas(capsys, tmp_path):
+    path = str(tmp_path / "c.sqlite")
+    _run(capsys, *BASE, "--catalog", path)
+    status, out, _ = _run(capsys, "catalog", "list", "--catalog", path)
+    assert status == 0 and "pcf-search" in out
+    status, out, _ = _run(capsys, "catalog", "show", "1", "--catalog", path)
+    assert status == 0 and "PCF(2n + 1, n^2) = 4/pi" in out and "PCF formulas shown" in out
+    status, out, _ = _run(capsys, "catalog", "export", "--pcf", "--catalog", path,
+                          "--format", "json")
+    recs = json.loads(out)["pcf_formulas"]
+    assert any(r["formula"] == "4/pi" and r["a"] == [1, 2] for r in recs)
