@@ -100,6 +100,21 @@ def _pow2(e: float) -> float:
     return 2.0**e
 
 
+def _safe_depth(c: Any) -> int:
+    """The largest n ≥ 0 with Σ |c_i| n^i < 2^31 (so every a(k), k ≤ n, fits the limbs)."""
+    lo, hi = 0, 1 << 31
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        acc = 0.0
+        for j in range(c.shape[0] - 1, -1, -1):
+            acc = acc * mid + abs(float(c[j]))
+        if acc < 2147483648.0:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
 def _horner(c: Any, n: int) -> int:
     acc = 0
     for j in range(c.shape[0] - 1, -1, -1):
@@ -159,13 +174,14 @@ def _one(a: Any, b: Any, target: int, max_depth: int, k0: int, P1: Any, P: Any, 
     digits = 0
     kk = abs(k0)
     sign = 1.0 if k0 > 0 else -1.0
+    safe = min(_safe_depth(a), _safe_depth(b))  # beyond it a term could overflow the limbs
     for n in range(1, max_depth + 1):
+        if n > safe:
+            return np.nan, np.nan, 0, 4, n - 1, False
         an = _horner(a, n)
         bn = _horner(b, n)
         if bn == 0:
             return np.nan, np.nan, 0, 3, n - 1, False
-        if abs(an) >= _TOP * 2 or abs(bn) >= _TOP * 2:
-            return np.nan, np.nan, 0, 4, n - 1, False
         EP1, EP, sp = _step(P1, P, EP1, EP, an, bn, T, up)
         EQ1, EQ, sq = _step(Q1, Q, EQ1, EQ, an, bn, T, up)
         ep += sp
@@ -260,7 +276,7 @@ try:  # compile with numba when it is there
     import numba as _nb
 
     for _name in ("_norm", "_shift", "_tofloat", "_todd", "_split", "_two_prod", "_dd_div",
-                  "_pow2", "_horner", "_step", "_one", "_all"):
+                  "_pow2", "_safe_depth", "_horner", "_step", "_one", "_all"):
         globals()[_name] = _nb.njit(cache=True, nogil=True)(globals()[_name])
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - numba is optional
