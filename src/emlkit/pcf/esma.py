@@ -19,224 +19,33 @@ tan(1) = 1/V,  V = PCF(2n + 1, -1)
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import itertools
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from ..errors import DomainError
 from ._bm import bm_mod, bm_rational, satisfies
 from ._contract import contract, extend, quasi_polynomial
-from ._signed_cf import convergents, signed_cf_terms
+from ._esma_result import ESMAResult, ESMARun
+from ._esma_values import (
+    Constant,
+    apply_transform,
+    check_terms,
+    enclosure,
+    resolve,
+    target_value,
+    transform_text,
+    verify_pcf,
+)
+from ._signed_cf import signed_cf_terms
 
 __all__ = ["ESMAResult", "ESMARun", "esma", "expand", "sign_patterns", "transforms"]
 
 PRIMES = (199, 2_147_483_647)
-
-
-@dataclass(frozen=True)
-class ESMAResult:
-    """One pattern found by ESMA: a transform, a sign cycle, the recurrence and its PCF.
-
-    Attributes
-    ----------
-    constant : str
-        The constant as given (its table or SymPy name).
-    transform : str
-        ``P(c)/Q(c)`` with the constant written in (SymPy text).
-    numerator, denominator : tuple of int
-        Coefficients of P and Q, lowest degree first.
-    signs : tuple of int
-        The sign cycle ``s_1, s_2, ...`` (±1) of ``T = a_0 + s_1/(a_1 + s_2/(a_2 + ...))``.
-    terms : tuple of int
-        The proven partial quotients ``a_0, a_1, ...`` at the working precision.
-    lfsr : tuple of int
-        Connection polynomial ``[1, c_1, ..., c_L]`` over the integers:
-        ``a_n + c_1 a_{n-1} + ... + c_L a_{n-L} = 0`` for ``n ≥ L``.
-    preamble, period : int or None
-        ``a_{preamble + r + period*j} = pieces[r](j)`` (a quasi-polynomial pattern).
-    pieces : tuple of tuple of Fraction, or None
-        The residue polynomials in j, lowest degree first.
-    pcf : PCF or None
-        The contracted polynomial continued fraction (value V).
-    mobius : tuple of 4 int, or None
-        ``(α, β, γ, δ)`` with ``T(c) = (α V + β) / (γ V + δ)``; ``(1, 0, 0, 1)`` when V = T(c).
-    digits : int
-        Digits to which the formula (PCF and Möbius map) agrees with mpmath's ``T(c)``.
-    dps : int
-        Working precision of the expansion.
-
-    Examples
-    --------
-    >>> r = esma("E/(E - 1)", degree=0, cycle=2, digits=60).find("E/(E - 1)", "[+, -]")
-    >>> r.lfsr, r.formula()
-    ((1, 0, -2, 0, 1), '1 + 1/(2 - 1/(3 + 1/(2 - 1/(5 + 1/(2 - …)))))')
-    >>> print(r.rule())
-    a(n) = n + 1 for n even, 2 for n odd; signs [+, -]
-    """
-
-    constant: str
-    transform: str
-    numerator: tuple[int, ...]
-    denominator: tuple[int, ...]
-    signs: tuple[int, ...]
-    terms: tuple[int, ...]
-    lfsr: tuple[int, ...]
-    preamble: int | None = None
-    period: int | None = None
-    pieces: tuple[tuple[Fraction, ...], ...] | None = None
-    pcf: Any = None
-    mobius: tuple[int, int, int, int] | None = None
-    digits: int = 0
-    dps: int = 0
-    equivalent: tuple[str, ...] = ()
-
-    @property
-    def length(self) -> int:
-        """Length L of the recurrence (``len(lfsr) - 1``)."""
-        return len(self.lfsr) - 1
-
-    @property
-    def pattern(self) -> str:
-        """The sign cycle as text, e.g. ``'[+, -]'``."""
-        return "[" + ", ".join("+" if s > 0 else "-" for s in self.signs) + "]"
-
-    def formula(self, shown: int = 6) -> str:
-        """The signed continued fraction with its first ``shown`` partial quotients."""
-        text = "…"
-        k = len(self.signs)
-        for n in range(shown - 1, -1, -1):
-            sign = "+" if self.signs[n % k] > 0 else "-"
-            text = f"{self.terms[n]} {sign} 1/({text})" if n < shown - 1 else \
-                f"{self.terms[n]} {sign} …"
-        return text
-
-    def rule(self) -> str:
-        """The pattern of the partial quotients as a rule in n (or the recurrence)."""
-        if self.pieces is None or self.period is None or self.preamble is None:
-            body = " ".join(f"{c:+d}·a(n-{i})" for i, c in enumerate(self.lfsr) if i and c)
-            return f"a(n) {body} = 0 (n ≥ {self.length}); signs {self.pattern}"
-        import sympy
-
-        n = sympy.Symbol("n")
-        parts = []
-        for r, piece in enumerate(self.pieces):
-            j = (n - self.preamble - r) / self.period
-            expr = sympy.expand(sum(sympy.Rational(c.numerator, c.denominator) * j ** d
-                                    for d, c in enumerate(piece)))
-            res = (self.preamble + r) % self.period
-            if self.period == 1:
-                where = ""
-            elif self.period == 2:
-                where = " for n even" if res == 0 else " for n odd"
-            else:
-                where = f" for n ≡ {res} (mod {self.period})"
-            parts.append(f"{expr}{where}")
-        head = ", ".join(
-            f"a({i}) = {self.terms[i]}" for i in range(self.preamble)) if self.preamble else ""
-        lead = f"{head}, then " if head else ""
-        return f"{lead}a(n) = {', '.join(parts)}; signs {self.pattern}"
-
-    def relation(self) -> str:
-        """The identity between the transform and the PCF value V, as text."""
-        if self.pcf is None or self.mobius is None:
-            return "(no polynomial continued fraction)"
-        al, be, ga, de = self.mobius
-        return f"{self.transform} = {_mobius_text(al, be, ga, de)},  V = {self.pcf}"
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dictionary."""
-        return {
-            "constant": self.constant, "transform": self.transform,
-            "numerator": list(self.numerator), "denominator": list(self.denominator),
-            "signs": list(self.signs), "pattern": self.pattern, "lfsr": list(self.lfsr),
-            "length": self.length, "terms": list(self.terms[:40]),
-            "proven_terms": len(self.terms), "rule": self.rule(),
-            "pcf": None if self.pcf is None else {"a": str(self.pcf.a), "b": str(self.pcf.b)},
-            "mobius": None if self.mobius is None else list(self.mobius),
-            "relation": self.relation(), "digits_verified": self.digits, "dps": self.dps,
-            "equivalent": list(self.equivalent),
-        }
-
-    def __str__(self) -> str:
-        lines = [(f"{self.transform}  signs {self.pattern}  LFSR {list(self.lfsr)} "
-                 f"(length {self.length}, {len(self.terms)} proven terms)"),
-                 f"  = {self.formula()}", f"  {self.rule()}"]
-        if self.pcf is not None:
-            lines.append(f"  {self.relation()}  ({self.digits} digits checked with mpmath)")
-        if self.equivalent:
-            more = f" (+{len(self.equivalent) - 3} more)" if len(self.equivalent) > 3 else ""
-            lines.append(f"  same tail: {', '.join(self.equivalent[:3])}{more}")
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ESMARun:
-    """All ESMA results for one constant, with what was searched.
-
-    Iterating, ``len`` and indexing go over ``results``.
-
-    Examples
-    --------
-    >>> run = esma("cot(1)", degree=0, cycle=1, digits=60)
-    >>> run.transforms, len(run.patterns), [(r.pattern, r.lfsr) for r in run]
-    (1, 2, [('[-]', (1, -2, 1)), ('[+]', (1, 0, -2, 0, 1, 0))])
-    """
-
-    constant: str
-    degree: int
-    coefficients: int
-    cycle: int
-    results: tuple[ESMAResult, ...]
-    transforms: int
-    patterns: tuple[tuple[int, ...], ...]
-    hits: tuple[ESMAResult, ...] = ()
-    seconds: float = field(default=0.0, compare=False)
-
-    def __iter__(self) -> Iterator[ESMAResult]:
-        return iter(self.results)
-
-    def __len__(self) -> int:
-        return len(self.results)
-
-    def __getitem__(self, i: int) -> ESMAResult:
-        return self.results[i]
-
-    def find(self, transform: str, pattern: str | None = None) -> ESMAResult | None:
-        """The result for a transform (SymPy text, compared by value) and optional pattern."""
-        import mpmath
-        import sympy
-
-        want = sympy.sympify(transform, locals={"E": sympy.E, "e": sympy.E})
-        with mpmath.workdps(40):
-            w = sympy.N(want, 40)._to_mpmath(mpmath.mp.prec)
-            for r in self.hits or self.results:
-                if pattern is not None and r.pattern != pattern:
-                    continue
-                _, p, _, q = convergents(r.terms, r.signs)
-                if abs(mpmath.mpf(p) / q - w) <= abs(w) * mpmath.mpf(10) ** -30:
-                    return r
-        return None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dictionary."""
-        return {"constant": self.constant, "degree": self.degree,
-                "coefficients": self.coefficients, "cycle": self.cycle,
-                "transforms": self.transforms, "hits": len(self.hits),
-                "patterns": ["".join("+" if s > 0 else "-" for s in p) for p in self.patterns],
-                "results": [r.as_dict() for r in self.results], "seconds": self.seconds}
-
-    def __str__(self) -> str:
-        head = (f"ESMA on {self.constant}: {self.transforms} transforms (degree ≤ {self.degree}, "
-                f"|coefficients| ≤ {self.coefficients}) × {len(self.patterns)} sign cycles "
-                f"(length ≤ {self.cycle}): {len(self.hits)} expansions with a recurrence, "
-                f"{len(self.results)} distinct tails")
-        return "\n".join([head, *(str(r) for r in self.results)])
-
 
 # -- enumeration ------------------------------------------------------------------------------
 
@@ -290,102 +99,6 @@ def expand(lo: Fraction, hi: Fraction, pattern: tuple[int, ...], limit: int) -> 
     return signed_cf_terms(lo, hi, pattern, limit)
 
 
-@dataclass(frozen=True)
-class _Constant:
-    """A constant to expand: its name, a SymPy expression for printing, and its value."""
-
-    name: str
-    expr: Any
-    table: Any = None          # an entry of emlkit.identify.constants, when it came from there
-
-    def value(self, dps: int) -> Any:
-        """mpmath value with ``dps`` correct digits (the table's, else SymPy's evaluation)."""
-        import mpmath
-        import sympy
-
-        if self.table is not None:
-            with mpmath.workdps(dps):
-                return +self.table.value(dps)
-        return sympy.N(self.expr, dps)._to_mpmath(mpmath.mp.prec)
-
-
-def _resolve(constant: str) -> _Constant:
-    """The constant given by a table name (``emlkit.identify.constants``) or SymPy text."""
-    import sympy
-
-    if not isinstance(constant, str) or not constant.strip():
-        raise DomainError(f"a constant must be non-empty text, got {constant!r}")
-    try:
-        from ..identify import constants as table
-
-        const = table.get(constant)
-        expr = const.sympy_expr()
-        if expr.free_symbols:          # no closed form in SymPy (Glaisher, Khinchin, ...)
-            return _Constant(const.name, sympy.Symbol(const.name), const)
-        return _Constant(const.name, expr)
-    except (ImportError, ValueError, AttributeError, TypeError):
-        pass
-    names = {"e": sympy.E, "E": sympy.E, "pi": sympy.pi, "phi": sympy.GoldenRatio,
-             "catalan": sympy.Catalan, "gamma": sympy.EulerGamma}
-    try:
-        expr = sympy.sympify(constant.strip(), locals=names)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError) as exc:
-        raise DomainError(f"cannot read the constant {constant!r}: {exc}") from None
-    if not isinstance(expr, sympy.Expr) or expr.free_symbols:
-        raise DomainError(f"the constant {constant!r} has free symbols; give a number")
-    if expr.is_rational:
-        raise DomainError(f"the constant {constant!r} is rational; ESMA needs an irrational")
-    if expr.is_real is False:
-        raise DomainError(f"the constant {constant!r} is not real")
-    return _Constant(str(expr), expr)
-
-
-def _enclosure(const: _Constant, dps: int) -> tuple[Fraction, Fraction]:
-    """An exact rational interval around the value, half-width 10^-dps relative."""
-    import mpmath
-
-    with mpmath.workdps(dps + 15):
-        v = mpmath.mpf(const.value(dps + 15))
-    if not mpmath.isfinite(v) or v == 0:
-        raise DomainError(f"the constant {const.name} has no finite non-zero value")
-    man, exp = v.man_exp
-    mid = Fraction(int(man)) * Fraction(2) ** int(exp)
-    rad = abs(mid) * Fraction(1, 10 ** dps)
-    return mid - rad, mid + rad
-
-
-def _apply(p: tuple[int, ...], q: tuple[int, ...], lo: Fraction, hi: Fraction
-           ) -> tuple[Fraction, Fraction] | None:
-    """Enclosure of P(c)/Q(c) for c in [lo, hi] (None if Q vanishes nearby)."""
-    def ev(cs: tuple[int, ...], x: Fraction) -> Fraction:
-        out = Fraction(0)
-        for c in reversed(cs):
-            out = out * x + c
-        return out
-
-    vals = []
-    for x in (lo, hi):
-        den = ev(q, x)
-        if den == 0:
-            return None
-        vals.append(ev(p, x) / den)
-    if ev(q, lo) * ev(q, hi) <= 0:
-        return None
-    a, b = min(vals), max(vals)
-    pad = (b - a) / 64                 # room for the curvature of P/Q across the interval
-    return a - pad, b + pad
-
-
-@functools.lru_cache(maxsize=4096)
-def _transform_text(p: tuple[int, ...], q: tuple[int, ...], expr: Any) -> str:
-    import sympy
-
-    c = sympy.Symbol("c")
-    num = sum(k * c ** i for i, k in enumerate(p))
-    den = sum(k * c ** i for i, k in enumerate(q))
-    return str(sympy.factor_terms(sympy.cancel(num / den)).subs(c, expr))
-
-
 def _find_lfsr(terms: list[int], max_length: int, margin: int) -> tuple[int, ...] | None:
     """Integer recurrence of ``terms`` shorter than ``max_length``, confirmed on all terms."""
     length, _ = bm_mod(terms, PRIMES[0])
@@ -404,101 +117,6 @@ def _find_lfsr(terms: list[int], max_length: int, margin: int) -> tuple[int, ...
         if q_length != length or not satisfies(terms, conn):
             return None
     return tuple(conn)
-
-
-def _pcf_value(a: tuple[int, ...], b: tuple[int, ...], digits: int, max_depth: int = 20000
-               ) -> Any:
-    """Value of PCF(a, b) to about ``digits`` digits by plain integer convergents (or None)."""
-    import mpmath
-
-    def ev(cs: tuple[int, ...], n: int) -> int:
-        out = 0
-        for c in reversed(cs):
-            out = out * n + c
-        return out
-
-    p0, p1, q0, q1 = 1, ev(a, 0), 0, 1
-    prev = None
-    with mpmath.workdps(digits + 20):
-        for n in range(1, max_depth + 1):
-            an, bn = ev(a, n), ev(b, n)
-            p0, p1 = p1, an * p1 + bn * p0
-            q0, q1 = q1, an * q1 + bn * q0
-            if n % 16 == 0 and q1 != 0:
-                cur = mpmath.mpf(p1) / q1
-                if prev is not None and cur != 0 and abs(cur - prev) < abs(cur) * \
-                        mpmath.mpf(10) ** (-digits - 12):
-                    return cur
-                prev = cur
-    return None
-
-
-def _check_terms(conn: tuple[int, ...], terms: tuple[int, ...], pattern: tuple[int, ...],
-                 target: Any, digits: int, max_depth: int = 4000) -> int:
-    """Digits to which the signed fraction continued by the recurrence agrees with ``target``.
-
-    Capped by how far its convergents have settled after at most ``max_depth`` terms, so a
-    recurrence that only fits a finite run of terms (a long run of 2s in a ``[-]`` expansion)
-    scores low.
-    """
-    import mpmath
-
-    seq = list(terms[: len(conn) - 1])
-    order = len(conn) - 1
-    k = len(pattern)
-    p0, p1, q0, q1 = 1, seq[0], 0, 1
-    with mpmath.workdps(digits + 20):
-        tol = abs(target) * mpmath.mpf(10) ** (-digits - 5)
-        prev = None
-        for n in range(1, max_depth):
-            if n >= len(seq):
-                s = -sum(conn[i] * seq[n - i] for i in range(1, order + 1))
-                if s % conn[0]:
-                    return 0
-                seq.append(s // conn[0])
-            an, sn = seq[n], pattern[(n - 1) % k]
-            p0, p1 = p1, an * p1 + sn * p0
-            q0, q1 = q1, an * q1 + sn * q0
-            if n % 8 == 0 and q1:
-                cur = mpmath.mpf(p1) / q1
-                if prev is not None and abs(cur - prev) < tol:
-                    break
-                prev = cur
-        if not q1:
-            return 0
-        cur = mpmath.mpf(p1) / q1
-        err = max(abs(cur - target), abs(cur - prev) if prev is not None else abs(cur))
-        if err == 0:
-            return digits
-        return max(0, min(digits, int(-mpmath.log10(err / abs(target)))))
-
-
-def _target(p: tuple[int, ...], q: tuple[int, ...], const: _Constant, digits: int) -> Any:
-    """mpmath value of P(c)/Q(c) at ``digits + 20`` digits."""
-    import mpmath
-
-    with mpmath.workdps(digits + 20):
-        c = mpmath.mpf(const.value(digits + 30))
-        num = sum(k * c ** i for i, k in enumerate(p))
-        den = sum(k * c ** i for i, k in enumerate(q))
-        return num / den
-
-
-def _verify(a: tuple[int, ...], b: tuple[int, ...], mob: tuple[int, int, int, int],
-            target: Any, digits: int) -> int:
-    """Digits to which (α V + β)/(γ V + δ) with V = PCF(a, b) agrees with ``target``."""
-    import mpmath
-
-    v = _pcf_value(a, b, digits)
-    if v is None:
-        return 0
-    al, be, ga, de = mob
-    with mpmath.workdps(digits + 20):
-        x = (al * v + be) / (ga * v + de)
-        err = abs(x - target)
-        if err == 0:
-            return digits
-        return max(0, min(digits, int(-mpmath.log10(err / abs(target)))))
 
 
 def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, *,
@@ -551,7 +169,7 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
         if not isinstance(val, int) or isinstance(val, bool) or not lo <= val <= hi:
             raise DomainError(f"{name} must be a whole number from {lo} to {hi}, got {val!r}")
     start = time.perf_counter()
-    const = _resolve(constant)
+    const = resolve(constant)
     want = max(terms, 2 * max_length + 10)
     margin = 10
     pats = sign_patterns(cycle)
@@ -560,13 +178,13 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
 
     def encl(dps: int) -> tuple[Fraction, Fraction]:
         if dps not in enclosures:
-            enclosures[dps] = _enclosure(const, dps)
+            enclosures[dps] = enclosure(const, dps)
         return enclosures[dps]
 
     seen: set[Fraction] = set()
     found: list[ESMAResult] = []
     for done, (p, q) in enumerate(pairs, start=1):
-        res = _apply(p, q, *encl(120))
+        res = apply_transform(p, q, *encl(120))
         if res is not None:
             key = round((res[0] + res[1]) / 2, 60)
             if key in seen:
@@ -584,13 +202,13 @@ def esma(constant: str, degree: int = 1, coefficients: int = 2, cycle: int = 2, 
                    tuple(pats), tuple(found), time.perf_counter() - start)
 
 
-def _one(p: tuple[int, ...], q: tuple[int, ...], pat: tuple[int, ...], const: _Constant,
+def _one(p: tuple[int, ...], q: tuple[int, ...], pat: tuple[int, ...], const: Constant,
          encl: Callable[[int], tuple[Fraction, Fraction]], want: int, max_length: int,
          margin: int, digits: int) -> ESMAResult | None:
     """Expand one transform with one sign cycle; the result if a pattern is found."""
     dps, before = 120, -1
     while True:
-        box = _apply(p, q, *encl(dps))
+        box = apply_transform(p, q, *encl(dps))
         if box is None:
             return None
         got = expand(box[0], box[1], pat, want)
@@ -604,11 +222,11 @@ def _one(p: tuple[int, ...], q: tuple[int, ...], pat: tuple[int, ...], const: _C
     conn = _find_lfsr(got, max_length, margin)
     if conn is None:
         return None
-    target = _target(p, q, const, digits)
-    checked = _check_terms(conn, tuple(got), pat, target, digits)
+    target = target_value(p, q, const, digits)
+    checked = check_terms(conn, tuple(got), pat, target, digits)
     if checked < digits:
         return None                       # the recurrence fits the proven terms only
-    transform = _transform_text(p, q, const.expr)
+    transform = transform_text(p, q, const.expr)
     res = ESMAResult(const.name, transform, p, q, pat, tuple(got), conn, digits=checked, dps=dps)
     ext = extend(got[: len(conn) - 1], conn, 12 * len(conn) + 24 * max(1, len(pat)) + 60)
     if ext is None or ext[: len(got)] != got:
@@ -624,7 +242,7 @@ def _one(p: tuple[int, ...], q: tuple[int, ...], pat: tuple[int, ...], const: _C
     a, b, mob = con
     from .pcf import PCF
 
-    checked = min(checked, _verify(a, b, mob, target, digits))
+    checked = min(checked, verify_pcf(a, b, mob, target, digits))
     return _replace(res, pcf=PCF(list(a), list(b)), mobius=mob, digits=checked)
 
 
@@ -655,14 +273,4 @@ def _distinct(results: list[ESMAResult]) -> list[ESMAResult]:
 
 
 def _replace(r: ESMAResult, **kw: Any) -> ESMAResult:
-    import dataclasses
-
     return dataclasses.replace(r, **kw)
-
-
-def _mobius_text(al: int, be: int, ga: int, de: int) -> str:
-    import sympy
-
-    v = sympy.Symbol("V")
-    return str(sympy.factor_terms((al * v + be) / (ga * v + de)))
-
