@@ -54,7 +54,20 @@ def test_labels_are_the_majority_of_identified_members(report):
         else:
             assert known[c.label] == max(known.values())
             assert c.purity == pytest.approx(known[c.label] / sum(known.values()))
-    assert -1 <= rep.ari <= 1
+    assert -1 <= rep.ari <= 1 and -1 <= rep.ari_irrational <= 1
+    # ARI from its definition (pair counting) over the irrational identified members
+    pos = {int(i): k for k, i in enumerate(rep.fingerprints.index)}
+    pairs = [(classes[i], int(rep.labels[pos[i]])) for i in classes
+             if i in pos and classes[i] != "rational"]
+    n = len(pairs)
+    from math import comb
+    cont = Counter(pairs)
+    rows, cols = Counter(c for c, _ in pairs), Counter(k for _, k in pairs)
+    idx = sum(comb(v, 2) for v in cont.values())
+    sr, sc = sum(comb(v, 2) for v in rows.values()), sum(comb(v, 2) for v in cols.values())
+    expected = sr * sc / comb(n, 2)
+    want = (idx - expected) / ((sr + sc) / 2 - expected)
+    assert rep.ari_irrational == pytest.approx(want, abs=1e-12)
 
 
 def test_confirmed_members_are_right(report):

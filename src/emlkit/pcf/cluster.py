@@ -86,7 +86,11 @@ class Cluster:
 
 @dataclass(frozen=True)
 class ClusterReport:
-    """Clusters of a box, their labels and the adjusted Rand index with identified classes."""
+    """Clusters of a box, their labels and the adjusted Rand index with identified classes.
+
+    ``ari`` compares clusters and classes over every identified member; ``ari_irrational``
+    over the members whose limit is not rational (the constants and quadratic irrationals).
+    """
 
     clusters: tuple[Cluster, ...]
     labels: np.ndarray = field(repr=False)
@@ -95,12 +99,14 @@ class ClusterReport:
     n_points: int = 0
     n_identified: int = 0
     noise: int = 0
+    ari_irrational: float = float("nan")
 
     def summary(self) -> str:
         """Lines: counts, ARI, then each labelled cluster with anchors and confirmed members."""
         lines = [(f"{self.n_points:,} converging PCFs, {self.n_identified} identified; "
                   f"{len(self.clusters)} clusters, {self.noise:,} noise points; adjusted Rand "
-                  f"index (identified members) {self.ari:.3f}")]
+                  f"index (identified members) {self.ari:.3f}, irrational members "
+                  f"{self.ari_irrational:.3f}")]
         for c in self.clusters:
             if c.label is None:
                 continue
@@ -194,9 +200,13 @@ def cluster_box(result: Any, *, min_cluster_size: int = 20, features: tuple[str,
     labels = HDBSCAN(min_cluster_size=min_cluster_size, copy=True).fit_predict(X)
     pos = {int(i): k for k, i in enumerate(fp.index)}
     ident = [(pos[i], c) for i, c in classes.items() if i in pos]
-    ari = float("nan")
-    if len(ident) >= 2:
-        ari = float(adjusted_rand_score([c for _, c in ident], [int(labels[k]) for k, _ in ident]))
+    def _ari(pairs: list) -> float:
+        if len(pairs) < 2:
+            return float("nan")
+        return float(adjusted_rand_score([c for _, c in pairs], [int(labels[k]) for k, _ in pairs]))
+
+    ari = _ari(ident)
+    ari_irr = _ari([(k, c) for k, c in ident if c != "rational"])
     out = []
     by_cluster: dict[int, list[int]] = {}
     for k, lab in enumerate(labels):
@@ -222,4 +232,5 @@ def cluster_box(result: Any, *, min_cluster_size: int = 20, features: tuple[str,
                     confirmed.append(c)
         out.append(Cluster(cid, len(members), label, cnt / sum(known.values()), anchors,
                            len(unknown), tuple(confirmed)))
-    return ClusterReport(tuple(out), labels, fp, ari, n, len(ident), int((labels < 0).sum()))
+    return ClusterReport(tuple(out), labels, fp, ari, n, len(ident), int((labels < 0).sum()),
+                         ari_irr)
