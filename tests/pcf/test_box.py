@@ -112,8 +112,8 @@ def test_coefficient_box_shapes_and_errors():
         coefficient_box(1, 1, 2, 1)
 
 
-def test_plain_python_fallback_gives_the_same_results():
-    """Without numba the same kernel runs as Python: identical statuses, digits and values."""
+def test_numpy_fallback_gives_the_same_results():
+    """Without numba the NumPy version runs: identical statuses, digits and values."""
     import json
     import os
     import subprocess
@@ -124,7 +124,7 @@ def test_plain_python_fallback_gives_the_same_results():
         "from emlkit.pcf import _box_kernel as K\n"
         "from emlkit.pcf.box import coefficient_box, evaluate_box\n"
         "assert not K.HAVE_NUMBA\n"
-        "a, b = coefficient_box(1, 1, -1, 1)\n"
+        "a, b = coefficient_box(2, 1, -2, 2)\n"
         "r = evaluate_box(a, b, digits=30)\n"
         "print(json.dumps([r.status.tolist(), r.digits.tolist(), [r.decimal(i) for i in "
         "range(len(r))]]))\n"
@@ -133,7 +133,18 @@ def test_plain_python_fallback_gives_the_same_results():
     out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                          text=True, timeout=120, env=env, check=True).stdout
     status, digits, decimals = json.loads(out)
-    a, b = coefficient_box(1, 1, -1, 1)
+    a, b = coefficient_box(2, 1, -2, 2)
     r = evaluate_box(a, b, digits=30)
     assert status == r.status.tolist() and digits == r.digits.tolist()
     assert decimals == [r.decimal(i) for i in range(len(r))]
+
+
+def test_numpy_version_matches_the_kernel_on_the_whole_box(box):
+    from emlkit.pcf import _box_numpy
+    from emlkit.pcf.box import _positive_tails
+
+    k0 = _positive_tails(box.a, box.b)
+    hi, lo, dg, st, dp, pv = _box_numpy.run(box.a, box.b, 30, 300, k0)
+    assert np.array_equal(st, box.status) and np.array_equal(dg, box.digits)
+    assert np.array_equal(dp, box.depth) and np.array_equal(pv, box.proven)
+    assert np.array_equal(hi, box.hi, equal_nan=True) and np.array_equal(lo, box.lo, equal_nan=True)

@@ -6,7 +6,8 @@ arithmetic; only when the top limb outgrows 2^30 are both numbers shifted right 
 each shift truncating by less than one unit of the new lowest limb. A float64 bound on the
 accumulated truncation error follows the same recurrence with absolute values (rounded up),
 so the computed p_n, q_n carry proven error bounds. The module runs under numba when it is
-installed (compiled once, cached on disk) and as plain Python otherwise (slow).
+installed (compiled once, cached on disk); :mod:`emlkit.pcf._box_numpy` is the same loop
+vectorised with NumPy, used without numba (this module then still runs, as slow plain Python).
 
 >>> import numpy as np
 >>> out = run(np.array([[1, 2]]), np.array([[0, 0, 1]]), 30, 200, np.array([2]))
