@@ -149,3 +149,19 @@ def test_bad_sieve_arguments():
         sieve(box, 0, box.size + 1)
     with pytest.raises(ValueError, match="not in the box"):
         box.index_of((5,), (1,))
+
+
+def test_huge_coefficients_against_mpmath():
+    box = CoefficientBox(1, 1, (999_998, 1_000_000))
+    s = sieve(box, depth=64)
+    for k in range(0, box.size, 97):
+        a, b = box.pcf_at(k)
+        with mpmath.workdps(40):
+            p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
+            for n in range(1, 65):
+                an, bn = a[0] + a[1] * n, b[0] + b[1] * n
+                p0, p1 = p1, an * p1 + bn * p0
+                q0, q1 = q1, an * q1 + bn * q0
+            want = float(p1 / q1)
+        assert s.status[k] == CONVERGED
+        assert abs(s.value[k] - want) <= 1e-12 * abs(want)
