@@ -105,3 +105,19 @@ def test_bad_depths(bad):
         pq(PCF(1, 1), bad)
     with pytest.raises(DomainError):
         convergents(PCF(1, 1), [2, bad])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(-5, 5), min_size=1, max_size=4),
+       st.lists(st.integers(-5, 5), min_size=1, max_size=4), st.integers(128, 700))
+def test_deep_products_match_step_by_step(ca, cb, depth):
+    """Deep products take the run-of-32 polynomial leaves: compare with a plain recurrence."""
+    if not any(ca) and not any(cb):
+        return
+    pcf = PCF(ca, cb)
+    *_, last = pq_sequence(pcf, depth)  # one step at a time, Python ints
+    assert tuple(int(x) for x in pq(pcf, depth)) == last
+    mid = depth // 3
+    assert convergents(pcf, [mid, depth]) == [
+        None if q == 0 else Fraction(p, q)
+        for p, q in ((r[1], r[3]) for r in (list(pq_sequence(pcf, mid))[-1], last))]

@@ -127,8 +127,49 @@ def matrix_product(mats: list[Matrix]) -> Matrix:
     return level[0]
 
 
+_POLY_CHUNK = 32
+_chunk_cache: dict[Any, Matrix] = {}
+
+
+def _chunk_polys(pcf: PCF) -> Matrix:
+    """The product M(s) M(s+1) ⋯ M(s+31) as a 2x2 matrix of flint polynomials in s (cached)."""
+    hit = _chunk_cache.get(pcf)
+    if hit is not None:
+        return hit
+    from flint import fmpz_poly
+
+    x = fmpz_poly([0, 1])
+    a = fmpz_poly([int(c) for c in pcf.a.coeffs])
+    b = fmpz_poly([int(c) for c in pcf.b.coeffs])
+    m: Matrix = (fmpz_poly([1]), fmpz_poly([0]), fmpz_poly([0]), fmpz_poly([1]))
+    for j in range(_POLY_CHUNK):
+        aj, bj = a(x + j), b(x + j)
+        m0, m1, m2, m3 = m
+        m = (m1, m0 * bj + m1 * aj, m3, m2 * bj + m3 * aj)
+    if len(_chunk_cache) > 256:
+        _chunk_cache.clear()
+    _chunk_cache[pcf] = m
+    return m
+
+
 def _segment(pcf: PCF, start: int, stop: int, scale: int) -> Matrix:
     """The product M_start ⋯ M_{stop-1} of the integer (transformed) matrices."""
+    if stop <= start:
+        return (1, 0, 0, 1)
+    fz = _flint_int()
+    if scale == 1 and fz is not int and stop - start >= 4 * _POLY_CHUNK:
+        # runs of 32 terms from the polynomial product of 32 matrices (evaluated in C)
+        polys = _chunk_polys(pcf)
+        full = start + (stop - start) // _POLY_CHUNK * _POLY_CHUNK
+        leaves = [tuple(e(s) for e in polys) for s in range(start, full, _POLY_CHUNK)]
+        if full < stop:
+            leaves.append(_segment_small(pcf, full, stop, scale))
+        return matrix_product(leaves)  # type: ignore[arg-type]
+    return _segment_small(pcf, start, stop, scale)
+
+
+def _segment_small(pcf: PCF, start: int, stop: int, scale: int) -> Matrix:
+    """_segment by Python ints for the small products (any coefficients)."""
     if stop <= start:
         return (1, 0, 0, 1)
     avals = _values(pcf.a, start, stop, scale)
