@@ -157,7 +157,8 @@ def _segment(pcf: PCF, start: int, stop: int, scale: int) -> Matrix:
     if stop <= start:
         return (1, 0, 0, 1)
     fz = _flint_int()
-    if scale == 1 and fz is not int and stop - start >= 4 * _POLY_CHUNK:
+    worth = 128 * max(1, pcf.a.degree, pcf.b.degree)  # the polynomial product must pay off
+    if scale == 1 and fz is not int and stop - start >= worth:
         # runs of 32 terms from the polynomial product of 32 matrices (evaluated in C)
         polys = _chunk_polys(pcf)
         full = start + (stop - start) // _POLY_CHUNK * _POLY_CHUNK
