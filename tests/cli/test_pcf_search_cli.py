@@ -90,8 +90,8 @@ def test_ctrl_c_stops_the_pool_and_the_rerun_resumes(tmp_path):
     root = Path(__file__).resolve().parents[2]
     path = tmp_path / "c.sqlite"
     argv = [sys.executable, "-m", "emlkit", "pcf", "search", "--deg-a", "1", "--deg-b", "2",
-            "--coefficients", "-4..4", "--b-coefficients", "-2..2", "--workers", "2",
-            "--shard-size", "256",
+            "--coefficients", "-3..3", "--b-coefficients", "-2..2", "--workers", "2",
+            "--shard-size", "128",
             "--catalog", str(path), "--quiet"]
     env = dict(os.environ, PYTHONPATH=str(root / "src"))
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

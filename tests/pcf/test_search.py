@@ -109,7 +109,7 @@ def test_a_dead_worker_loses_nothing():
 
 
 def test_kill_9_and_resume_gives_the_uninterrupted_catalog(tmp_path):
-    box, kw = (1, 2, (-3, 3)), {"constants": ["pi", "E", "log(2)"], "shard_size": 1024}
+    box, kw = (1, 2, (-2, 2)), {"constants": ["pi", "E", "log(2)"], "shard_size": 256}
     want = search(box, executor="serial", **kw)
     path = tmp_path / "c.sqlite"
     # the child is slowed down (0.3 s per shard) so that it is surely killed mid-run
@@ -140,7 +140,7 @@ def test_kill_9_and_resume_gives_the_uninterrupted_catalog(tmp_path):
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the search ended before it could be killed"
-    assert 0 < stored < len(list(as_box(box).shards(1024)))
+    assert 0 < stored < len(list(as_box(box).shards(256)))
     again = search(box, executor="serial", catalog=path, **kw)
     assert again.resumed_shards >= stored
     assert [f.as_dict() for f in again.formulas] == [f.as_dict() for f in want.formulas]
@@ -151,7 +151,7 @@ def test_kill_9_and_resume_gives_the_uninterrupted_catalog(tmp_path):
         assert cat.runs()[0].finished
     # a third call answers from the catalog without searching
     third = search(box, executor="serial", catalog=path, **kw)
-    assert third.resumed_shards == len(list(as_box(box).shards(1024)))
+    assert third.resumed_shards == len(list(as_box(box).shards(256)))
     assert third.formulas == want.formulas
 
 
