@@ -111,3 +111,21 @@ def test_dynamics_and_identify_are_passed_through(capsys):
     d = json.loads(out)
     assert status == 0 and "delta" in d["dynamics"]
     assert d["identify"][0]["formula"] == "4/pi"
+
+
+def test_ctrl_c_interrupts_a_long_limit():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen([sys.executable, "-m", "emlkit", "pcf", "2n+1", "n^2", "--digits",
+                             "400000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    note = proc.stderr.readline()  # the progress note: the long work has started
+    assert "computing PCF(2n + 1, n^2) to 400000 digits" in note
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and out == ""
+    assert err.strip().splitlines() == ["eml: interrupted"]
