@@ -1,4 +1,4 @@
-"""Exact convergents of integer PCFs by binary splitting, and checked high-precision limits.
+"""Checked high-precision limits of integer PCFs from the exact convergents of ``exact.pq``.
 
 >>> import mpmath
 >>> v = exact_limit((1, 2), (0, 0, 1), digits=30)       # PCF(2n+1, n^2) = 4/pi
@@ -13,79 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ExactLimit", "exact_limit", "pq_at", "terminating_value"]
-
-Matrix = tuple[int, int, int, int]
-
-
-def _poly(c: Sequence[int], n: int) -> int:
-    v = 0
-    for x in reversed(c):
-        v = v * n + x
-    return v
-
-
-def _mul(x: Matrix, y: Matrix) -> Matrix:
-    a, b, c, d = x
-    e, f, g, h = y
-    return (a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h)
-
-
-def _product(a: Sequence[int], b: Sequence[int], lo: int, hi: int) -> Matrix:
-    """M_lo · ... · M_{hi-1}, M_n = [[0, b(n)], [1, a(n)]], as a balanced tree (no recursion)."""
-    level = [(0, _poly(b, n), 1, _poly(a, n)) for n in range(lo, hi)]
-    if not level:
-        return (1, 0, 0, 1)
-    while len(level) > 1:
-        nxt = [_mul(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            nxt.append(level[-1])
-        level = nxt
-    return level[0]
+__all__ = ["ExactLimit", "exact_limit", "pq_at"]
 
 
 def pq_at(a: Sequence[int], b: Sequence[int], depth: int) -> tuple[int, int, int, int]:
-    """(p_{N−1}, p_N, q_{N−1}, q_N) of PCF(a, b) at depth N, exactly.
+    """(p_{N−1}, p_N, q_{N−1}, q_N) of PCF(a, b) at depth N, exactly (by :func:`exact.pq`).
 
     >>> pq_at((1,), (1,), 5)       # Fibonacci: 8/5, 13/8
     (8, 13, 5, 8)
     """
-    m = _mul((1, _poly(a, 0), 0, 1), _product(a, b, 1, depth + 1))
-    return m[0], m[1], m[2], m[3]
+    from .exact import pq
+    from .pcf import PCF
 
-
-def terminating_value(a: Sequence[int], b: Sequence[int], max_n: int = 10**6) -> Any:
-    """The exact rational value of a PCF whose b has a root n0 ≥ 1 (None if it has none).
-
-    The fraction stops at n0: the value is the convergent p_{n0−1}/q_{n0−1}.
-
-    >>> terminating_value((1, 1), (-2, 1))      # 1 + (-1)/2
-    Fraction(1, 2)
-    """
-    from fractions import Fraction
-
-    n0 = _first_root(b, max_n)
-    if n0 is None:
-        return None
-    _, p, _, q = pq_at(a, b, n0 - 1)
-    return Fraction(p, q) if q else None
-
-
-def _first_root(b: Sequence[int], max_n: int) -> int | None:
-    b = list(b)
-    while len(b) > 1 and b[-1] == 0:
-        b.pop()
-    if len(b) == 1:
-        return None
-    # integer roots divide the lowest nonzero coefficient; scan its divisors
-    j = next(i for i, x in enumerate(b) if x)
-    if j > 0:
-        b = b[j:]
-        if len(b) == 1:
-            return None
-    c = abs(b[0])
-    roots = [d for d in range(1, min(c, max_n) + 1) if c % d == 0 and _poly(b, d) == 0]
-    return min(roots) if roots else None
+    p1, p, q1, q = pq(PCF(list(a), list(b)), depth)
+    return int(p1), int(p), int(q1), int(q)
 
 
 @dataclass(frozen=True)
