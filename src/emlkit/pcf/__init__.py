@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from .pcf import PCF
@@ -37,9 +38,21 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    """Public names on first use; a submodule (``emlkit.pcf.box``, ...) is imported on access.
+
+    >>> import emlkit.pcf as pcf
+    >>> pcf.box.STATUS[0], pcf.Limit.__name__
+    ('converged', 'Limit')
+    """
     module = _LAZY.get(name)
     if module is None:
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+            return importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module 'emlkit.pcf' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(globals()))
