@@ -46,7 +46,11 @@ def __getattr__(name: str) -> Any:
     """
     module = _LAZY.get(name)
     if module is None:
-        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+        try:
+            found = not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}")
+        except (ImportError, ValueError):  # a module without a spec in sys.modules
+            found = False
+        if found:
             return importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module 'emlkit.pcf' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
