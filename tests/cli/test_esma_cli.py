@@ -52,6 +52,9 @@ def test_nothing_found_is_exit_status_1(capsys):
     (["esma", "2/3", "--degree", "0"], "rational"),
     (["esma", "e", "--degree", "9"], "degree must be"),
     (["esma", "e", "--cycle", "0"], "must be at least 1"),
+    (["esma", "x+", "--degree", "0"], "nor SymPy text"),
+    (["esma", "(((", "--degree", "0"], "nor SymPy text"),
+    (["esma", "tan(1", "--degree", "0"], "nor SymPy text"),
 ])
 def test_bad_input_is_one_line_and_status_2(capsys, args, message):
     status, out, err = run_cli(capsys, *args)

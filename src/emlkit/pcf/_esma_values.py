@@ -63,8 +63,10 @@ def resolve(constant: str) -> Constant:
              "catalan": sympy.Catalan, "gamma": sympy.EulerGamma}
     try:
         expr = sympy.sympify(constant.strip(), locals=names)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError) as exc:
-        raise DomainError(f"cannot read the constant {constant!r}: {exc}") from None
+    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
+        # SymPy's own message spans several lines and quotes its internals: say it in one line
+        raise DomainError(f"cannot read the constant {constant!r}: not a name in the constants "
+                          "table nor SymPy text (e.g. tan(1), exp(2), E**2)") from None
     if not isinstance(expr, sympy.Expr) or expr.free_symbols:
         raise DomainError(f"the constant {constant!r} has free symbols; give a number")
     if expr.is_rational:
