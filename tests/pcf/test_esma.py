@@ -219,7 +219,9 @@ def test_record_prints_and_serialises(e_run):
 
 @pytest.mark.parametrize("bad, message", [
     ("", "non-empty"), ("x + 1", "free symbols"), ("3/7", "rational"), ("(((", "cannot read"),
-    ("I + 1", "not real"),
+    ("I + 1", "not real"), ("oo", "'oo' is not a finite number"),
+    ("1/0", "'1/0' is not a finite number"), ("nan", "'nan' is not a finite number"),
+    ("exp(zoo)", "'exp\\(zoo\\)' is not a finite number"), ("-oo + 1", "not a finite number"),
 ])
 def test_bad_constants(bad, message):
     with pytest.raises(DomainError, match=message):

@@ -69,6 +69,8 @@ def resolve(constant: str) -> Constant:
                           "table nor SymPy text (e.g. tan(1), exp(2), E**2)") from None
     if not isinstance(expr, sympy.Expr) or expr.free_symbols:
         raise DomainError(f"the constant {constant!r} has free symbols; give a number")
+    if expr.has(sympy.nan, sympy.zoo, sympy.oo) or expr.is_finite is False:
+        raise DomainError(f"the constant {constant!r} is not a finite number")
     if expr.is_rational:
         raise DomainError(f"the constant {constant!r} is rational; ESMA needs an irrational")
     if expr.is_real is False:
