@@ -277,14 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     print("| tool | known: hit | wrong | miss | random: N | false positives | ms known "
           "| ms random |")
     print("|---|---|---|---|---|---|---|---|")
-    ref = statistics.median(rows[0][7]) if rows and rows[0][7] else None
+    ref = (statistics.median(rows[0][7]) if rows and rows[0][7] and tools[0] == "ours"
+           else None)
     for label, hits, wrong, miss, n, fp, tk, tr in rows:
         print(f"| {label} | {hits} | {wrong} | {miss} | {n} | {fp} | {ms(tk)} | {ms(tr)} |")
     if ref:
         for label, *_, tr in rows[1:]:
             if tr:
                 print(f"median time on a random number, {label} / ours: "
-                      f"{statistics.median(tr) / ref:.0f}x")
+                      f"{statistics.median(tr) / ref:.1f}x")
     return 0
 
 
