@@ -38,6 +38,15 @@ def test_apery_delta_approaches_theory_monotonically():
     assert abs(d.irrationality_bound - (1 + 1 / d.delta)) < 1e-12
 
 
+def test_measure_bound_never_below_two():
+    # golden ratio: |phi - F_(n+1)/F_n| ~ 1/(sqrt(5) F_n^2), so delta -> 1 from above at finite
+    # depth; 1 + 1/delta would then claim a measure below 2, which no irrational number has
+    d = dynamics(PCF(1, 1), depth=400)
+    assert 1 < d.delta < 1.02
+    assert d.irrationality_bound == 2.0
+    assert "measure      ≤ 2 if δ holds" in str(d)
+
+
 def test_apery_rates_and_eigenvalues_from_theory():
     d = dynamics(APERY, depth=400)
     ratio = 8 * math.log(1 + math.sqrt(2))             # roots (1 ± sqrt 2)^4 of x^2 - 34x + 1

@@ -45,8 +45,9 @@ class Dynamics:
     samples : tuple of int
         Sampled depths; ``deltas``/``naive_deltas`` hold δ at each of them.
     irrationality_bound : float or None
-        ``1 + 1/δ`` for the reduced δ when positive (a bound the limit would satisfy if δ
-        held for all larger depths: a measured value, not a proof).
+        ``max(2, 1 + 1/δ)`` for the reduced δ when positive (a bound the limit would satisfy if
+        δ held for all larger depths: a measured value, not a proof; no irrational number has
+        measure below 2, so a δ measured above 1 gives 2).
     digits_per_term : float or None
         Decimal digits gained per term over the second half of the samples.
     convergence : str
@@ -141,7 +142,8 @@ class Dynamics:
             f"  predicted    {_f(self.predicted_delta)}  (eigenvalues, {self.eigen_case})",
         ]
         if self.irrationality_bound is not None:
-            lines.append(f"  measure      ≤ {self.irrationality_bound:.4g} if δ holds (1 + 1/δ)")
+            lines.append(f"  measure      ≤ {self.irrationality_bound:.4g} if δ holds "
+                         f"(max(2, 1 + 1/δ))")
         lines += [
             f"  convergence  {self.convergence}, {_f(self.digits_per_term)} digits/term; "
             f"ln|λ+/λ-| = {_f(self.eigenvalue_ratio)} at n = {self.depth}"

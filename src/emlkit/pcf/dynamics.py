@@ -111,6 +111,19 @@ def _big_int() -> Any:
     return fmpz, lambda x, y: x.gcd(y)
 
 
+def _measure_bound(delta: float | None) -> float | None:
+    """``1 + 1/δ`` for δ > 0, never below 2: every irrational number has measure at least 2.
+
+    A measured δ slightly above 1 (finite depth) would otherwise claim a measure below 2.
+
+    >>> _measure_bound(0.5), _measure_bound(1.004), _measure_bound(-0.2)
+    (3.0, 2.0, None)
+    """
+    if delta is None or delta <= 0:
+        return None
+    return max(2.0, 1 + 1 / delta)
+
+
 def dynamics(pcf: PCF, depth: int = 1000, limit: Any = None, samples: int = 48) -> Dynamics:
     """Convergence dynamics of ``pcf`` at ``depth`` (see the module docstring for definitions).
 
@@ -234,7 +247,7 @@ def dynamics(pcf: PCF, depth: int = 1000, limit: Any = None, samples: int = 48) 
     return Dynamics(
         pcf, depth, "converged", lval, big, lim_digits, rational,
         delta, naive[-1] if math.isfinite(naive[-1]) else None, mean, tuple(ns), deltas, naive,
-        1 + 1 / delta if delta is not None and delta > 0 else None, dpt, convergence,
+        _measure_bound(delta), dpt, convergence,
         q_fit, gcd_fit, error_fit, factorial,
         ratio_n if math.isfinite(ratio_n) else None, ratio_limit, case, predicted)
 
