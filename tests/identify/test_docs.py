@@ -24,7 +24,7 @@ def _console_examples() -> list[tuple[str, str]]:
             continue
         if not inside:
             continue
-        if line.startswith("```") or line.startswith("$ "):
+        if line.startswith(("```", "$ ")):
             if cmd is not None:
                 examples.append((cmd, "\n".join(out)))
             cmd, out = (line[2:], []) if line.startswith("$ ") else (None, [])
