@@ -107,3 +107,72 @@ def test_bad_walks():
         f.walk((1,), (1, 0), 3)
     with pytest.raises(ValueError, match="steps"):
         f.walk((1, 1), (1, 0), -2)
+
+
+def _pcf_value(a, b, depth, dps):
+    with mpmath.workdps(dps):
+        p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
+        for n in range(1, depth + 1):
+            an = sum(c * n**k for k, c in enumerate(a))
+            bn = sum(c * n**k for k, c in enumerate(b))
+            p0, p1 = p1, an * p1 + bn * p0
+            q0, q1 = q1, an * q1 + bn * q0
+        return p1 / q1
+
+
+def test_zeta3_diagonal_is_aperys_continued_fraction():
+    # the diagonal through (0, 1) is Apéry's PCF(34n^3+51n^2+27n+5, -n^6) = 6/zeta(3), with a
+    # negated (the equivalence transform c_n = -1, so the value is -6/zeta(3))
+    a, b = cmf_zeta3().as_pcf((0, 1), (1, 1))
+    assert (a, b) == ([-5, -27, -51, -34], [0, 0, 0, 0, 0, 0, -1])
+    with mpmath.workdps(50):
+        assert abs(_pcf_value(a, b, 40, 60) + 6 / mpmath.zeta(3)) < mpmath.mpf(10) ** -45
+
+
+@pytest.mark.parametrize("make, start, direction", [
+    (cmf_zeta3, (1, 1), (1, 1)),
+    (cmf_pi, (1, 1), (1, 0)),
+    (cmf_pi, (1, 1), (1, 1)),
+    (cmf_pi, (1, 1), (2, 1)),
+    (cmf_e, (1, 1), (1, 1)),
+])
+def test_extracted_pcfs_are_reduced_and_give_the_trajectory_limit(make, start, direction):
+    import sympy
+
+    f = make()
+    a, b = f.as_pcf(start, direction)
+    n = sympy.Symbol("n")
+    pa = sum(c * n**k for k, c in enumerate(a))
+    pb = sum(c * n**k for k, c in enumerate(b))
+    assert all(isinstance(c, int) for c in a + b)
+    # no equivalence transform c(n) | a(n), c(n) c(n-1) | b(n) is left to divide out
+    for g, _ in sympy.factor_list(pa, n)[1]:
+        if sympy.degree(g, n) >= 1:
+            assert sympy.div(pb, sympy.expand(g * g.subs(n, n - 1)), n)[1] != 0
+    ca = sympy.Poly(pa, n).content()
+    cb = sympy.Poly(pb, n).content()
+    assert all(ca % k or cb % (k * k) for k in range(2, 50))
+    # the PCF's value is a Möbius transform of the trajectory's limit (walked independently)
+    lim = f.limit(start, direction, digits=30)
+    assert lim.digits >= 30
+    with mpmath.workdps(40):
+        x = _pcf_value(a, b, 400, 80)
+        rel = mpmath.pslq([x * lim.value, x, lim.value, 1], maxcoeff=10**6, maxsteps=10**6)
+    assert rel is not None and rel[0] * x + rel[2] != 0
+
+
+def test_common_factors_of_the_matrices_and_constants_are_divided_out():
+    # M_x = 2(x + 3)(2x + 5)·[[0, x^2], [1, 2x + 1]]: a scalar factor per step, which the
+    # extraction removes (the product's ratios do not see it)
+    plain = CMF({"x": [[0, "x**2"], [1, "2*x + 1"]], "y": [[1, 0], [0, 1]]})
+    scaled = CMF({"x": [[0, "2*x**2*(x + 3)*(2*x + 5)"], ["2*(x + 3)*(2*x + 5)",
+                                                         "2*(2*x + 1)*(x + 3)*(2*x + 5)"]],
+                  "y": [[1, 0], [0, 1]]})
+    assert scaled.is_conservative()
+    want = plain.as_pcf((1, 0), (1, 0))
+    assert scaled.as_pcf((1, 0), (1, 0)) == want
+    a, b = want
+    with mpmath.workdps(30):  # a Möbius transform of 4/pi = PCF(2n+1, n^2)
+        x = _pcf_value(a, b, 3000, 30)
+        rel = mpmath.pslq([x / mpmath.pi, x, 1 / mpmath.pi, 1], maxcoeff=100, maxsteps=10**5)
+    assert rel is not None

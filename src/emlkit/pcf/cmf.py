@@ -37,23 +37,6 @@ class CMFLimit:
     steps: int
 
 
-def _mul(x: tuple, y: tuple) -> tuple:
-    a, b, c, d = x
-    e, f, g, h = y
-    return (a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h)
-
-
-def _product(mats: list[tuple]) -> tuple:
-    if not mats:
-        return (1, 0, 0, 1)
-    while len(mats) > 1:
-        nxt = [_mul(mats[i], mats[i + 1]) for i in range(0, len(mats) - 1, 2)]
-        if len(mats) % 2:
-            nxt.append(mats[-1])
-        mats = nxt
-    return mats[0]
-
-
 class CMF:
     """A conservative matrix field of 2×2 matrices.
 
@@ -188,7 +171,9 @@ class CMF:
                     raise ValueError(f"matrix entry has a pole at step {k} of this trajectory")
                 vals.append(ev(num, k) / dv)
             mats.append(tuple(vals))
-        return _product(mats)
+        from .exact import matrix_product
+
+        return matrix_product(mats)
 
     def limit(self, start: Sequence[Any], direction: Sequence[int], digits: int = 30,
               max_steps: int = 4096) -> CMFLimit:
@@ -241,7 +226,14 @@ class CMF:
         A = s22(n+1) + s11(n)·s12(n+1)/s12(n), B = −s12(n+1)·det S(n)/s12(n); scaling by
         c_n = s12(n) (an equivalence transform) makes them polynomials:
         a = s12(n)·s22(n+1) + s11(n)·s12(n+1), b = −s12(n−1)·s12(n+1)·det S(n), indexed so
-        that p_m = a(m) p_{m−1} + b(m) p_{m−2}; common factors are cancelled.
+        that p_m = a(m) p_{m−1} + b(m) p_{m−2}. The step matrix is first divided by the gcd of
+        its entries; then every equivalence transform c(n) with c(n) | a(n) and
+        c(n)·c(n−1) | b(n) (irreducible factors of a, and the integer content) is divided out,
+        so no such transform can lower the degrees further. The zeta(3) field's diagonal
+        through (0, 1) is Apéry's PCF with a negated:
+
+        >>> cmf_zeta3().as_pcf((0, 1), (1, 1))     # -(34n^3 + 51n^2 + 27n + 5), -n^6
+        ([-5, -27, -51, -34], [0, 0, 0, 0, 0, 0, -1])
 
         >>> cmf_e().as_pcf((1, 1), (1, 0))      # PCF(-n - 5, -n - 1)
         ([-5, -1], [-1, -1])
@@ -254,7 +246,7 @@ class CMF:
         pos = {a: sympy.Rational(v.numerator, v.denominator) + n * k
                for a, v, k in zip(self.axes, s, d)}
         S = m.subs(pos, simultaneous=True)
-        s11, s12, s21, s22 = (sympy.expand(S[i]) for i in range(4))
+        s11, s12, s21, s22 = _without_common_factor([sympy.expand(S[i]) for i in range(4)], n)
         if s12 == 0:
             raise ValueError("step matrix has m12 = 0: the trajectory is not a continued fraction")
         det = sympy.expand(s11 * s22 - s12 * s21)
@@ -311,8 +303,26 @@ def _identify(self: CMF, directions: Sequence[Sequence[int]], constants: Sequenc
     return out
 
 
+def _without_common_factor(entries: list, n: Any) -> list:
+    """The step matrix divided by the gcd of its entries (a scalar per step: same ratios)."""
+    import sympy
+
+    g = sympy.Integer(0)
+    for e in entries:
+        g = sympy.gcd(g, e) if e != 0 else g
+    if g == 0 or sympy.degree(g, n) < 1:
+        return entries
+    return [sympy.expand(sympy.cancel(e / g)) for e in entries]
+
+
 def _cancel(a: Any, b: Any, n: Any) -> tuple[Any, Any]:
-    """Remove factors g(n) of a with g(n)·g(n−1) dividing b (same limit), and rational content."""
+    """The simplest equivalent PCF: divide by every c(n) with c(n) | a(n), c(n)·c(n−1) | b(n).
+
+    Polynomial factors come from the irreducible factors of a over Q (each tried as often as
+    it divides); then the integer content: denominators are cleared (c = D) and the largest
+    whole k with k | a, k² | b is divided out. Equivalence transforms keep every convergent's
+    tail: the limit changes by the factor c(0) at most.
+    """
     import sympy
 
     changed = True
@@ -327,12 +337,19 @@ def _cancel(a: Any, b: Any, n: Any) -> tuple[Any, Any]:
                 b = q
                 changed = True
                 break
-    ca, _ = sympy.Poly(a, n).primitive() if a != 0 else (1, None)
-    cb, _ = sympy.Poly(b, n).primitive() if b != 0 else (1, None)
-    g = sympy.gcd(sympy.Rational(ca), sympy.sqrt(sympy.Rational(cb)))
-    if g.is_Rational and g > 0 and g != 1:
-        a, b = sympy.expand(a / g), sympy.expand(b / g**2)
-    return a, b
+    if a == 0 or b == 0:
+        return a, b
+    pa, pb = sympy.Poly(a, n), sympy.Poly(b, n)
+    den = sympy.ilcm(*(sympy.Rational(c).q for c in pa.all_coeffs() + pb.all_coeffs()))
+    if den != 1:  # c = den makes both integral: a·den, b·den²
+        pa, pb = pa * den, pb * den**2
+    ca = abs(sympy.igcd(*(int(c) for c in pa.all_coeffs())))
+    cb = abs(sympy.igcd(*(int(c) for c in pb.all_coeffs())))
+    k = 1
+    for prime in sympy.factorint(sympy.igcd(ca, cb)):
+        ea, eb = sympy.multiplicity(prime, ca), sympy.multiplicity(prime, cb)
+        k *= prime ** min(ea, eb // 2)
+    return sympy.expand(pa.as_expr() / k), sympy.expand(pb.as_expr() / k**2)
 
 
 def cmf_e() -> CMF:
