@@ -15,7 +15,7 @@ from typing import Any
 
 from ._argtypes import positive_int, seconds
 
-ORDER = 60
+ORDER = 35
 
 __all__ = ["ORDER", "register"]
 
