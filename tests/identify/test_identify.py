@@ -216,3 +216,13 @@ def test_pure_eml_form_is_attached_to_the_shorter_duplicate():
     r = identify(decimal("E - 1", 30))
     assert r.best.kind == "mobius" and r.best.eml == "eml(1, eml(1, 1))"
     assert "pure EML form: eml(1, eml(1, 1))" in str(r)
+
+
+def test_without_python_flint_pslq_is_used(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "flint", None)     # import flint now raises ImportError
+    r = identify(decimal("7*zeta(3)/pi**2", 30), eml=False, kinds="power-product,mobius")
+    assert r.best.text == "7*zeta(3)/pi**2"
+    assert identify(decimal("1 + 2**(1/3)", 30), kinds="algebraic").best.kind == "algebraic"
+    assert not identify("0.1234567890123456789012345678901", eml=False, kinds="mobius")
