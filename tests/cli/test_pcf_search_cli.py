@@ -137,6 +137,28 @@ def test_deep_identification_flag(capsys):
         assert abs(mpmath.mpf(f["value"]) - want) < mpmath.mpf(10) ** -55
 
 
+def test_deep_identification_is_stored_in_the_catalog(capsys, tmp_path):
+    path = str(tmp_path / "c.sqlite")
+    argv = ["pcf", "search", "--deg-a", "1", "--deg-b", "0", "--coefficients", "0..2",
+            "--constants", "E", "--catalog", path, "--serial", "--quiet", "--deep", "5"]
+    status, first, _ = _run(capsys, *argv)
+    assert status == 0 and "besseli(1, 2)/besseli(0, 2)" in first
+    status, again, _ = _run(capsys, *argv)  # answered from the catalog
+    deep = first[first.index("deep identification"):]
+    assert status == 0 and "resumed:" in again and again.endswith(deep)
+    status, out, _ = _run(capsys, "catalog", "list", "--catalog", path)
+    assert status == 0 and "pcf-deep" in out
+    status, out, _ = _run(capsys, "catalog", "show", "2", "--catalog", path)
+    assert status == 0 and "PCF(n, 1) = besseli(1, 2)/besseli(0, 2)" in out
+    status, out, _ = _run(capsys, "catalog", "export", "--pcf", "--catalog", path,
+                          "--format", "json")
+    recs = [r for r in json.loads(out)["pcf_formulas"] if r.get("stage") == "deep"]
+    f = next(r for r in recs if r["a"] == [0, 1])
+    with mpmath.workdps(60):
+        want = mpmath.besseli(1, 2) / mpmath.besseli(0, 2)
+        assert abs(mpmath.mpf(f["value"]) - want) < mpmath.mpf(10) ** -55
+
+
 def test_eml_catalog_shows_and_exports_pcf_formulas(capsys, tmp_path):
     path = str(tmp_path / "c.sqlite")
     _run(capsys, *BASE, "--catalog", path)

@@ -66,7 +66,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
             print(json.dumps({**d, "forms_shown": forms}, ensure_ascii=False))
             return 0
         print(_summary(d))
-        if run.kind == "pcf-search":  # PCF formulas live in their own table
+        if run.kind in ("pcf-search", "pcf-deep"):  # PCF formulas live in their own table
             from ..catalog.pcf_store import pcf_formulas
             from ..pcf._results import Formula
 

@@ -89,7 +89,7 @@ def _run_search(args: argparse.Namespace) -> int:
     if args.deep:
         from ..pcf.deep import deep_identify
 
-        deep = deep_identify(r, classes=args.deep)
+        deep = deep_identify(r, classes=args.deep, catalog=_catalog_path(args))
     if args.json:
         d = r.to_dict()
         if args.deep:
