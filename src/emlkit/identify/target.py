@@ -169,7 +169,8 @@ def read_target(value: Any, digits: int | None = None) -> Target:
         if value == 0:
             raise DomainError("0 is exact; nothing to identify")
         with mpmath.workdps(n + 10):
-            return Target(+value, n, False, mpmath.nstr(value, min(n, 30)))
+            text = mpmath.nstr(value, min(n, 60), strip_zeros=False) + ("…" if n > 60 else "")
+            return Target(+value, n, False, text)
     if hasattr(value, "value") and hasattr(value, "digits"):
         return _from_limit(value, digits)
     if callable(value):
