@@ -34,6 +34,8 @@ from ..errors import DomainError
 from . import strategies as st
 from .constants import get, names
 from .result import Identification, Identifications, Relation
+from .score import chance_digits, formulas, matched_digits, sympy_digits
+from .score import cost as relation_cost
 from .target import Target, read_target
 
 __all__ = ["DEFAULT_LINEAR", "DEFAULT_PRODUCT", "MARGIN", "MIN_SIGNIFICANCE", "chance_digits",
@@ -279,54 +281,19 @@ def _significant(ident: Identification, digits: int, penalty: float) -> bool:
             and ident.spare_digits >= MARGIN)
 
 
-def _cost(relation: Sequence[int]) -> float:
-    return sum(math.log10(abs(c) + 1) for c in relation if c)
-
-
-def chance_digits(terms: int, cost: float) -> float:
-    """log10 of the number of integer relations of ``terms`` coefficients with size ≤ ``cost``.
-
-    The size is sum(log10(|c| + 1)); the count of positive tuples with product ≤ T is at most
-    about T (ln T + n - 1)^(n-1) / (n-1)!, times 2^(n-1) for the signs.
-
-    >>> round(chance_digits(2, 3.0), 2)                 # p/q with p·q ≲ 1000: ~10^4.2
-    4.2
-    """
-    n = max(terms, 1)
-    ln_t = cost * math.log(10)
-    return (cost + (n - 1) * math.log10(ln_t + n - 1) - math.lgamma(n) / math.log(10)
-            + (n - 1) * math.log10(2))
-
-
-def _matched(x: Any, f: Any, digits: int) -> int:
-    """Significant digits of ``x`` (given to ``digits``) that ``f`` reproduces."""
-    import mpmath
-
-    if f is None or not mpmath.isfinite(f):
-        return 0
-    with mpmath.workdps(digits + 20):
-        diff = abs(f - x)
-        if x == 0:
-            return 0
-        ulp = mpmath.mpf(10) ** (mpmath.floor(mpmath.log10(abs(x))) - digits + 1)
-        if diff <= ulp:
-            return digits
-        return max(0, min(digits, int(mpmath.floor(-mpmath.log10(diff / abs(x))))))
-
-
 def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float,
            notes: list[str]) -> Identification | None:
     import mpmath
 
     if max_coeff is not None and max(abs(c) for c in f.relation) > max_coeff:
         return None
-    cost = _cost(f.relation)
+    cost = relation_cost(f.relation)
     spare = t.digits - chance_digits(len(f.relation), cost) - penalty
     if t.digits < MIN_SIGNIFICANCE * cost or spare < MARGIN:
         return None  # cannot be significant whatever it matches
     W = t.digits + 10
     value = f.value(W)
-    matched = _matched(t.value, value, t.digits)
+    matched = matched_digits(t.value, value, t.digits)
     if matched < t.digits:
         return None
     verified = t.digits
@@ -334,52 +301,19 @@ def _score(t: Target, f: st.Found, max_coeff: int | None, penalty: float,
         deeper = 2 * t.digits + 10
         with mpmath.workdps(deeper + 10):
             x2 = mpmath.mpf(t.more(deeper + 10))
-        verified = _matched(x2, f.value(deeper + 10), deeper)
+        verified = matched_digits(x2, f.value(deeper + 10), deeper)
         if verified < deeper:
             notes.append(f"a {f.kind} relation matched the {t.digits} digits given but only "
                          f"{verified} of {deeper} when more were computed: rejected")
             return None  # holds to the given digits only: a coincidence
         value = f.value(deeper + 10)
-    formula, text = _formulas(f)
-    if _sympy_digits(formula, t.value, t.digits) < t.digits:
+    formula, text = formulas(f)
+    if sympy_digits(formula, t.value, t.digits) < t.digits:
         notes.append(f"internal check: the SymPy form {formula} of a {f.kind} relation does not "
                      "reproduce the value; dropped")
         return None
     return Identification(formula, text, value, matched, Relation(f.relation, f.terms), f.kind,
                           matched / max(cost, 1e-9), verified, cost, round(spare, 2))
-
-
-def _sympy_digits(formula: Any, x: Any, digits: int) -> int:
-    """Digits of ``x`` that SymPy's own evaluation of ``formula`` reproduces (an independent check).
-
-    Symbols (constants SymPy has no closed form for) take their table values.
-    """
-    import mpmath
-    import sympy
-
-    from .constants import mp_value
-
-    dps = digits + 15
-    subs = {s: sympy.Float(mpmath.nstr(mp_value(s.name, dps), dps), dps)
-            for s in formula.free_symbols}
-    try:
-        got = formula.evalf(dps, subs=subs) if subs else sympy.N(formula, dps)
-        with mpmath.workdps(dps):
-            value = mpmath.mpf(str(sympy.re(got)))
-    except (TypeError, ValueError, ArithmeticError):
-        return 0
-    return _matched(x, value, digits)
-
-
-def _formulas(f: st.Found) -> tuple[Any, str]:
-    import sympy
-
-    from .constants import get as const
-
-    formula = f.build(lambda n: const(n).sympy_expr())
-    named = str(f.build(lambda n: sympy.Symbol(n, positive=const(n).positive)))
-    plain = str(formula)
-    return formula, (plain if len(plain) < len(named) else named)
 
 
 def _eml_found(t: Target, notes: list[str], penalty: float) -> Iterable[Identification]:
@@ -408,7 +342,7 @@ def _eml_found(t: Target, notes: list[str], penalty: float) -> Iterable[Identifi
             continue  # not decompiled into a closed form
         with mpmath.workdps(t.digits + 10):
             value = mpmath.mpf(sympy.N(formula, t.digits + 10))
-        matched = _matched(t.value, value, t.digits)
+        matched = matched_digits(t.value, value, t.digits)
         spare = matched - cost - math.log10(2 * _EML_FORMS_PER_K * c.K) - penalty
         out.append(Identification(formula, str(formula), value, matched,
                                   Relation((1, -1), ("x", str(formula))), "eml",
@@ -423,7 +357,7 @@ def _exact(t: Target, start: float) -> Identifications:
     assert q is not None
     rel = (q.denominator, -q.numerator)
     formula = sympy.Rational(q.numerator, q.denominator)
-    cost = _cost(rel)
+    cost = relation_cost(rel)
     ident = Identification(formula, str(formula), t.value, t.digits, Relation(rel, ("x", "1")),
                            "rational", t.digits / max(cost, 1e-9), t.digits, cost, math.inf)
     return Identifications((ident,), t.text, t.digits, "", 0, time.perf_counter() - start,
