@@ -47,6 +47,15 @@ def test_measure_bound_never_below_two():
     assert "measure      ≤ 2 if δ holds" in str(d)
 
 
+def test_no_measure_bound_when_the_limit_has_few_digits():
+    # 1 - (1/4)/(1 - (1/4)/(1 - ...)) = 1/2 (x = 1 - 1/(4x), a double root): the error falls
+    # like 1/n, so depth 2000 fixes about 3 digits; a bound on the measure of the rational 1/2
+    # would be noise
+    d = dynamics(PCF(1, "-1/4"), depth=1000)
+    assert d.limit_digits < 10 and abs(float(d.limit) - 0.5) < 1e-2
+    assert d.irrationality_bound is None and "measure" not in str(d)
+
+
 def test_apery_rates_and_eigenvalues_from_theory():
     d = dynamics(APERY, depth=400)
     ratio = 8 * math.log(1 + math.sqrt(2))             # roots (1 ± sqrt 2)^4 of x^2 - 34x + 1

@@ -47,7 +47,8 @@ class Dynamics:
     irrationality_bound : float or None
         ``max(2, 1 + 1/δ)`` for the reduced δ when positive (a bound the limit would satisfy if
         δ held for all larger depths: a measured value, not a proof; no irrational number has
-        measure below 2, so a δ measured above 1 gives 2).
+        measure below 2, so a δ measured above 1 gives 2). None when the limit has fewer than
+        10 checked digits (a rational limit could not be told apart).
     digits_per_term : float or None
         Decimal digits gained per term over the second half of the samples.
     convergence : str

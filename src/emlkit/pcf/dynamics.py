@@ -31,6 +31,9 @@ from .pcf import PCF
 __all__ = ["Dynamics", "dynamics", "eigenvalue_ratio"]
 
 _LN10 = math.log(10)
+#: Fewest checked digits of the limit for which an irrationality bound is reported: with fewer,
+#: a rational limit (PCF(1, -1/4) = 1/2 after 2000 terms has 3) cannot be told from another.
+MIN_BOUND_DIGITS = 10
 
 
 def _lead(coeffs: tuple[Any, ...]) -> tuple[int, float]:
@@ -247,7 +250,7 @@ def dynamics(pcf: PCF, depth: int = 1000, limit: Any = None, samples: int = 48) 
     return Dynamics(
         pcf, depth, "converged", lval, big, lim_digits, rational,
         delta, naive[-1] if math.isfinite(naive[-1]) else None, mean, tuple(ns), deltas, naive,
-        _measure_bound(delta), dpt, convergence,
+        _measure_bound(delta) if lim_digits >= MIN_BOUND_DIGITS else None, dpt, convergence,
         q_fit, gcd_fit, error_fit, factorial,
         ratio_n if math.isfinite(ratio_n) else None, ratio_limit, case, predicted)
 
