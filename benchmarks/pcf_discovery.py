@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also cluster by dynamics (HDBSCAN) and print the adjusted Rand index")
     ap.add_argument("--pictures", default=None, metavar="DIR",
                     help="with --cluster: write feature planes and convergence plots there")
+    ap.add_argument("--blind-delta", action="store_true",
+                    help="with --cluster: cluster again with the exact blind delta added as a "
+                         "ninth feature and print both adjusted Rand indices")
     ap._negative_number_matcher = __import__("re").compile(r"^-\d+(\.\.-?\d+)?$|^-\d*\.\d+$")
     args = ap.parse_args(argv)
     box = CoefficientBox(args.deg_a, args.deg_b, args.coefficients, args.b_coefficients)
@@ -143,11 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio published/ours: {PUBLISHED_S_PER_PCF / ours:,.0f}x per PCF (wall); "
           f"{box.size / wall:,.0f} PCFs/s")
     if args.cluster:
-        _cluster(r, args.pictures)
+        _cluster(r, args.pictures, args.blind_delta)
     return 0
 
 
-def _cluster(r: object, pictures: str | None) -> None:
+def _cluster(r: object, pictures: str | None, blind: bool = False) -> None:
     from emlkit.pcf.cluster import cluster_box
 
     print()
@@ -156,6 +159,15 @@ def _cluster(r: object, pictures: str | None) -> None:
     print(f"clustering by dynamics ({time.perf_counter() - t0:.1f} s, HDBSCAN "
           "min_cluster_size 20, all 8 features):")
     print(rep.summary())
+    if blind:
+        t0 = time.perf_counter()
+        rep_b = cluster_box(r, min_cluster_size=20, blind_delta=True)
+        print(f"\nthe same with the blind delta (exact, gcd-reduced) as a ninth feature "
+              f"({time.perf_counter() - t0:.1f} s):")
+        print(rep_b.summary())
+        print(f"adjusted Rand index, 8 features -> 9 features: identified members "
+              f"{rep.ari:.3f} -> {rep_b.ari:.3f}, irrational members "
+              f"{rep.ari_irrational:.3f} -> {rep_b.ari_irrational:.3f}")
     if pictures:
         from emlkit.viz.pcf_plots import plot_convergence, plot_planes
 

@@ -5,7 +5,9 @@ are standardised and clustered with scikit-learn's HDBSCAN; each cluster is labe
 class (the constant, ``rational`` or ``algebraic``) most of its identified members have; the
 label is proposed to its unidentified members, and each proposal is checked by a Möbius lookup
 against that constant with a larger coefficient bound and an exact check at high precision.
-The agreement of clusters with the identified classes is the adjusted Rand index.
+The agreement of clusters with the identified classes is the adjusted Rand index. With
+``blind_delta=True`` the blind (gcd-reduced) δ of each converging PCF, from one exact integer
+pass (:mod:`emlkit.pcf._blind`, about 1 ms a PCF), is added as the column ``blind_delta``.
 
 >>> fp = fingerprints(CoefficientBox(1, 1, (-2, 3)))
 >>> len(fp.index), fp.features.shape
@@ -42,8 +44,12 @@ class Fingerprints:
 
 
 def fingerprints(box: CoefficientBox, *, depth: int = 256, min_digits: float = 6.0,
-                 chunk: int = 32768) -> Fingerprints:
-    """Features of every PCF of ``box`` that converges to ``min_digits`` float digits."""
+                 chunk: int = 32768, blind_delta: bool = False) -> Fingerprints:
+    """Features of every PCF of ``box`` that converges to ``min_digits`` float digits.
+
+    ``blind_delta=True`` adds the column ``blind_delta`` (exact convergents at ``depth`` and
+    twice ``depth``; NaN where it cannot be measured).
+    """
     idx, val, feats = [], [], []
     for s, e in box.shards(chunk):
         r = sieve(box, s, e, depth=depth)
@@ -51,8 +57,15 @@ def fingerprints(box: CoefficientBox, *, depth: int = 256, min_digits: float = 6
         idx.append(r.index)
         val.append(r.value)
         feats.append(r.features)
-    return Fingerprints(box, np.concatenate(idx), np.concatenate(val),
-                        np.concatenate(feats) if feats else np.zeros((0, len(FEATURES))))
+    index = np.concatenate(idx)
+    X = np.concatenate(feats) if feats else np.zeros((0, len(FEATURES)))
+    if not blind_delta:
+        return Fingerprints(box, index, np.concatenate(val), X)
+    from ._blind import blind_deltas
+
+    bd = blind_deltas([box.pcf_at(int(i)) for i in index], depth)
+    return Fingerprints(box, index, np.concatenate(val), np.column_stack([X, bd]),
+                        (*FEATURES, "blind_delta"))
 
 
 @dataclass(frozen=True)
@@ -156,8 +169,9 @@ def _confirm(box: CoefficientBox, i: int, x: float, constant: str, verify_digits
     return None
 
 
-def cluster_box(result: Any, *, min_cluster_size: int = 20, features: tuple[str, ...] = FEATURES,
-                verify_digits: int = 30, max_checks: int = 200) -> ClusterReport:
+def cluster_box(result: Any, *, min_cluster_size: int = 20,
+                features: tuple[str, ...] | None = None, verify_digits: int = 30,
+                max_checks: int = 200, blind_delta: bool = False) -> ClusterReport:
     """Cluster the converging PCFs of a search's box and label clusters by its formulas.
 
     Parameters
@@ -167,12 +181,15 @@ def cluster_box(result: Any, *, min_cluster_size: int = 20, features: tuple[str,
         constant, or ``rational`` / ``algebraic``).
     min_cluster_size : int
         HDBSCAN's smallest cluster.
-    features : tuple of str
-        Feature columns used (default all of :data:`FEATURES`).
+    features : tuple of str, optional
+        Feature columns used (default all of :data:`FEATURES`, and ``blind_delta`` when
+        asked for).
     verify_digits : int
         Digits of the exact check of a proposed label.
     max_checks : int
         Most proposals checked per cluster (each an exact evaluation).
+    blind_delta : bool
+        Add the blind δ from exact convergents as a feature (about 1 ms a PCF).
 
     Examples
     --------
@@ -185,11 +202,13 @@ def cluster_box(result: Any, *, min_cluster_size: int = 20, features: tuple[str,
     from sklearn.cluster import HDBSCAN
     from sklearn.metrics import adjusted_rand_score
 
-    bad = [f for f in features if f not in FEATURES]
+    known_names = (*FEATURES, "blind_delta") if blind_delta else FEATURES
+    features = known_names if features is None else tuple(features)
+    bad = [f for f in features if f not in known_names]
     if bad:
-        raise ValueError(f"unknown feature(s) {', '.join(bad)} (known: {', '.join(FEATURES)})")
-    fp = fingerprints(result.box, depth=result.params.depth)
-    cols = [FEATURES.index(f) for f in features]
+        raise ValueError(f"unknown feature(s) {', '.join(bad)} (known: {', '.join(known_names)})")
+    fp = fingerprints(result.box, depth=result.params.depth, blind_delta=blind_delta)
+    cols = [fp.names.index(f) for f in features]
     n = len(fp.index)
     classes: dict[int, str] = {}
     for f in result.formulas:
