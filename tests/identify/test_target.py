@@ -91,3 +91,11 @@ def test_bad_digits():
 
 def test_complex_with_zero_imaginary_part_is_real():
     assert read_target(complex(0.5, 0)).digits == 15
+
+
+def test_huge_exponents_are_cheap():
+    t = read_target("1.25e99999999999")
+    assert t.digits == 3
+    with mpmath.workdps(20):
+        assert mpmath.log10(t.value) > 99999999999
+    assert read_target("-7.5e-99999999999").value < 0

@@ -77,18 +77,20 @@ def _from_decimal(text: str, digits: int | None) -> Target:
         bad = next((i for i, ch in enumerate(text) if not (ch.isdigit() or ch in "+-.eE ")),
                    len(text.rstrip()))
         raise ParseError("not a decimal number", text=text[:200], position=min(bad, 200))
+    import mpmath
+
     sign, whole, frac, exp = m.group(1), m.group(2) or "", m.group(3) or "", m.group(4)
     mantissa = (whole + frac).lstrip("0")
-    exact = Fraction(int(whole + frac or "0"), 10 ** len(frac)) * Fraction(10) ** int(exp or 0)
-    if sign == "-":
-        exact = -exact
-    given = len(mantissa.rstrip("0")) if exact == 0 else len(mantissa)
-    if exact == 0:
+    if not mantissa:
         raise DomainError(f"{text.strip()!r} is zero to every digit given; nothing to identify")
+    given = len(mantissa)
     n = _check_digits(digits) if digits is not None else given
-    if n > MAX_DIGITS:
+    if given > MAX_DIGITS:
         raise DomainError(f"{given} digits given; at most {MAX_DIGITS} are accepted")
-    return _make(exact, n, text.strip(), False)
+    # mpmath reads the text itself, so a huge exponent (1e99999999999) costs nothing
+    with mpmath.workdps(n + 10):
+        value = mpmath.mpf(f"{sign}{whole or '0'}.{frac or '0'}e{exp or 0}")
+    return Target(value, n, False, text.strip())
 
 
 def _make(fraction: Fraction, digits: int, text: str, exact: bool) -> Target:
