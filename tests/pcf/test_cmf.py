@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from _mp_pcf import mp_limit
 
 from emlkit.pcf.cmf import CMF, cmf_e, cmf_pi, cmf_zeta3
 
@@ -54,13 +55,7 @@ def test_extracted_pcf_is_a_mobius_transform_of_e():
     a, b = cmf_e().as_pcf((1, 1), (1, 0))
     assert all(isinstance(c, int) for c in a + b)
     with mpmath.workdps(60):
-        p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
-        for n in range(1, 300):
-            an = sum(c * n**k for k, c in enumerate(a))
-            bn = sum(c * n**k for k, c in enumerate(b))
-            p0, p1 = p1, an * p1 + bn * p0
-            q0, q1 = q1, an * q1 + bn * q0
-        x = p1 / q1
+        x = mp_limit(a, b, 299)
         rel = mpmath.pslq([x * mpmath.e, x, mpmath.e, 1], maxcoeff=100, maxsteps=10**5)
     assert rel is not None and max(map(abs, rel)) <= 100
 
@@ -68,13 +63,7 @@ def test_extracted_pcf_is_a_mobius_transform_of_e():
 def test_extracted_pcf_of_the_zeta3_field_gives_zeta3():
     a, b = cmf_zeta3().as_pcf((1, 1), (0, 1))
     with mpmath.workdps(40):
-        p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
-        for n in range(1, 200):
-            an = sum(c * n**k for k, c in enumerate(a))
-            bn = sum(c * n**k for k, c in enumerate(b))
-            p0, p1 = p1, an * p1 + bn * p0
-            q0, q1 = q1, an * q1 + bn * q0
-        x = p1 / q1
+        x = mp_limit(a, b, 199)
         # this direction converges like 1/n^2 (as the series of zeta(3)): a few digits only
         assert abs(x + 1 / (mpmath.zeta(3) - 1)) < 1e-3
 
@@ -111,13 +100,7 @@ def test_bad_walks():
 
 def _pcf_value(a, b, depth, dps):
     with mpmath.workdps(dps):
-        p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
-        for n in range(1, depth + 1):
-            an = sum(c * n**k for k, c in enumerate(a))
-            bn = sum(c * n**k for k, c in enumerate(b))
-            p0, p1 = p1, an * p1 + bn * p0
-            q0, q1 = q1, an * q1 + bn * q0
-        return p1 / q1
+        return mp_limit(a, b, depth)
 
 
 def test_zeta3_diagonal_is_aperys_continued_fraction():

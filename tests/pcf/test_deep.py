@@ -5,19 +5,14 @@ from __future__ import annotations
 import mpmath
 import pytest
 import sympy
+from _mp_pcf import mp_limit
 
 from emlkit.pcf.deep import deep_identify
 from emlkit.pcf.search import search
 
 
 def _limit(a, b, depth=300):
-    p0, p1, q0, q1 = mpmath.mpf(1), mpmath.mpf(a[0]), mpmath.mpf(0), mpmath.mpf(1)
-    for n in range(1, depth + 1):
-        an = sum(c * n**k for k, c in enumerate(a))
-        bn = sum(c * n**k for k, c in enumerate(b))
-        p0, p1 = p1, an * p1 + bn * p0
-        q0, q1 = q1, an * q1 + bn * q0
-    return p1 / q1
+    return mp_limit(a, b, depth)
 
 
 def test_finds_what_the_searched_constants_could_not():
