@@ -42,7 +42,14 @@ STORED_DIGITS = 2100
 
 
 class UnknownConstantError(EMLError, ValueError):
-    """A basis name that is not in the table (the message suggests the closest names)."""
+    """A basis name that is not in the table (the message suggests the closest names).
+
+    >>> try:
+    ...     get("zeta3x")
+    ... except ValueError as err:
+    ...     print(err)
+    unknown constant 'zeta3x'; did you mean zeta(3), zeta(9)?
+    """
 
 
 @dataclass(frozen=True)

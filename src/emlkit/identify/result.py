@@ -75,7 +75,14 @@ class Identification:
         the look-elsewhere cost of every search run (hits need ``emlkit.identify.MARGIN``); about one
         random number in 10^spare_digits gets such a relation by luck.
     eml : str or None
-        The pure EML form, for ``kind == "eml"``.
+        The pure EML form (found by the EML recognizer), when there is one.
+
+    Examples
+    --------
+    >>> from emlkit.identify import identify
+    >>> best = identify("2.8074549930853794765715966939269717682889").best
+    >>> best.text, best.kind, best.digits_matched, best.relation.coefficients
+    ('4/(3*pi - 8)', 'mobius', 41, (3, -8, 0, -4))
     """
 
     formula: Any
@@ -145,6 +152,13 @@ class Identifications:
         Time taken.
     notes : tuple of str
         Strategies skipped (too few digits, time limit) and similar remarks.
+
+    Examples
+    --------
+    >>> from emlkit.identify import identify
+    >>> r = identify("0.57721566490153286060651209008240243104215933593992")
+    >>> bool(r), len(r) >= 1, r.best.text
+    (True, True, 'EulerGamma')
     """
 
     items: tuple[Identification, ...]

@@ -64,6 +64,10 @@ def sympy_digits(formula: Any, x: Any, digits: int) -> int:
     """Digits of ``x`` that SymPy's own evaluation of ``formula`` reproduces (an independent check).
 
     Symbols (constants SymPy has no closed form for) take their table values.
+
+    >>> import mpmath, sympy
+    >>> sympy_digits(sympy.pi ** 2 / 6, mpmath.zeta(2), 15), sympy_digits(sympy.pi, 3.0, 15)
+    (15, 1)
     """
     import mpmath
     import sympy
@@ -83,7 +87,15 @@ def sympy_digits(formula: Any, x: Any, digits: int) -> int:
 
 
 def formulas(f: Any) -> tuple[Any, str]:
-    """(SymPy formula, text with the table's names, whichever is shorter) of a found relation."""
+    """(SymPy formula, its text with the table's names or SymPy's, whichever is shorter).
+
+    >>> from emlkit.identify import strategies
+    >>> from emlkit.identify.target import read_target
+    >>> found = next(strategies.mobius(read_target("0.83462684167407318628142973279905"),
+    ...                                ["Gauss"]))
+    >>> formulas(found)
+    (sqrt(2)*gamma(1/4)**2/(4*pi**(3/2)), 'Gauss')
+    """
     import sympy
 
     from .constants import get as const

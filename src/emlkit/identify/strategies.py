@@ -60,6 +60,13 @@ class Found:
         expression by ``symbols``.
     constants : tuple of str
         Table constants the formula uses.
+
+    Examples
+    --------
+    >>> from emlkit.identify.target import read_target
+    >>> f = next(rational(read_target("0.3333333333333333333333333")))
+    >>> f.kind, f.relation, str(f.value(20))[:6], f.build(None)
+    ('rational', (3, -1), '0.3333', 1/3)
     """
 
     kind: str

@@ -51,6 +51,12 @@ class Target:
         The exact value of an int, Fraction or a decimal string.
     more : callable or None
         ``more(dps)`` returns the value to ``dps`` digits (for re-verification).
+
+    Examples
+    --------
+    >>> t = read_target("22/7")
+    >>> t.exact, t.fraction, t.digits
+    (True, Fraction(22, 7), 30)
     """
 
     value: Any
