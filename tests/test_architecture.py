@@ -376,7 +376,7 @@ def test_startup_imports_no_heavy_library(imports: list[Import], start: str) -> 
                 seen.add(dst)
                 todo.append(dst)
     assert "emlkit.errors" in seen
-    # not even NumPy, SymPy or mpmath load at startup: `eml --help` and `import emlkit` stay fast
+    # not even NumPy, SymPy or mpmath: `import emlkit` and `import emlkit.cli` stay fast
     assert sorted(seen & (set(HEAVY) | {"numpy", "sympy", "mpmath", "scipy"})) == []
 
 
