@@ -50,7 +50,8 @@ def scaled(values: Sequence[Any], digits: int) -> list[int] | None:
     return out
 
 
-def find_relation(values: Sequence[Any], digits: int, needed: int = 0) -> tuple[int, ...] | None:
+def find_relation(values: Sequence[Any], digits: int,
+                  needed: int | Sequence[int] = 0) -> tuple[int, ...] | None:
     """A small integer vector c with Σ c_i·values_i ≈ 0 at ``digits`` digits, or None.
 
     The first reduced vector whose entry ``needed`` is nonzero is returned (so a relation that
