@@ -162,7 +162,7 @@ class CMF:
                 v = v * k + x
             return v
 
-        mats = []
+        mats: list[tuple[Fraction, Fraction, Fraction, Fraction]] = []
         for k in range(steps):
             vals = []
             for num, den in ent:
@@ -170,7 +170,7 @@ class CMF:
                 if dv == 0:
                     raise ValueError(f"matrix entry has a pole at step {k} of this trajectory")
                 vals.append(ev(num, k) / dv)
-            mats.append(tuple(vals))
+            mats.append((vals[0], vals[1], vals[2], vals[3]))
         from .exact import matrix_product
 
         return matrix_product(mats)

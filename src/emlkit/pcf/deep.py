@@ -103,9 +103,9 @@ def _order(result: SearchResult, depth: int, min_float_digits: float) -> tuple[A
     box = result.box
     s = sieve(box, depth=depth)
     s = s.select((s.status == CONVERGED) & (s.digits >= min_float_digits))
-    a, b = box.arrays(0, box.size) if box.size <= 2_000_000 else (None, None)
-    if a is None:  # pragma: no cover - very large boxes: box order
+    if box.size > 2_000_000:  # pragma: no cover - very large boxes: box order
         return s.index, np.arange(len(s))
+    a, b = box.arrays(0, box.size)
     co = np.abs(np.concatenate([a[s.index], b[s.index]], axis=1))
     return s.index, np.lexsort((s.index, co.sum(axis=1), co.max(axis=1)))
 
