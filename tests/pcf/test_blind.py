@@ -47,6 +47,8 @@ def test_cases_without_a_delta_are_nan():
     assert math.isnan(blind_delta((0,), (1,), 31))      # q_31 = 0 (q alternates 0, 1)
     assert math.isnan(blind_delta((1,), (-3, 1), 20))   # b(3) = 0: p_20/q_20 = p_40/q_40
     assert blind_deltas([], 10).shape == (0,)
+    with pytest.raises(ValueError, match="negative"):
+        blind_delta((1,), (1,), -3)
 
 
 def test_fingerprints_and_clustering_with_the_blind_delta():
