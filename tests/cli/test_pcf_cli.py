@@ -51,7 +51,8 @@ def test_json(capsys):
 
 
 @pytest.mark.parametrize("args, status_word", [
-    (["n", "n^2-1"], "terminating"),
+    (["0", "n-2"], "terminating"),  # 0 + (-1)/0: q_1 = 0, the finite fraction has no value
+    (["n", "-n^2"], "oscillating"),
     (["1", "n^10", "--max-depth", "1000"], "oscillating"),
     (["1", "n", "--max-depth", "100"], "inconclusive"),
     (["0", "1", "--max-depth", "100"], "divergent"),
@@ -129,3 +130,41 @@ def test_ctrl_c_interrupts_a_long_limit():
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and out == ""
     assert err.strip().splitlines() == ["eml: interrupted"]
+
+
+def test_digits_above_the_limit_is_one_line_before_any_progress(capsys):
+    status, out, err = run_cli(capsys, "pcf", "2n+1", "n^2", "--digits", "1000000000")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "--digits: 1000000000 is above the limit 1000000" in err
+
+
+def test_terminating_prints_its_exact_rational_exit_0(capsys):
+    from fractions import Fraction
+
+    status, out, err = run_cli(capsys, "pcf", "1", "0", "--digits", "10")
+    assert status == 0 and err == ""
+    assert out.splitlines()[0] == "PCF(1, 0) = 1" and "exact rational" in out
+    status, out, _ = run_cli(capsys, "pcf", "n+5", "n-7", "--json")
+    t = Fraction(0)
+    for k in range(6, 0, -1):  # b(7) = 0: the finite fraction, bottom up
+        t = Fraction(k - 7) / (k + 5 + t)
+    d = json.loads(out)["limit"]
+    assert status == 0 and d["status"] == "terminating" and d["exact"] == str(5 + t)
+    assert d["value"] is None
+
+
+def test_limit_zero_prints_its_decimal_places(capsys):
+    status, out, err = run_cli(capsys, "pcf", "3n+1", "-2n^2", "--digits", "10", "--identify")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "PCF(3n + 1, -2n^2) = 0"
+    assert lines[1].startswith("  |L| < 1e-10 (10 decimal places), proven by an arb ball")
+    assert lines[2].startswith("  = 0  (rational, 10 digits matched")
+    with mpmath.workdps(80):  # reference: the fraction from depth 400 up, in mpmath
+        t = mpmath.mpf(0)
+        for k in range(400, 0, -1):
+            t = -2 * k * k / (3 * k + 1 + t)
+        assert abs(1 + t) < mpmath.mpf(10) ** -10
+    status, out, _ = run_cli(capsys, "pcf", "3n+1", "-2n^2", "--digits", "10", "--json")
+    d = json.loads(out)["limit"]
+    assert status == 0 and d["zero"] is True and d["value"] == "0" and d["digits"] == 10

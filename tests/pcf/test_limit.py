@@ -103,7 +103,7 @@ def test_oscillating_divergent_inconclusive():
     div = limit(PCF("0", "1"), digits=20, max_depth=200)  # 0, inf, 0, inf, ...
     assert div.status == "divergent" and div.value is None
     div = limit(PCF("1", "-n"), digits=20, max_depth=500)
-    assert div.status in ("divergent", "inconclusive") and div.value is None
+    assert div.status in ("divergent", "oscillating") and div.value is None
     slow = limit(PCF("1", "n"), digits=50, max_depth=300)  # converges, but slowly
     assert slow.status == "inconclusive" and 0 < slow.digits < 50
     with mpmath.workdps(60):
@@ -128,3 +128,67 @@ def test_bad_arguments(kw):
         limit(PCF(1, 1), **kw)
     with pytest.raises(DomainError):
         limit("2n+1", digits=5)  # type: ignore[arg-type]
+
+
+def _backward(fa, fb, depth: int, dps: int):
+    """fa(0) + fb(1)/(fa(1) + ... + fb(depth)/fa(depth)) evaluated from the bottom up in
+    mpmath (an independent reference: no forward recurrence, no emlkit arithmetic)."""
+    with mpmath.workdps(dps):
+        t = mpmath.mpf(0)
+        for k in range(depth, 0, -1):
+            t = fb(mpmath.mpf(k)) / (fa(mpmath.mpf(k)) + t)
+        return +(fa(mpmath.mpf(0)) + t)
+
+
+@pytest.mark.parametrize("digits", [10, 50, 400])
+def test_limit_zero_is_converged_with_decimal_places(digits):
+    # QA 16: PCF(3n+1, -2n^2) converges fast to 0; relative digits mean nothing there, so
+    # digits are decimal places, |L| < 10^-digits, proven by the arb ball around 0
+    lim = limit(PCF("3n+1", "-2n^2"), digits=digits)
+    assert lim.status == "converged" and lim.is_zero and lim.value == 0
+    assert lim.digits == digits and lim.method == "arb" and lim.proven
+    assert lim.as_decimal() == "0" and f"|L| < 1e-{digits}" in str(lim)
+    assert lim.to_dict()["zero"] is True and lim.to_dict()["value"] == "0"
+    ref = _backward(lambda k: 3 * k + 1, lambda k: -2 * k * k, 3 * lim.depth, 3 * digits + 50)
+    assert abs(ref) < mpmath.mpf(10) ** -digits
+
+
+@pytest.mark.parametrize("scale", [10**3, 10**12, 10**40])
+def test_small_nonzero_limits_keep_relative_digits(scale):
+    # PCF(scale·n, 1) = 1/(scale + 1/(2 scale + ...)) ≈ 1/scale: small, not zero
+    lim = limit(PCF([0, scale], [1]), digits=30)
+    assert not lim.is_zero and lim.digits == 30 and lim.status == "converged"
+    with mpmath.workdps(120):
+        ref = _backward(lambda k: scale * k, lambda k: 1, 200, 120)
+        assert abs(lim.value - ref) < abs(ref) * mpmath.mpf(10) ** -29
+
+
+def test_zero_identifies_as_rational_zero():
+    found = PCF("3n+1", "-2n^2").identify(digits=12)
+    best = found.best
+    assert best.text == "0" and best.kind == "rational" and best.digits_matched == 12
+    assert str(best.formula) == "0" and "not proven" in found.notes[0]
+
+
+def test_terminating_has_the_exact_rational():
+    from fractions import Fraction as F
+
+    lim = limit(PCF("n+5", "n - 7"), digits=30)  # b(7) = 0: the finite fraction to depth 6
+    t = F(0)
+    for k in range(6, 0, -1):  # the finite fraction from the bottom up, exactly
+        t = F(k - 7) / (k + 5 + t)
+    assert lim.status == "terminating" and lim.value is None and lim.exact == 5 + t
+    assert lim.to_dict()["exact"] == str(5 + t) and "exact value" in lim.reason
+    assert limit(PCF("1", "0"), digits=5).exact == 1
+    stop = limit(PCF("0", "n - 2"), digits=5)  # 0 + (-1)/0: q_1 = 0, no value
+    assert stop.status == "terminating" and stop.exact is None and "∞" in stop.reason
+
+
+def test_wandering_convergents_are_oscillating():
+    # QA 8: PCF(n, -n^2) has convergents that keep jumping (mpmath: depth 1000 vs 2000)
+    ref = [_backward(lambda k: k, lambda k: -k * k, d, 60) for d in (999, 1000, 1999, 2000)]
+    assert abs(ref[0] - ref[1]) > 0.1 and abs(ref[2] - ref[3]) > 0.1
+    lim = limit(PCF("n", "-n^2"), digits=20)
+    assert lim.status == "oscillating" and lim.value is None and "do not settle" in lim.reason
+    # a slowly converging fraction is not called oscillating
+    assert limit(PCF("1", "n"), digits=50, max_depth=300).status == "inconclusive"

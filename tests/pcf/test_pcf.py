@@ -88,3 +88,34 @@ def test_identify_and_dynamics_delegate(monkeypatch):
     kind, value, kwargs = calls[-1]
     assert kind == "identify" and kwargs == {"basis": ["pi"]}
     assert value.digits == 20 and value.pcf is p  # the Limit record is what identify receives
+
+
+def test_sympy_input_in_two_symbols_is_refused():
+    import sympy
+
+    x, n = sympy.symbols("x n")
+    assert PCF(2 * x + 1, x**2) is PCF("2n+1", "n^2")  # one symbol, whatever its name
+    assert PCF(2 * x + 1, 5) is PCF("2n+1", "5")
+    with pytest.raises(DomainError, match=r"different symbols \(n and x\)"):
+        PCF(2 * x + 1, n**2)
+
+
+def test_pcf_package_exports_and_search_is_the_function():
+    import subprocess
+    import sys
+
+    code = (
+        "import emlkit as ek; f = ek.pcf.search; assert callable(f) and f.__module__ == "
+        "'emlkit.pcf.search', f\n"
+        "import emlkit.pcf.search, emlkit.pcf.dynamics, emlkit.pcf.esma\n"
+        "assert callable(ek.pcf.search) and ek.pcf.search is f\n"
+        "assert callable(ek.pcf.dynamics) and callable(ek.pcf.esma)\n"
+        "assert ek.PCF is ek.pcf.PCF and callable(ek.identify)\n"
+        "from emlkit.pcf.search import as_box; assert callable(as_box)\n"
+        "missing = [n for n in ek.pcf.__all__ if getattr(ek.pcf, n, None) is None]\n"
+        "assert not missing, missing\n"
+    )
+    for first in ("", "import emlkit.pcf.search\n"):  # the submodule imported before or after
+        done = subprocess.run([sys.executable, "-c", first + code], check=False, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr

@@ -57,7 +57,10 @@ def _optional(what: str, call: Any) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..pcf import PCF
+    from ..pcf.limit import MAX_DIGITS
 
+    if args.digits > MAX_DIGITS:  # before any progress note: one line, nothing else
+        raise UsageError(f"--digits: {args.digits} is above the limit {MAX_DIGITS}")
     pcf = PCF(args.a, args.b)
     if args.convergents and max(args.convergents) > 100_000:
         raise UsageError("--convergents: depths above 100000 are not printed exactly")
@@ -81,15 +84,24 @@ def _run(args: argparse.Namespace) -> int:
                                                              max_depth=args.max_depth))
         out["identify"] = [r.to_dict() if hasattr(r, "to_dict") else str(r) for r in found]
         out["_identify_text"] = [str(r) for r in found]
-    ok = lim.status == "converged"
+    exact = lim.status == "terminating" and lim.exact is not None
+    ok = lim.status == "converged" or exact
     if args.json:
         out.pop("_identify_text", None)
         out.pop("_dynamics_text", None)
         print(json.dumps(out, ensure_ascii=False))
     else:
-        if ok:
-            how = "proven by an arb ball" if lim.proven else \
-                "checked by consecutive convergents (not proven)"
+        how = "proven by an arb ball" if lim.proven else \
+            "checked by consecutive convergents (not proven)"
+        if exact:
+            print(f"{pcf} = {lim.exact}")
+            print(f"  exact rational value (terminating: b({lim.depth + 1}) = 0, the fraction "
+                  f"stops at depth {lim.depth})")
+        elif lim.is_zero:
+            print(f"{pcf} = 0")
+            print(f"  |L| < 1e-{lim.digits} ({lim.digits} decimal places), {how} "
+                  f"(depth {lim.depth})")
+        elif ok:
             print(f"{pcf} = {lim.as_decimal()}")
             print(f"  {lim.digits} digits, {how} (depth {lim.depth})")
         else:
@@ -118,8 +130,10 @@ def register(sub: Any, fmt: Any) -> None:
         description="The limit of PCF(a, b) = a(0) + b(1)/(a(1) + b(2)/(a(2) + ...)) to "
         "--digits significant digits. Digits are proven by an arb ball when a tail "
         "certificate exists, else checked by consecutive convergents (the output says "
-        "which). Divergent, oscillating, terminating and inconclusive fractions are "
-        "reported with exit status 2.",
+        "which). A limit 0 is shown as |L| < 1e-DIGITS (decimal places). A terminating "
+        "fraction (b(k) = 0) prints its exact rational value (exit 0; JSON status "
+        "\"terminating\" with \"exact\" as a fraction). Divergent, oscillating, inconclusive "
+        "fractions and terminating ones with q = 0 are reported with exit status 2.",
         epilog="examples:\n  eml pcf 2n+1 n^2 --digits 1000\n"
         "  eml pcf 34n^3+51n^2+27n+5 -n^6\n"
         "  eml pcf n+3 -n --convergents 1,2,10 --json\n"

@@ -13,27 +13,43 @@ How the digits are established (``Limit.method``):
 ``digits`` counts significant digits such that the value printed to that many digits differs
 from the limit by less than one unit in its last digit.
 
+A limit of 0 has no significant digits, so for it ``digits`` counts decimal places instead:
+when the convergents shrink towards 0 and |L| < 10^-digits is proven (an arb ball around 0)
+or checked, the status is "converged", ``value`` is 0, ``is_zero`` is True and ``digits``
+means |L| < 10^-digits (absolute, not relative; that L is exactly 0 is not proven).
+
 >>> lim = limit(PCF("2n+1", "n^2"), digits=40)
 >>> lim.status, lim.digits, lim.method
 ('converged', 40, 'arb')
 >>> print(limit(PCF("n", "n^2 - 3n + 2"), digits=10))
-terminating: b(1) = 0: the fraction stops at depth 0 (value 0, a rational number)
+terminating: b(1) = 0: the fraction stops at depth 0 (exact value 0, a rational number)
+>>> print(limit(PCF("3n+1", "-2n^2"), digits=10))    # doctest: +ELLIPSIS
+0 (|L| < 1e-10, proven by an arb ball, depth ...)
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from ..errors import DomainError
+from ._samples import (
+    MAX_DIGITS,
+    Sample,
+    digits_from,
+    log10_abs,
+    log_b_sum,
+    proven_digits,
+    proven_zero,
+    sample,
+)
 from .pcf import PCF
 
 __all__ = ["MAX_DIGITS", "STATUSES", "Limit", "limit"]
 
 STATUSES = ("converged", "divergent", "oscillating", "terminating", "inconclusive")
-MAX_DIGITS = 1_000_000
-_LOG10_2 = math.log10(2)
 
 
 @dataclass(frozen=True)
@@ -46,7 +62,8 @@ class Limit:
         The limit at a few digits beyond ``digits`` (None unless the status is "converged",
         or "inconclusive" with some digits reached).
     digits : int
-        Significant digits claimed correct (0 when there is no value).
+        Significant digits claimed correct (0 when there is no value); for a zero limit
+        (``is_zero``) the decimal places: |L| < 10^-digits.
     depth : int
         The depth n of the convergent p_n/q_n used.
     status : str
@@ -57,6 +74,9 @@ class Limit:
         One line saying why, for every status other than "converged".
     pcf : PCF or None
         The fraction.
+    exact : Fraction or None
+        For a "terminating" fraction with a finite value: that value exactly (the finite
+        fraction's rational value; ``value`` stays None, it is not a limit).
 
     Examples
     --------
@@ -74,6 +94,16 @@ class Limit:
     method: str
     reason: str = ""
     pcf: PCF | None = field(default=None, compare=False)
+    exact: Fraction | None = None
+
+    @property
+    def is_zero(self) -> bool:
+        """True for a converged limit of 0 (then ``digits`` means |L| < 10^-digits).
+
+        >>> PCF("3n+1", "-2n^2").limit(digits=10).is_zero, PCF(1, 1).limit(digits=5).is_zero
+        (True, False)
+        """
+        return self.status == "converged" and self.value is not None and self.value == 0
 
     @property
     def proven(self) -> bool:
@@ -88,6 +118,8 @@ class Limit:
         """
         if self.value is None or self.digits <= 0:
             return ""
+        if self.is_zero:
+            return "0"
         from mpmath import libmp
 
         return libmp.to_str(self.value._mpf_, self.digits, strip_zeros=False,
@@ -96,124 +128,27 @@ class Limit:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the value as decimal text).
 
-        >>> sorted(PCF(1, 1).limit(digits=5).to_dict())
-        ['depth', 'digits', 'method', 'pcf', 'proven', 'reason', 'status', 'value']
+        ``exact`` is the terminating value as a fraction string ("3/2"), else None; ``zero``
+        says ``digits`` are decimal places (|L| < 10^-digits).
+
+        >>> sorted(PCF(1, 1).limit(digits=5).to_dict())   # doctest: +NORMALIZE_WHITESPACE
+        ['depth', 'digits', 'exact', 'method', 'pcf', 'proven', 'reason', 'status', 'value',
+         'zero']
         """
         return {"pcf": str(self.pcf) if self.pcf else None, "status": self.status,
                 "value": self.as_decimal() or None, "digits": self.digits, "depth": self.depth,
-                "method": self.method, "proven": self.proven, "reason": self.reason}
+                "method": self.method, "proven": self.proven, "reason": self.reason,
+                "exact": None if self.exact is None else str(self.exact),
+                "zero": self.is_zero}
 
     def __str__(self) -> str:
         if self.value is None or self.digits <= 0:
             return f"{self.status}: {self.reason}"
         how = "proven by an arb ball" if self.proven else "checked by consecutive convergents"
+        if self.is_zero:
+            return f"0 (|L| < 1e-{self.digits}, {how}, depth {self.depth})"
         text = f"{self.as_decimal()} ({self.digits} digits, {how}, depth {self.depth})"
         return text if self.status == "converged" else f"{self.status}: {text}; {self.reason}"
-
-
-def _log10(x: Any) -> float:
-    """log10 |x| of a (big) integer, accurate to about 1e-15 relative; -inf for 0."""
-    x = abs(int(x))
-    if x == 0:
-        return -math.inf
-    shift = max(0, x.bit_length() - 60)
-    return math.log10(x >> shift) + shift * _LOG10_2
-
-
-@dataclass
-class _Sample:
-    depth: int
-    p1: Any
-    p: Any
-    q1: Any
-    q: Any
-    log_d: float  # log10 |x_n - x_{n-1}| (-inf when equal, nan when q is 0)
-    x: float  # log10 |x_n|
-    dps: int = 30
-    _approx: Any = None
-
-    @property
-    def approx(self) -> Any:
-        """x_n as an mpf at ``dps`` digits (None when q_n = 0), computed on first use."""
-        if self._approx is None and self.q != 0:
-            import mpmath
-
-            with mpmath.workdps(self.dps):
-                self._approx = mpmath.mpf(int(self.p)) / int(self.q)
-        return self._approx
-
-
-def _sample(n: int, m: tuple[Any, Any, Any, Any], dps: int, log_det: float) -> _Sample:
-    """The convergents at depth n; ``log_det`` is log10 |p_n q_{n-1} - p_{n-1} q_n|."""
-    p1, p, q1, q = m
-    if q == 0 or q1 == 0:
-        return _Sample(n, p1, p, q1, q, math.nan, math.nan, dps)
-    log_d = log_det - _log10(q) - _log10(q1)
-    return _Sample(n, p1, p, q1, q, log_d, _log10(p) - _log10(q), dps)
-
-
-def _log_b(pcf: PCF, start: int, stop: int) -> float:
-    """Σ log10 |b(k)| for k in [start, stop) (an estimate: floats, b has no zero there)."""
-    import numpy as np
-
-    if stop <= start:
-        return 0.0
-    coeffs = [float(c) for c in reversed(pcf.b.coeffs)]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        vals = np.abs(np.polyval(coeffs, np.arange(start, stop, dtype=np.float64)))
-        total = float(np.sum(np.log10(vals)))
-    if math.isfinite(total):
-        return total
-    return sum(_log10(int(abs(pcf.b(k)) * pcf.b.denominator)) - math.log10(pcf.b.denominator)
-               for k in range(start, stop))
-
-
-def _digits_from(log_err: float, log_x: float) -> int:
-    """Significant digits d with 2·err ≤ 10^(E - d + 1), E the decimal exponent of x."""
-    if math.isnan(log_err) or log_err == math.inf:
-        return 0
-    if log_err == -math.inf:
-        return MAX_DIGITS
-    e = math.floor(log_x)
-    return max(0, int(e + 1 - math.ceil(log_err + _LOG10_2 + 1e-9)))
-
-
-def _proven(s: _Sample, cert: Any, target: int) -> tuple[int, Any]:
-    """(digits, mpf value) proven by an arb ball at this sample, or (0, None)."""
-    from flint import arb, ctx, fmpz
-
-    if cert is None or s.depth + 1 < cert.k0 or math.isnan(s.log_d) or s.p == 0:
-        return 0, None
-    p, q, p1, q1 = (fmpz(int(v)) for v in (s.p, s.q, s.p1, s.q1))
-    old = ctx.prec
-    ctx.prec = int((target + 20) / _LOG10_2)
-    try:
-        det = abs(p * q1 - p1 * q)
-        if cert.kind == "positive":
-            if cert.sign * q * q1 <= 0:
-                return 0, None
-            bound = arb(det) / (arb(abs(q)) * arb(abs(q1)))
-        else:
-            r = cert.radius(s.depth)
-            rq1 = arb(abs(q1)) * r.numerator / r.denominator
-            gap = arb(abs(q)) - rq1
-            if not gap > 0:
-                return 0, None
-            bound = arb(det) * r.numerator / r.denominator / (arb(abs(q)) * gap)
-        ball = arb(p) / arb(q) + arb(0, bound.abs_upper())
-        if ball.contains(0):
-            return 0, None
-        man, exp = ball.mid().man_exp()
-        rad = ball.rad()
-        rman, rexp = rad.man_exp()
-        log_rad = _log10(rman) + int(rexp) * _LOG10_2 if rman != 0 else -math.inf
-        digits = _digits_from(log_rad + 1e-12, _log10(man) + int(exp) * _LOG10_2)
-    finally:
-        ctx.prec = old
-    import mpmath
-
-    with mpmath.workdps(target + 15):
-        return digits, mpmath.mpf((int(man), int(exp)))
 
 
 def _first_zero_of_b(pcf: PCF, max_depth: int) -> int | None:
@@ -270,10 +205,10 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
     zero = _first_zero_of_b(pcf, max_depth)
     if zero is not None:
         value = pcf.convergents(zero - 1)[0]
-        what = "∞ (q = 0)" if value is None else f"{value}, a rational number"
+        what = "value ∞ (q = 0)" if value is None else f"exact value {value}, a rational number"
         return Limit(None, 0, zero - 1, "terminating",
                      "consecutive convergents", f"b({zero}) = 0: the fraction stops at depth "
-                     f"{zero - 1} (value {what})", pcf)
+                     f"{zero - 1} ({what})", pcf, exact=value)
 
     try:
         import flint  # noqa: F401  (the arb balls need python-flint)
@@ -285,25 +220,29 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
     want = -(digits + 1.0)  # log10 of the relative error aimed at (one guard digit)
     m, scale = _start(pcf)
     log_scale = math.log10(scale)
-    log_det = 2 * _log10(m[0])  # the start matrix [[d0, a0 d0], [0, d0]]
+    log_det = 2 * log10_abs(m[0])  # the start matrix [[d0, a0 d0], [0, d0]]
     done = 0
-    samples: list[_Sample] = []
+    samples: list[Sample] = []
     n = min(max_depth, 16)
     while True:
         m = _advance(pcf, m, done + 1, n + 1, scale)
-        # det M'_k = -D² b(k) (k ≥ 2), -D b(1): the exact determinant only in _proven
-        log_det += _log_b(pcf, done + 1, n + 1) + log_scale * (2 * (n - done) - (done == 0))
+        # det M'_k = -D² b(k) (k ≥ 2), -D b(1): the exact determinant only in proven_digits
+        log_det += log_b_sum(pcf, done + 1, n + 1) + log_scale * (2 * (n - done) - (done == 0))
         done = n
-        s = _sample(n, m, dps, log_det)
+        s = sample(n, m, dps, log_det)
         samples.append(s)
         est = _estimate(samples)
         near = s.log_d - s.x <= -digits + 1 or n >= max_depth or est >= digits
-        got, value = _proven(s, cert, digits) if cert is not None and near else (0, None)
+        got, value = proven_digits(s, cert, digits) if cert is not None and near else (0, None)
         if got >= digits:  # an arb ball is tried only near the goal (it costs a division)
             return Limit(value, digits, n, "converged", "arb", "", pcf)
         if est >= digits:
             return Limit(s.approx, digits, n, "converged", "consecutive convergents", "", pcf)
-        if n < max_depth and min(_log10(s.q), _log10(s.p1)) > 200 * digits + 10**6:
+        if s.x < -digits and s.log_d < -digits - 1:  # shrinking towards 0: decimal places
+            zero = _zero_limit(pcf, samples, cert, digits)
+            if zero is not None:
+                return zero
+        if n < max_depth and min(log10_abs(s.q), log10_abs(s.p1)) > 200 * digits + 10**6:
             return Limit(None, 0, n, "inconclusive", "consecutive convergents",
                          f"p_n and q_n passed {200 * digits + 10**6} digits by depth {n} "
                          f"without {digits} digits of the limit", pcf)
@@ -314,19 +253,39 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
         n = min(max_depth, _next_depth(samples, want))
 
 
-def _estimate(samples: list[_Sample]) -> int:
+def _zero_limit(pcf: PCF, samples: list[Sample], cert: Any, digits: int) -> Limit | None:
+    """A converged limit 0 with |L| < 10^-digits proven (arb) or checked, else None."""
+    import mpmath
+
+    s = samples[-1]
+    if proven_zero(s, cert, digits):
+        return Limit(mpmath.mpf(0), digits, s.depth, "converged", "arb", "", pcf)
+    log_err = _log_err(samples)
+    if log_err is not None and max(log_err, s.x) < -digits - 1:
+        return Limit(mpmath.mpf(0), digits, s.depth, "converged", "consecutive convergents",
+                     "", pcf)
+    return None
+
+
+def _estimate(samples: list[Sample]) -> int:
     """Checked digits at the last sample from the rate between the last two samples."""
+    log_err = _log_err(samples)
+    return 0 if log_err is None else digits_from(log_err, samples[-1].x)
+
+
+def _log_err(samples: list[Sample]) -> float | None:
+    """log10 of the checked error bound at the last sample, or None when not checked."""
     if len(samples) < 2:
-        return 0
+        return None
     s, prev = samples[-1], samples[-2]
     if any(math.isnan(v) for v in (s.log_d, prev.log_d)):
-        return 0
+        return None
     if s.log_d == -math.inf:  # equal consecutive convergents: no rate to judge by
-        return 0
+        return None
     steps = s.depth - prev.depth
     slope = (s.log_d - prev.log_d) / steps  # log10 of the per-step ratio r
     if not slope < -1e-3:
-        return 0
+        return None
     r = 10.0**slope
     log_err = 1 + s.log_d + math.log10(r / (1 - r))
     prev_err = 1 + prev.log_d + math.log10(r / (1 - r))
@@ -336,12 +295,10 @@ def _estimate(samples: list[_Sample]) -> int:
     with mpmath.workdps(20):
         diff = abs(s.approx - prev.approx)
         agree = diff == 0 or mpmath.log10(diff) <= prev_err + 1
-    if not agree:
-        return 0
-    return _digits_from(log_err, s.x)
+    return log_err if agree else None
 
 
-def _next_depth(samples: list[_Sample], want: float) -> int:
+def _next_depth(samples: list[Sample], want: float) -> int:
     s = samples[-1]
     n = s.depth
     grow = 2 * n
@@ -349,14 +306,16 @@ def _next_depth(samples: list[_Sample], want: float) -> int:
         prev = samples[-2]
         rate = (prev.log_d - s.log_d) / (n - prev.depth)  # digits gained per term
         if rate > 1e-3 and s.log_d != -math.inf:
-            need = (s.log_d - s.x - want) / rate
+            # relative goal; for convergents shrinking below 10^want, the absolute one
+            aim = s.log_d - s.x if s.x > want else s.log_d - 0.5
+            need = (aim - want) / rate
             grow = int(n + 1.03 * need + 4)
     grow = max(grow, n + max(4, n // 4))
     grow = min(grow, 4 * n + 8)
     return grow + (grow - n) % 2  # keep the parity, so even and odd convergents are compared
 
 
-def _classify(pcf: PCF, samples: list[_Sample], got: int, value: Any, method: str,
+def _classify(pcf: PCF, samples: list[Sample], got: int, value: Any, method: str,
               digits: int, max_depth: int) -> Limit:
     import mpmath
 
@@ -386,6 +345,28 @@ def _classify(pcf: PCF, samples: list[_Sample], got: int, value: Any, method: st
             and s.log_d >= samples[-2].log_d - 1e-9):
             return Limit(None, 0, n, "divergent", method, f"consecutive convergents do not "
                          f"get closer (|x_n - x_(n-1)| ≈ 1e{s.log_d:.0f} at depth {n})", pcf)
+    if _unsettled(samples[-3:]):
+        at = ", ".join(str(t.depth) for t in samples[-3:])
+        return Limit(None, 0, n, "oscillating", method, "consecutive convergents still differ "
+                     f"by more than 10% at each of the depths {at}: they do not settle", pcf)
     return Limit(None, 0, n, "inconclusive", method, f"no correct digit established by depth "
                  f"{max_depth} (convergence too slow or not seen)", pcf)
 
+
+
+def _unsettled(last: list[Sample]) -> bool:
+    """True when at each of three late depths n (the first ≥ 100), consecutive convergents
+    differ by more than 10%: |x_n - x_(n-1)| > 0.1 (1 + |x_n|).
+
+    A convergent sequence has |x_n - x_(n-1)| → 0; one that still jumps by order-one amounts
+    at three depths spread over the run (each sample at least 1.25 times deeper) is reported
+    as "oscillating" (not settling), a finite-depth observation like every status here.
+    """
+    if len(last) < 3 or last[0].depth < 100:
+        return False
+    for t in last:
+        if math.isnan(t.log_d) or math.isnan(t.x):
+            return False
+        if t.log_d != math.inf and t.log_d <= math.log10(0.1) + max(0.0, t.x):
+            return False
+    return True

@@ -60,6 +60,7 @@ class PCF:
     _hash: int
 
     def __new__(cls, a: Any, b: Any) -> Self:
+        _same_symbol(a, b)
         pa, pb = as_poly(a), as_poly(b)
         if pa.is_zero and pb.is_zero:
             raise DomainError("both polynomials a and b are zero: the fraction is empty")
@@ -127,15 +128,24 @@ class PCF:
 
     def dynamics(self, *args: Any, **kwargs: Any) -> Any:
         """Convergence dynamics (δ, rates, fits); delegates to ``emlkit.pcf.dynamics``."""
-        from . import dynamics
+        from .dynamics import dynamics
 
-        return dynamics.dynamics(self, *args, **kwargs)
+        return dynamics(self, *args, **kwargs)
 
     def identify(self, digits: int = 50, max_depth: int | None = None, **kwargs: Any) -> Any:
-        """Closed forms of the limit; delegates to ``emlkit.identify.identify``."""
+        """Closed forms of the limit; delegates to ``emlkit.identify.identify``.
+
+        A limit of 0 (to ``digits`` decimal places, :attr:`Limit.is_zero`) is answered by
+        the rational 0, with a note that only |L| < 10^-digits is shown.
+        """
         from ..identify import identify
 
-        return identify(self.limit(digits=digits, max_depth=max_depth), **kwargs)
+        lim = self.limit(digits=digits, max_depth=max_depth)
+        if lim.is_zero:
+            from ._zero_identity import zero_identifications
+
+            return zero_identifications(lim)
+        return identify(lim, **kwargs)
 
     # ------------------------------------------------------------- printing
 
@@ -169,3 +179,23 @@ class PCF:
 
     def __repr__(self) -> str:
         return f"PCF({str(self.a)!r}, {str(self.b)!r})"
+
+
+def _same_symbol(a: Any, b: Any) -> None:
+    """Refuse SymPy expressions for a and b written in different symbols (x and n).
+
+    >>> import sympy
+    >>> _same_symbol(sympy.Symbol("x") * 2 + 1, sympy.Symbol("n") ** 2)
+    Traceback (most recent call last):
+    ...
+    emlkit.errors.DomainError: a and b are in different symbols (n and x): write both in one
+    """
+    symbols = set()
+    for value in (a, b):
+        free = getattr(value, "free_symbols", None)
+        if free and not isinstance(value, (str, int, Fraction)):
+            symbols.add(frozenset(free))
+    names = sorted({str(x) for group in symbols for x in group})
+    if len(symbols) > 1 and len(names) > 1:
+        raise DomainError(f"a and b are in different symbols ({' and '.join(names)}): "
+                          "write both in one")
