@@ -91,3 +91,22 @@ def test_errors_are_one_line(capsys, argv, match):
 def test_help(capsys):
     code, out, _ = run(capsys, "identify", "--help")
     assert code == 0 and "--basis" in out and "--json" in out
+
+
+def test_digits_above_those_given_is_a_usage_error_naming_both(capsys):
+    bad(capsys, "identify", "1.2020569031595942853997381615", "--digits", "100",
+        match="--digits 100 is more than the 29 digits given")
+    code, out, _ = run(capsys, "identify", "1.2020569031595942853997381615", "--digits", "25")
+    assert code == 0 and "zeta(3)" in out
+
+
+@pytest.mark.parametrize("exponent", [-300, 300, -40])
+def test_huge_and_tiny_scales_print_as_powers_of_ten(capsys, exponent):
+    # QA 10: zeta(3)·10^k is written with 10**|k|, not |k| zeros, and still parses to it
+    with mpmath.workdps(40):
+        text = mpmath.nstr(mpmath.zeta(3) * mpmath.mpf(10) ** exponent, 30)
+    code, out, _ = run(capsys, "identify", text, "--json")
+    best = json.loads(out)["results"][0]
+    assert code == 0 and f"10**{abs(exponent)}" in best["text"] and "000000" not in best["text"]
+    value = sympy.sympify(best["text"])
+    assert value == sympy.zeta(3) * sympy.Integer(10) ** exponent

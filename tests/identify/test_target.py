@@ -99,3 +99,15 @@ def test_huge_exponents_are_cheap():
     with mpmath.workdps(20):
         assert mpmath.log10(t.value) > 99999999999
     assert read_target("-7.5e-99999999999").value < 0
+
+
+def test_digits_above_those_given_are_refused_naming_both():
+    # QA 5: 29 digits written; trusting 100 of them would claim digits that are not there
+    text = "1.2020569031595942853997381615"
+    with pytest.raises(DomainError, match="digits=100 is more than the 29 digits given"):
+        read_target(text, digits=100)
+    assert read_target(text, digits=29).digits == 29 and read_target(text, digits=5).digits == 5
+    from emlkit.identify.target import given_digits
+
+    assert given_digits(text) == 29 and given_digits("0.000123e5") == 3
+    assert given_digits("22/7") is None and given_digits("abc") is None

@@ -23,7 +23,9 @@ __all__ = ["ORDER", "register"]
 def _run(args: argparse.Namespace) -> int:
     import mpmath
 
+    from ..cli import UsageError
     from ..identify import constants, identify
+    from ..identify.target import given_digits
 
     if args.list:
         for c in constants.TABLE:
@@ -31,9 +33,10 @@ def _run(args: argparse.Namespace) -> int:
                   f"(30 digits shown, {constants.STORED_DIGITS} stored)")
         return 0
     if args.value is None:
-        from ..cli import UsageError
-
         raise UsageError("give a VALUE to identify (or --list to see the constants)")
+    given = given_digits(args.value)
+    if args.digits is not None and given is not None and args.digits > given:
+        raise UsageError(f"--digits {args.digits} is more than the {given} digits given")
     r = identify(args.value, basis=args.basis, digits=args.digits, max_coeff=args.max_coeff,
                  kinds=args.kinds, eml=not args.no_eml, timeout=args.timeout,
                  limit=args.limit if args.all else 1)

@@ -34,7 +34,7 @@ from ..errors import DomainError
 from . import strategies as st
 from .constants import get, names
 from .result import Identification, Identifications, Relation
-from .score import chance_digits, formulas, matched_digits, sympy_digits
+from .score import chance_digits, formulas, matched_digits, readable, sympy_digits
 from .score import cost as relation_cost
 from .target import Target, read_target
 
@@ -358,7 +358,8 @@ def _exact(t: Target, start: float) -> Identifications:
     rel = (q.denominator, -q.numerator)
     formula = sympy.Rational(q.numerator, q.denominator)
     cost = relation_cost(rel)
-    ident = Identification(formula, str(formula), t.value, t.digits, Relation(rel, ("x", "1")),
+    ident = Identification(formula, readable(str(formula)), t.value, t.digits,
+                           Relation(rel, ("x", "1")),
                            "rational", t.digits / max(cost, 1e-9), t.digits, cost, math.inf)
     return Identifications((ident,), t.text, t.digits, "", 0, time.perf_counter() - start,
                            ("the value is an exact rational",))

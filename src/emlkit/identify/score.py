@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["chance_digits", "cost", "formulas", "matched_digits", "sympy_digits"]
+__all__ = ["chance_digits", "cost", "formulas", "matched_digits", "readable", "sympy_digits"]
 
 
 def cost(relation: Sequence[int]) -> float:
@@ -101,6 +102,25 @@ def formulas(f: Any) -> tuple[Any, str]:
     from .constants import get as const
 
     formula = f.build(lambda n: const(n).sympy_expr())
-    named = str(f.build(lambda n: sympy.Symbol(n, positive=const(n).positive)))
-    plain = str(formula)
+    named = readable(str(f.build(lambda n: sympy.Symbol(n, positive=const(n).positive))))
+    plain = readable(str(formula))
     return formula, (plain if len(plain) < len(named) else named)
+
+
+_TENS = re.compile(r"(?<![\w.])([1-9]\d*?)(0{6,})(?![\d.])")
+
+
+def readable(text: str) -> str:
+    """SymPy text with integers of six or more trailing zeros written as powers of ten.
+
+    ``m·10^k`` becomes ``10**k`` (m = 1) or ``(m*10**k)``, so the text stays SymPy-parsable
+    with the same value and ``zeta(3)/10**300`` is not printed with 300 zeros.
+
+    >>> readable("zeta(3)/1000000000"), readable("3*pi/250000000"), readable("x + 100000")
+    ('zeta(3)/10**9', '3*pi/(25*10**7)', 'x + 100000')
+    """
+    def power(m: re.Match[str]) -> str:
+        head, k = m.group(1), len(m.group(2))
+        return f"10**{k}" if head == "1" else f"({head}*10**{k})"
+
+    return _TENS.sub(power, text)

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import DomainError, ParseError, UnsupportedError
 
-__all__ = ["Target", "read_target"]
+__all__ = ["Target", "given_digits", "read_target"]
 
 _DECIMAL = re.compile(r"\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*(?:\.\.\.|…)?\s*\Z")
 _FRACTION = re.compile(r"\s*[+-]?\d+\s*/\s*\d+\s*\Z")
@@ -75,7 +75,7 @@ def _check_digits(digits: Any) -> int:
     return digits
 
 
-def _from_decimal(text: str, digits: int | None) -> Target:
+def _from_decimal(text: str, digits: int | None, strict: bool = False) -> Target:
     if _FRACTION.match(text):
         return _from_rational(Fraction(text.replace(" ", "")), digits, text.strip())
     m = _DECIMAL.match(text)
@@ -91,12 +91,28 @@ def _from_decimal(text: str, digits: int | None) -> Target:
         raise DomainError(f"{text.strip()!r} is zero to every digit given; nothing to identify")
     given = len(mantissa)
     n = _check_digits(digits) if digits is not None else given
+    if strict and n > given:  # the user's text and digits (a float's repr has fewer digits)
+        raise DomainError(f"digits={n} is more than the {given} digits given")
     if given > MAX_DIGITS:
         raise DomainError(f"{given} digits given; at most {MAX_DIGITS} are accepted")
     # mpmath reads the text itself, so a huge exponent (1e99999999999) costs nothing
     with mpmath.workdps(n + 10):
         value = mpmath.mpf(f"{sign}{whole or '0'}.{frac or '0'}e{exp or 0}")
     return Target(value, n, False, text.strip())
+
+
+def given_digits(text: str) -> int | None:
+    """Significant digits written in decimal text (None for a fraction or other text).
+
+    >>> given_digits("1.2020569031595942853997381615"), given_digits("0.00125e-3")
+    (29, 3)
+    >>> given_digits("22/7") is None
+    True
+    """
+    m = None if _FRACTION.match(text) else _DECIMAL.match(text)
+    if not m or not (m.group(2) or m.group(3)):
+        return None
+    return len(((m.group(2) or "") + (m.group(3) or "")).lstrip("0")) or None
 
 
 def _make(fraction: Fraction, digits: int, text: str, exact: bool) -> Target:
@@ -155,7 +171,7 @@ def read_target(value: Any, digits: int | None = None) -> Target:
     import mpmath
 
     if isinstance(value, str):
-        return _from_decimal(value, digits)
+        return _from_decimal(value, digits, strict=True)
     if isinstance(value, bool):
         raise DomainError("a bool is not a number to identify")
     if isinstance(value, Rational):
@@ -204,4 +220,6 @@ def _from_limit(limit: Any, digits: int | None) -> Target:
         raise DomainError(f"digits={digits} asks for more than the {limit.digits} digits the "
                           "limit has")
     value = limit.value
-    return read_target(value if isinstance(value, (mpmath.mpf, str)) else mpmath.mpf(value), n)
+    if isinstance(value, str):
+        return _from_decimal(value, n)
+    return read_target(value if isinstance(value, mpmath.mpf) else mpmath.mpf(value), n)
