@@ -192,3 +192,15 @@ def test_wandering_convergents_are_oscillating():
     assert lim.status == "oscillating" and lim.value is None and "do not settle" in lim.reason
     # a slowly converging fraction is not called oscillating
     assert limit(PCF("1", "n"), digits=50, max_depth=300).status == "inconclusive"
+
+
+def test_limit_zero_without_a_certificate_is_checked(monkeypatch):
+    # with no tail certificate the zero bound comes from consecutive convergents (not proven)
+    import emlkit.pcf._tails as tails
+
+    monkeypatch.setattr(tails, "tail_certificate", lambda pcf: None)
+    lim = limit(PCF("3n+1", "-2n^2"), digits=40)
+    assert lim.is_zero and lim.method == "consecutive convergents" and not lim.proven
+    assert "checked by consecutive convergents" in str(lim)
+    ref = _backward(lambda k: 3 * k + 1, lambda k: -2 * k * k, 4 * lim.depth, 200)
+    assert abs(ref) < mpmath.mpf(10) ** -40

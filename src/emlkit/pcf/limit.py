@@ -194,8 +194,10 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
 
     if not isinstance(pcf, PCF):
         raise DomainError(f"limit needs a PCF, not {type(pcf).__name__}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise DomainError(f"digits {digits!r} is not a whole number from 1 to {MAX_DIGITS}")
+    if isinstance(digits, bool) or not isinstance(digits, int):
+        raise DomainError(f"digits {digits!r} is not a whole number")
+    if not 1 <= digits <= MAX_DIGITS:
+        raise DomainError(f"digits {digits} is outside 1 to {MAX_DIGITS}")
     if max_depth is None:
         max_depth = min(MAX_EXACT_DEPTH, 20 * digits + 2000)
     if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1:
@@ -239,9 +241,9 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
         if est >= digits:
             return Limit(s.approx, digits, n, "converged", "consecutive convergents", "", pcf)
         if s.x < -digits and s.log_d < -digits - 1:  # shrinking towards 0: decimal places
-            zero = _zero_limit(pcf, samples, cert, digits)
-            if zero is not None:
-                return zero
+            at_zero = _zero_limit(pcf, samples, cert, digits)
+            if at_zero is not None:
+                return at_zero
         if n < max_depth and min(log10_abs(s.q), log10_abs(s.p1)) > 200 * digits + 10**6:
             return Limit(None, 0, n, "inconclusive", "consecutive convergents",
                          f"p_n and q_n passed {200 * digits + 10**6} digits by depth {n} "
