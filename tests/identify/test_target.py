@@ -111,3 +111,9 @@ def test_digits_above_those_given_are_refused_naming_both():
 
     assert given_digits(text) == 29 and given_digits("0.000123e5") == 3
     assert given_digits("22/7") is None and given_digits("abc") is None
+
+
+def test_a_zero_limit_is_refused_with_a_pointer():
+    lim = SimpleNamespace(value=mpmath.mpf(0), digits=30, status="converged", is_zero=True)
+    with pytest.raises(DomainError, match="0 to 30 decimal places"):
+        read_target(lim)

@@ -213,6 +213,9 @@ def _from_limit(limit: Any, digits: int | None) -> Target:
     if limit.value is None:
         status = getattr(limit, "status", "unknown")
         raise DomainError(f"the limit has no value (status: {status}); nothing to identify")
+    if getattr(limit, "is_zero", False):  # digits are decimal places there, not significant
+        raise DomainError(f"the limit is 0 to {limit.digits} decimal places, not a number with "
+                          "significant digits; PCF.identify() answers it with the rational 0")
     n = int(limit.digits) if digits is None else _check_digits(digits)
     if n < 1:
         raise DomainError(f"the limit has {limit.digits} correct digits; nothing to identify")
