@@ -119,3 +119,11 @@ def test_pcf_package_exports_and_search_is_the_function():
         done = subprocess.run([sys.executable, "-c", first + code], check=False, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stderr
+
+
+def test_identify_of_a_terminating_fraction_is_its_exact_rational():
+    t = Fraction(0)
+    for k in range(6, 0, -1):  # PCF(n+5, n-7) stops at b(7) = 0: the finite fraction exactly
+        t = Fraction(k - 7) / (k + 5 + t)
+    best = PCF("n+5", "n-7").identify().best
+    assert best.kind == "rational" and best.formula == sympy.Rational(5 + t)

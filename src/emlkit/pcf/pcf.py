@@ -136,7 +136,11 @@ class PCF:
         """Closed forms of the limit; delegates to ``emlkit.identify.identify``.
 
         A limit of 0 (to ``digits`` decimal places, :attr:`Limit.is_zero`) is answered by
-        the rational 0, with a note that only |L| < 10^-digits is shown.
+        the rational 0, with a note that only |L| < 10^-digits is shown; a terminating
+        fraction by its exact rational value (``Limit.exact``).
+
+        >>> print(PCF("n", "n^2 - 4").identify().best.text)
+        -3
         """
         from ..identify import identify
 
@@ -145,6 +149,8 @@ class PCF:
             from ._zero_identity import zero_identifications
 
             return zero_identifications(lim)
+        if lim.status == "terminating" and lim.exact is not None:
+            return identify(lim.exact, **kwargs)
         return identify(lim, **kwargs)
 
     # ------------------------------------------------------------- printing
