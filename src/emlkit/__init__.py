@@ -46,7 +46,13 @@ _LAZY = {
     "Grammar": "emlkit.search.grammar",
     "enumerate_grammar": "emlkit.search.grammar",
     "EMLRegressor": "emlkit.regress.estimator",
+    "PCF": "emlkit.pcf",
+    "identify": "emlkit.identify",
+    "Identification": "emlkit.identify",
 }
+
+# subpackages reachable as attributes (``ek.pcf.search(...)``), imported on first access
+_MODULES = {"pcf": "emlkit.pcf"}
 
 __all__ = [
     "__version__",
@@ -57,6 +63,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
@@ -66,4 +74,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *_MODULES])

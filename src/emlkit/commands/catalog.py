@@ -66,6 +66,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
             print(json.dumps({**d, "forms_shown": forms}, ensure_ascii=False))
             return 0
         print(_summary(d))
+        if run.kind in ("pcf-search", "pcf-deep"):  # PCF formulas live in their own table
+            from ..catalog.pcf_store import pcf_formulas
+            from ..pcf._results import Formula
+
+            recs = pcf_formulas(cat, run_id=run.id, limit=args.limit)
+            for r in recs:
+                print(f"  {r['kind']:<10}  {Formula.from_record(r)}")
+            print(f"{len(recs):,} PCF formulas shown (all of them: eml catalog export --pcf "
+                  f"--run {run.id})")
+            return 0
         res = d["result"] or d["checkpoint"] or {}
         counts = res.get("counts")
         if counts:
@@ -108,15 +118,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if args.run_id is not None:
             cat.run(args.run_id)  # a clear error for an unknown run
         kw = {"run_id": args.run_id, "K": args.K, "label": args.label, "limit": args.limit}
+        export = cat.export
+        if args.pcf:  # PCF formulas (eml pcf search) instead of EML forms
+            from ..catalog.pcf_store import export_pcf
+
+            kw = {"run_id": args.run_id, "limit": args.limit}
+
+            def export(fh: Any, fmt: str, **k: Any) -> int:
+                return export_pcf(cat, fh, fmt, **k)
         if args.output and args.output != "-":
             with open(args.output, "w", encoding="utf-8", newline="") as fh:
-                n = cat.export(fh, args.format, **kw)
+                n = export(fh, args.format, **kw)
             if args.json:
                 print(json.dumps({"output": args.output, "forms": n, "format": args.format}))
             else:
                 print(f"wrote {n:,} forms to {args.output}", file=sys.stderr)
         else:
-            cat.export(sys.stdout, args.format, **kw)
+            export(sys.stdout, args.format, **kw)
     return 0
 
 
@@ -170,5 +188,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     q.add_argument("--K", type=int, metavar="K", help="only forms of this size")
     q.add_argument("--label", help="only forms with this label")
     q.add_argument("--limit", type=int, default=None, help="at most this many forms")
+    q.add_argument("--pcf", action="store_true",
+                   help="export the PCF formulas of 'eml pcf search' runs instead")
     common(q)
     q.set_defaults(run=_cmd_export)

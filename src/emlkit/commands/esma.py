@@ -1,0 +1,100 @@
+"""``eml esma``: signed continued fractions of a constant's transforms with recurring patterns.
+
+>>> from emlkit.cli import main
+>>> main(["esma", "cot(1)", "--degree", "0", "--cycle", "1", "--digits", "50", "--quiet"])
+cot(1)  signs [-]  LFSR [1, -2, 1] (length 2, 80 proven terms)
+  = 1 - 1/(3 - 1/(5 - 1/(7 - 1/(9 - 1/(11 - …)))))
+  a(n) = 2*n + 1; signs [-]
+  cot(1) = V,  V = PCF(2n + 1, -1)  (50 digits checked with mpmath)
+cot(1)  signs [+]  LFSR [1, 0, -2, 0, 1, 0] (length 5, 80 proven terms)
+  = 0 + 1/(1 + 1/(1 + 1/(1 + 1/(3 + 1/(1 + …)))))
+  a(0) = 0, then a(n) = 1 for n odd, n - 1 for n even; signs [+]
+  cot(1) = V,  V = PCF(2n + 1, -1)  (50 digits checked with mpmath)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ._argtypes import positive_int
+
+ORDER = 62
+
+__all__ = ["ORDER", "register"]
+
+
+def _nonnegative(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} must be at least 0")
+    return v
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..pcf.esma import esma
+    from ..progress import Progress
+
+    quiet = args.quiet or args.json
+    with Progress("esma", enabled=not quiet, unit="transforms") as bar:
+        def report(done: int, total: int, found: int) -> None:
+            bar.total = total
+            bar.update(done, found=found)
+
+        run = esma(args.constant, degree=args.degree, coefficients=args.coefficients,
+                   cycle=args.cycle, max_length=args.max_length, digits=args.digits,
+                   progress=report)
+    if args.json:
+        print(json.dumps(run.as_dict(), ensure_ascii=False))
+        return 0 if len(run) else 1
+    shown = run.results if not args.all else run.hits
+    for r in shown:
+        print(r)
+    if not quiet:
+        print(f"{run.transforms} transforms × {len(run.patterns)} sign cycles: "
+              f"{len(run.hits)} expansions with a recurrence shorter than {args.max_length}, "
+              f"{len(run.results)} distinct tails ({run.seconds:.1f} s)", file=sys.stderr)
+    return 0 if len(run) else 1
+
+
+def register(sub: Any, fmt: Any) -> None:
+    """Add ``eml esma`` to the subcommands."""
+    p = sub.add_parser(
+        "esma",
+        help="patterns in signed continued fractions of a constant's transforms (ESMA)",
+        description="For every transform P(c)/Q(c) of the constant (integer polynomials of "
+        "degree ≤ --degree, coefficients in [-N, N]) and every sign cycle of length ≤ --cycle, "
+        "expand the signed continued fraction from a proven enclosure, find the shortest "
+        "linear recurrence of its partial quotients (Berlekamp–Massey over GF(199), checked "
+        "over a second prime and the rationals), turn a quasi-polynomial pattern into a "
+        "polynomial continued fraction and check it against mpmath at --digits digits. "
+        "Results with the same tail (Möbius-equivalent transforms) are listed once. "
+        "Exit status 1 when nothing is found.",
+        epilog="examples:\n  eml esma e --degree 1 --coefficients 2 --cycle 2\n"
+        "  eml esma 'tan(1)' --degree 0\n  eml esma 'exp(2)' --degree 0 --cycle 1 --json",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    p.add_argument("constant", metavar="CONSTANT",
+                   help="a table name (e, pi, Catalan, ...) or SymPy text: tan(1), exp(2), E**2")
+    p.add_argument("--degree", type=_nonnegative, default=1,
+                   help="highest degree of P and Q (default 1; 0: the constant itself)")
+    p.add_argument("--coefficients", type=positive_int, default=2, metavar="N",
+                   help="coefficients of P and Q in [-N, N] (default 2)")
+    p.add_argument("--cycle", type=positive_int, default=2,
+                   help="longest sign cycle (default 2)")
+    p.add_argument("--max-length", dest="max_length", type=positive_int, default=25,
+                   help="report recurrences shorter than this (default 25)")
+    p.add_argument("--digits", type=positive_int, default=100,
+                   help="digits of the final check against mpmath (default 100)")
+    p.add_argument("--all", action="store_true",
+                   help="list every transform with a pattern, not one per tail")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+    p.set_defaults(run=_run)

@@ -1,0 +1,90 @@
+"""``eml identify``: closed forms for a number over the table of named constants.
+
+>>> from emlkit.cli import main
+>>> main(["identify", "0.852556797635011581847042853192"])  # doctest: +NORMALIZE_WHITESPACE
+0.852556797635011581847042853192 = 7*zeta(3)/pi**2  (power-product; 30 digits matched,
+significance 21.7)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ._argtypes import positive_int, seconds
+
+ORDER = 35
+
+__all__ = ["ORDER", "register"]
+
+
+def _run(args: argparse.Namespace) -> int:
+    import mpmath
+
+    from ..cli import UsageError
+    from ..identify import constants, identify
+    from ..identify.target import given_digits
+
+    if args.list:
+        for c in constants.TABLE:
+            print(f"{c.name:20} {mpmath.nstr(c.value(30), 30):>36}  = {c.mpmath}  "
+                  f"(30 digits shown, {constants.STORED_DIGITS} stored)")
+        return 0
+    if args.value is None:
+        raise UsageError("give a VALUE to identify (or --list to see the constants)")
+    given = given_digits(args.value)
+    if args.digits is not None and given is not None and args.digits > given:
+        raise UsageError(f"--digits {args.digits} is more than the {given} digits given")
+    r = identify(args.value, basis=args.basis, digits=args.digits, max_coeff=args.max_coeff,
+                 kinds=args.kinds, eml=not args.no_eml, timeout=args.timeout,
+                 limit=args.limit if args.all else 1)
+    if args.json:
+        print(json.dumps(r.to_dict(), ensure_ascii=False))
+    elif args.all:
+        print(r)
+    else:
+        print(r.message)
+    return 0 if r else 1
+
+
+def register(sub: Any, fmt: Any) -> None:
+    """Add ``eml identify`` to the subcommands."""
+    p = sub.add_parser(
+        "identify",
+        help="find a closed form for a number over named constants (pi, e, zeta(3), ...)",
+        description="Find closed forms for a real number given to N digits: rationals, "
+        "algebraic numbers, Möbius transforms of one constant, linear and polynomial "
+        "relations, products of powers, and pure EML forms, over a table of named constants "
+        "(see --list). Every digit written counts as known. A form is printed only when it "
+        "reproduces all the digits and explains at least twice as many digits as its "
+        "coefficients have, with a margin; otherwise the answer is 'nothing found' and the "
+        "exit status 1.",
+        epilog="examples:\n  eml identify 1.2020569031595942853997381615114\n"
+        "  eml identify 0.852556797635011581847042853192 --all\n"
+        "  eml identify 2.9348022005446793094172454999 --basis pi,log(2) --json\n"
+        "  eml identify --list",
+        formatter_class=fmt,
+        allow_abbrev=False,
+    )
+    p.add_argument("value", metavar="VALUE", nargs="?",
+                   help="decimal number; its digits are its precision (a trailing ... is ok)")
+    p.add_argument("--basis", metavar="NAMES",
+                   help="comma-separated constants to use (default: the whole table)")
+    p.add_argument("--digits", type=positive_int, help="significant digits to trust")
+    p.add_argument("--max-coeff", dest="max_coeff", type=positive_int,
+                   help="largest coefficient allowed in a relation")
+    p.add_argument("--kinds", metavar="KINDS",
+                   help="relation kinds to try: rational,algebraic,mobius,linear,polynomial,"
+                   "power-product,eml (default all)")
+    p.add_argument("--no-eml", dest="no_eml", action="store_true",
+                   help="do not ask the EML recognizer")
+    p.add_argument("--timeout", type=seconds, default=10.0,
+                   help="start no new search after this many seconds (default 10)")
+    p.add_argument("--all", action="store_true", help="print every closed form found, ranked")
+    p.add_argument("--limit", type=positive_int, default=5,
+                   help="most forms with --all (default 5)")
+    p.add_argument("--list", action="store_true", help="list the table of constants")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_run)
