@@ -15,6 +15,7 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from . import expr as _expr
 from .errors import DomainError, EMLError, EvaluationError, ParseError, UnsupportedError
 from .expr import ONE, Eml, Expr, One, Var, as_expr, eml, fold, postorder, substitute
 
@@ -60,6 +61,26 @@ __all__ = [
     "Expr", "One", "Var", "Eml", "ONE", "eml", "as_expr", "postorder", "fold", "substitute",
     *_LAZY,
 ]
+
+
+def _svg(e: Expr) -> str | None:  # Jupyter: the DAG drawing (matplotlib, lazily)
+    from .expr import NOTEBOOK_MAX_NODES
+
+    try:
+        from .viz.tree import to_svg
+
+        return to_svg(e, max_nodes=NOTEBOOK_MAX_NODES)
+    except (DomainError, ImportError):  # too large, or no matplotlib: the text repr shows
+        return None
+
+
+def _latex(e: Expr) -> str:  # Jupyter: LaTeX of the tree
+    from .syntax.latex import to_text
+
+    return f"${to_text(e)}$"
+
+
+_expr.DISPLAY_HOOKS.update(svg=_svg, latex=_latex)
 
 
 def __getattr__(name: str) -> Any:

@@ -23,7 +23,14 @@ from typing import Any, NoReturn
 import emlkit as ek
 
 from .commands._argtypes import positive_int
-from .errors import DomainError, EMLError, EvaluationError, ParseError, UnsupportedError
+from .errors import (
+    DomainError,
+    EMLError,
+    EvaluationError,
+    ParseError,
+    UnsupportedError,
+    UsageError,
+)
 
 __all__ = ["main"]
 
@@ -34,10 +41,6 @@ DOMAINS = ("strip", "plane")
 MAX_DPS = 10_000
 _DEFAULT_DPS = {"mpmath": 50, "arb": 30}  # digits those backends compute without --dps
 _MESSAGE_CHARS = 300  # longest message printed (inputs can be megabytes long)
-
-
-class UsageError(Exception):
-    """Bad command-line arguments (reported like any other bad input)."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,6 +8,7 @@ __all__ = [
     "DomainError",
     "UnsupportedError",
     "EvaluationError",
+    "UsageError",
 ]
 
 
@@ -84,3 +85,14 @@ class EvaluationError(EMLError, ArithmeticError):
     def __init__(self, message: str, node: object = None) -> None:
         super().__init__(message)
         self.node = node
+
+
+class UsageError(Exception):
+    """Bad command-line arguments (the ``eml`` command reports them like any other bad input).
+
+    Raised by :mod:`emlkit.cli` and the command modules in :mod:`emlkit.commands`; the shared
+    handler prints ``eml: usage error: ...`` and exits with status 2.
+
+    >>> str(UsageError("--digits: 0 is below 1"))
+    '--digits: 0 is below 1'
+    """

@@ -41,6 +41,8 @@ __all__ = [
 #: Largest drawing (nodes) and LaTeX form (K) that a notebook shows for an expression.
 NOTEBOOK_MAX_NODES = 200
 NOTEBOOK_MAX_K = 400
+#: Jupyter display functions by kind (``"svg"``, ``"latex"``), installed by ``emlkit``.
+DISPLAY_HOOKS: dict[str, Callable[[Any], str | None]] = {}
 
 #: Names a variable may not take: they are tokens of the text formats.
 RESERVED_NAMES = frozenset({"E", "eml", "EML", "let", "in"})
@@ -125,15 +127,14 @@ class Expr:
     def _repr_svg_(self) -> str | None:
         """The DAG drawing for Jupyter (None past :data:`NOTEBOOK_MAX_NODES` drawn nodes).
 
+        The drawing lives in a higher layer (:mod:`emlkit.viz`); ``import emlkit`` installs it
+        in :data:`DISPLAY_HOOKS`, so this layer imports nothing above it.
+
         >>> eml("x", 1)._repr_svg_()[:5]
         '<?xml'
         """
-        try:
-            from .viz.tree import to_svg
-
-            return to_svg(self, max_nodes=NOTEBOOK_MAX_NODES)
-        except (DomainError, ImportError):  # too large, or no matplotlib: the text repr shows
-            return None
+        hook = DISPLAY_HOOKS.get("svg")
+        return hook(self) if hook is not None else None
 
     def _repr_latex_(self) -> str | None:
         r"""LaTeX for Jupyter (None past :data:`NOTEBOOK_MAX_K` tokens).
@@ -141,11 +142,10 @@ class Expr:
         >>> print(eml("x", 1)._repr_latex_())
         $\operatorname{eml}\left(x, 1\right)$
         """
-        if self.K > NOTEBOOK_MAX_K:
+        hook = DISPLAY_HOOKS.get("latex")
+        if self.K > NOTEBOOK_MAX_K or hook is None:
             return None
-        from .syntax.latex import to_text
-
-        return f"${to_text(self)}$"
+        return hook(self)
 
     def __reduce__(self) -> tuple:
         return (_from_rpn, (rpn_string(self),))

@@ -4,7 +4,7 @@ Every module in this package that defines ``register(sub, formatter_class)`` is 
 :func:`emlkit.cli.build_parser`, in the order of its ``ORDER`` attribute (default 100).
 ``register`` adds its subparsers to ``sub`` and sets ``run`` on each to a function
 ``(args) -> int``. Errors are reported by the shared handler in :mod:`emlkit.cli`: raise
-:class:`emlkit.cli.UsageError`, :class:`emlkit.errors.EMLError` or :class:`ValueError` with a
+:class:`emlkit.errors.UsageError`, :class:`emlkit.errors.EMLError` or :class:`ValueError` with a
 one-line message for bad input.
 
 >>> names = [m for m in module_names()]

@@ -79,7 +79,7 @@ def _cmd_bootstrap(args: argparse.Namespace) -> int:
         constants, operations = ["1"], ["EML"]
     targets = split_names(args.targets) or None
     if args.graph is not None and not args.graph.lower().endswith((".svg", ".png")):
-        from ..cli import UsageError
+        from ..errors import UsageError
 
         raise UsageError(f"--graph {args.graph!r}: the file must end in .svg or .png")
     result = bootstrap(

@@ -38,7 +38,7 @@ def _load(path: str, target: str | None, max_rows: int | None = None,
           counts: list[int] | None = None):
     import numpy as np
 
-    from ..cli import UsageError
+    from ..errors import UsageError
     from .recognize import read_samples
 
     if path != "-":

@@ -23,7 +23,7 @@ __all__ = ["ORDER", "register"]
 def _run(args: argparse.Namespace) -> int:
     import mpmath
 
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..identify import constants, identify
     from ..identify.target import given_digits
 

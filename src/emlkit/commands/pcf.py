@@ -46,7 +46,7 @@ def _depths(text: str) -> list[int]:
 
 
 def _optional(what: str, call: Any) -> Any:
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     try:
         return call()
@@ -55,7 +55,7 @@ def _optional(what: str, call: Any) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..pcf import PCF
     from ..pcf.limit import MAX_DIGITS
 

@@ -61,7 +61,7 @@ def _catalog_path(args: argparse.Namespace) -> Any:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..pcf.search import DEFAULT_CONSTANTS, search
     from ..pcf.sieve import CoefficientBox
 

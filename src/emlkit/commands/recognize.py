@@ -33,7 +33,7 @@ MAX_ROWS = 10_000
 
 def _complex_cell(cell: str, path: str, line: int, name: str) -> complex:
     """A CSV cell that is no plain float: a complex number such as ``-2+0.5j`` or ``2+1i``."""
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     text = re.sub(r"[iI]$", "j", cell.strip())  # 2+1i -> 2+1j
     try:
@@ -73,7 +73,7 @@ def read_samples(path: str, target: str | None = None, *, max_rows: int | None =
     """
     import numpy as np
 
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     if path == "-":
         fh = sys.stdin
@@ -151,7 +151,7 @@ def read_samples(path: str, target: str | None = None, *, max_rows: int | None =
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..search.recognizer import recognize
 
     if (args.value is None) == (args.data is None):

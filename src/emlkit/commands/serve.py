@@ -23,7 +23,7 @@ def check_address(host: str, port: int) -> None:
 
     >>> check_address("127.0.0.1", 0)
     """
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -59,7 +59,7 @@ def _loopback(host: str) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     try:
         import uvicorn
