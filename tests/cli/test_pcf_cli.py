@@ -168,3 +168,29 @@ def test_limit_zero_prints_its_decimal_places(capsys):
     status, out, _ = run_cli(capsys, "pcf", "3n+1", "-2n^2", "--digits", "10", "--json")
     d = json.loads(out)["limit"]
     assert status == 0 and d["zero"] is True and d["value"] == "0" and d["digits"] == 10
+
+
+def test_plot_draws_the_convergence_of_4_over_pi(tmp_path, capsys):
+    # 4/pi = PCF(2n+1, n^2) gains about 0.77 digits per term (rate from mpmath's own value)
+    import mpmath
+
+    from emlkit.cli import main
+
+    out = tmp_path / "conv.png"
+    assert main(["pcf", "2n+1", "n^2", "--digits", "40", "--plot", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    from emlkit.viz.convergence import convergence_digits
+
+    with mpmath.mp.workdps(120):
+        pts, _ = convergence_digits(lambda n: 2 * n + 1, lambda n: n * n, 4 / mpmath.pi, 58)
+    assert pts[-1][1] >= 40  # the depth the limit used does reach its 40 digits
+
+
+def test_plot_refuses_a_bad_file_or_a_limit_that_is_not_established(tmp_path, capsys):
+    from emlkit.cli import main
+
+    assert main(["pcf", "2n+1", "n^2", "--plot", str(tmp_path / "c.pdf")]) == 2
+    assert "unsupported file type '.pdf'" in capsys.readouterr().err
+    assert main(["pcf", "n", "-n^2", "--digits", "10", "--plot", str(tmp_path / "c.png")]) == 2
+    assert "--plot needs a converged limit" in capsys.readouterr().err
+    assert not (tmp_path / "c.png").exists()

@@ -88,7 +88,7 @@ def test_pictures(report, tmp_path):
     assert Path(png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = plot_convergence([((1, 2), (0, 0, 1))], tmp_path / "c.svg", depth=20)
     assert "<svg" in Path(svg).read_text()
-    with pytest.raises(ValueError, match="png or .svg"):
+    with pytest.raises(ValueError, match="unsupported file type ..jpg., use .svg or .png"):
         plot_planes(rep, tmp_path / "x.jpg")
     with pytest.raises(ValueError, match="unknown feature"):
         plot_planes(rep, tmp_path / "x.png", planes=[("c", "zzz")])

@@ -61,6 +61,10 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.digits > MAX_DIGITS:  # before any progress note: one line, nothing else
         raise UsageError(f"--digits: {args.digits} is above the limit {MAX_DIGITS}")
+    if args.plot:  # a bad file name is refused before any work
+        from ..viz._files import picture_path
+
+        picture_path(args.plot)
     pcf = PCF(args.a, args.b)
     if args.convergents and max(args.convergents) > 100_000:
         raise UsageError("--convergents: depths above 100000 are not printed exactly")
@@ -86,6 +90,10 @@ def _run(args: argparse.Namespace) -> int:
         out["_identify_text"] = [str(r) for r in found]
     exact = lim.status == "terminating" and lim.exact is not None
     ok = lim.status == "converged" or exact
+    if args.plot:
+        if lim.status != "converged":
+            raise UsageError(f"--plot needs a converged limit, this one is {lim.status}")
+        out["plot"] = _plot(pcf, lim, args.plot)
     if args.json:
         out.pop("_identify_text", None)
         out.pop("_dynamics_text", None)
@@ -120,6 +128,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot(pcf: Any, lim: Any, path: str) -> str:
+    """Draw the digits of agreement against the depth to ``path``; returns the path.
+
+    The convergents up to the depth of ``lim`` are compared with the limit computed to twice
+    its digits, so every digit of agreement drawn is one that the deeper limit confirms.
+    """
+    import mpmath
+
+    from ..viz.convergence import draw_convergence
+
+    ref = pcf.limit(digits=min(2 * lim.digits + 20, 1_000_000))
+    with mpmath.mp.workdps(ref.digits + 10):
+        draw_convergence(pcf.a, pcf.b, ref.value, path, depth=max(1, min(lim.depth, 100_000)),
+                         title=f"{pcf}: digits of agreement with the limit")
+    return path
+
+
 def register(sub: Any, fmt: Any) -> None:
     """Add ``eml pcf`` (and hand ``eml pcf search ...`` to :mod:`.pcf_search`)."""
     from ..cli import _Parser
@@ -151,6 +176,8 @@ def register(sub: Any, fmt: Any) -> None:
                    help="also print the exact convergents p_n/q_n at these depths, e.g. 1,2,10")
     p.add_argument("--dynamics", action="store_true", help="also print the convergence dynamics")
     p.add_argument("--identify", action="store_true", help="also look for a closed form")
+    p.add_argument("--plot", metavar="FILE", help="draw the convergence (digits of agreement "
+                   "with the limit against the depth) to FILE, .png or .svg")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no notes on stderr")
     p.set_defaults(run=_run)

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import DomainError
+from ._files import picture_path
 
 __all__ = ["ChainLayout", "draw_chain", "layout_chain"]
 
-_FORMATS = (".svg", ".png")
 
 
 @dataclass(frozen=True)
@@ -113,13 +112,7 @@ def draw_chain(result: Any, path: str | Path, *, title: str | None = None) -> Ch
     >>> out.read_text()[:5]
     '<?xml'
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
-        raise DomainError(
-            f"cannot draw to {str(path)!r}: unsupported file type {suffix or '(none)'!r}, "
-            "use .svg or .png"
-        )
+    path, _ = picture_path(path)
     layout = layout_chain(result)
     if title is None:
         title = (f"{{{'; '.join(result.base)}}}: {len(result.found())}/{len(result.targets)} "

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DomainError
+from ._files import picture_path
 
 __all__ = ["convergence_digits", "draw_convergence"]
 
@@ -108,10 +109,7 @@ def draw_convergence(a: Any, b: Any, limit: Any, path: str | Path, *, depth: int
     >>> out.read_bytes()[:4] == b"\\x89PNG", pts[-1][0]    # 55 digits reached at n = 100
     (True, 100)
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise DomainError(f"cannot draw to {str(path)!r}: use .png or .svg")
+    path, suffix = picture_path(path)
     if not (isinstance(depth, int) and 1 <= depth <= 100_000):
         raise DomainError(f"depth must be a whole number from 1 to 100000, not {depth!r}")
     points, delta = convergence_digits(a, b, limit, depth)

@@ -15,17 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ._files import picture_path
+
 __all__ = ["plot_convergence", "plot_planes"]
 
-_FORMATS = (".png", ".svg")
 DEFAULT_PLANES = (("c", "naive_delta"), ("gamma", "naive_delta"), ("eig_ratio", "naive_delta"),
                   ("d", "predicted_delta"))
 
 
 def _figure(path: str | Path) -> tuple[Any, Path]:
-    p = Path(path)
-    if p.suffix.lower() not in _FORMATS:
-        raise ValueError(f"picture file must end in .png or .svg, got {p.name!r}")
+    p, _ = picture_path(path)
     import matplotlib
 
     matplotlib.use("Agg", force=False)

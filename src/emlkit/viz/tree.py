@@ -17,12 +17,12 @@ from typing import Any
 
 from ..errors import DomainError
 from ..expr import Eml, Expr, Var, postorder
+from ._files import picture_path
 
-__all__ = ["draw", "to_svg", "layout_dag", "TreeLayout", "DrawnNode"]
+__all__ = ["DrawnNode", "TreeLayout", "draw", "layout_dag", "to_svg"]
 
 _LABEL_LIMIT = 150  # beyond this many drawn nodes, labels are left out
 _NAME_CHARS = 6  # variable names longer than this are shortened with an ellipsis
-_FORMATS = (".svg", ".png")
 
 
 @dataclass(frozen=True)
@@ -235,13 +235,7 @@ def draw(
     >>> out.read_text()[:5]
     '<?xml'
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
-        raise DomainError(
-            f"cannot draw to {str(path)!r}: unsupported file type {suffix or '(none)'!r}, "
-            "use .svg or .png"
-        )
+    path, suffix = picture_path(path)
     _check_size(expr, share_leaves, max_nodes)
     layout = layout_dag(expr, share_leaves=share_leaves)
     _render(layout, path, suffix, expr, labels, title)
