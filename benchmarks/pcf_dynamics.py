@@ -137,7 +137,7 @@ def main() -> int:
     print(f"{'ramanujantools delta (delta only)':<46}{t_rt / n:>10.4f}{t_rt / t_ours:>11.1f}")
     print(f"{'plain loop, gcd every step (reference method)':<46}{t_ref / n:>10.4f}"
           f"{t_ref / t_ours:>11.1f}")
-    print(f"{'reference code, measured (ANCHORS figure)':<46}{0.72:>10.4f}"
+    print(f"{'reference code (docs/references.md figure)':<46}{0.72:>10.4f}"
           f"{0.72 * n / t_ours:>11.1f}")
     print(f"delta equal to ramanujantools' (|diff| < 1e-6) on {agree}/{compared} PCFs where "
           f"both give a value")
