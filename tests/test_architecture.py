@@ -42,6 +42,7 @@ SAME_LAYER: frozenset[tuple[str, str]] = frozenset({
     ("__main__", "cli"),  # python -m emlkit runs the CLI
     ("decompiler", "compiler"),  # reads the shortest-forms table and constant values
     ("search", "catalog"),  # bootstrap results stored as catalog records
+    ("search", "runtime"),  # enumeration levels split into pair blocks on an executor
     ("identify", "search"),  # the pure-EML candidate comes from search.recognize
     ("pcf", "identify"), ("pcf", "search"), ("pcf", "catalog"), ("pcf", "runtime"),
     ("cli", "emlkit"), ("cli", "commands"),  # the CLI dispatches to command modules

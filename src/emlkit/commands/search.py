@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ._argtypes import positive_int
+
 ORDER = 40
 __all__ = ["search_run", "parse_size", "register"]
 
@@ -214,6 +216,8 @@ def search_run(
     store_K: int | None = None,
     quiet: bool = False,
     stream: Any = None,
+    executor: Any = None,
+    workers: int | None = None,
 ) -> dict:
     """Enumerate to ``max_K`` with checkpoints in a catalog; resume or answer a finished run.
 
@@ -234,6 +238,9 @@ def search_run(
         Default: every level of at most :data:`STORE_LEVEL_FORMS` forms.
     quiet : bool
         No progress on standard error.
+    executor, workers
+        Where each level's pair blocks run (see :func:`~emlkit.search.enumerate_forms`;
+        default: in this process); the forms found are the same.
 
     Returns
     -------
@@ -329,6 +336,7 @@ def search_run(
                 en = enumerate_forms(
                     max_K, variables, memory_limit_bytes=memory_limit_bytes,
                     store_last=False, resume_from=en, on_level=on_level, on_step=on_step,
+                    executor=executor, workers=workers,
                 )
                 if not en.complete:
                     state["cp"] = {**state["cp"], "stop_reason": en.stop_reason}
@@ -381,10 +389,16 @@ def _variables(args: argparse.Namespace) -> tuple[str, ...]:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     catalog = ":memory:" if args.no_catalog else args.catalog
+    executor: Any = None
+    if args.ray is not None:
+        executor = "ray" if args.ray == "" else (
+            args.ray if args.ray.startswith("ray:") else f"ray:{args.ray}")
+    elif args.workers is not None:
+        executor = "local"
     res = search_run(
         args.max_K, _variables(args), catalog=catalog,
         memory_limit_bytes=parse_size(args.memory_limit), store_K=args.store_K,
-        quiet=args.quiet,
+        quiet=args.quiet, executor=executor, workers=args.workers,
     )
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
@@ -406,7 +420,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         "run is answered from the catalog.",
         epilog="examples:\n  eml search --max-K 31 --constants\n"
         "  eml search --max-K 21 --variables x --memory-limit 16G\n"
-        "  eml search --max-K 15 --variables x,y --catalog runs.sqlite --json\n\n"
+        "  eml search --max-K 15 --variables x,y --catalog runs.sqlite --json\n"
+        "  eml search --max-K 23 --variables x --workers 4\n\n"
         "A run stopped by --memory-limit stays open: the same command with a larger limit "
         "goes on.\nThe catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
         "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
@@ -426,6 +441,12 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--store-K", type=int, default=None, metavar="K",
                    help="store every form up to this size in the catalog (default: each "
                    f"level of at most {STORE_LEVEL_FORMS:,} forms)")
+    p.add_argument("--workers", type=positive_int, metavar="N",
+                   help="split each level into pair blocks run by N local worker processes "
+                   "(default: in this process; the forms found are the same)")
+    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                   help="run the pair blocks on Ray (a local instance, or the cluster at "
+                   "ADDRESS: auto, HOST:PORT or ray://HOST:10001)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     p.set_defaults(run=_cmd_search)

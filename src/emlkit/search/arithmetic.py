@@ -237,3 +237,32 @@ def _snap(r: np.ndarray, thr: np.ndarray) -> None:
         snap_re = (fin & (np.abs(re) <= thr)) | (re == 0)
     im[snap_im] = 0.0
     re[snap_re] = 0.0
+
+
+def _pair_block(
+    Ea: np.ndarray, Lb: np.ndarray, aEa: np.ndarray | None = None, aLb: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keys of every defined ``eml(a, b)`` of one block: ``(flat pair index, hash, check)``.
+
+    ``Ea`` holds ``exp`` of the left values (``(na, P)``), ``Lb`` ``ln`` of the right ones
+    (``(nb, P)``); pair ``(i, j)`` has flat index ``i * nb + j``. Pairs undefined at a test
+    point are left out. ``aEa``/``aLb`` are ``_maxabs`` of the inputs, if already known.
+    """
+    P = Ea.shape[1]
+    if aEa is None:
+        aEa = _maxabs(Ea)
+    if aLb is None:
+        aLb = _maxabs(Lb)
+    with np.errstate(all="ignore"):
+        r = Ea[:, None, :] - Lb[None, :, :]
+        thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
+        thr *= SNAP_TOL
+    r = r.reshape(-1, P)
+    thr = thr.reshape(-1, P)
+    idx = np.flatnonzero(~np.isnan(r).any(axis=1))
+    if len(idx) == 0:
+        return idx, np.zeros(0, dtype=_U), np.zeros(0, dtype=np.uint32)
+    r = r[idx]
+    _snap(r, thr[idx])
+    hh, cc = _row_keys(r)
+    return idx, hh, cc

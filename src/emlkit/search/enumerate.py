@@ -59,6 +59,7 @@ from .arithmetic import (  # noqa: F401 - also importable from here, where they 
     _U,
     SNAP_TOL,
     _maxabs,
+    _pair_block,
     _row_keys,
     _snap,
     default_points,
@@ -747,6 +748,8 @@ def enumerate_forms(
     resume_from: Enumeration | None = None,
     on_level: Callable[[Enumeration, int], None] | None = None,
     on_step: Callable[[int, int, int], None] | None = None,
+    executor: Any = None,
+    workers: int | None = None,
 ) -> Enumeration:
     """Enumerate distinct EML functions of the leaves ``1`` and ``variables`` up to size ``max_K``.
 
@@ -786,6 +789,11 @@ def enumerate_forms(
         to save a checkpoint.
     on_step : callable, optional
         ``on_step(K, pairs_done, pairs_total)`` after each vectorised step, for progress.
+    executor : None, "local", "serial", "ray", "ray:ADDRESS" or an executor
+        Where the pair blocks of each level run (:mod:`emlkit.search._sharded`); ``None``
+        (default): in this process. The forms found, and their order, are the same.
+    workers : int, optional
+        Processes of a local pool made from a spec (with ``executor`` only).
 
     Returns
     -------
@@ -813,7 +821,15 @@ def enumerate_forms(
     >>> small = enumerate_forms(25, variables=("x",), memory_limit_bytes=300 << 20)
     >>> small.complete, small.stop_reason.startswith(f"stopping before K={small.max_K + 2}")
     (False, True)
+
+    The same forms from a local pool of worker processes:
+
+    >>> enumerate_forms(11, variables=(), executor="local", workers=2).counts == (
+    ...     enumerate_forms(11, variables=()).counts)
+    True
     """
+    from ._sharded import executor_scope
+
     variables = tuple(variables)
     if isinstance(max_K, bool) or not isinstance(max_K, (int, np.integer)) or max_K < 1:
         raise ValueError(f"max_K must be a whole number >= 1, got {max_K!r}")
@@ -845,36 +861,38 @@ def enumerate_forms(
         if on_level is not None:
             on_level(en, 1)
 
-    for K in range(en.max_K + 2, max_K + 1, 2):
-        full, lazy_need = _memory_needed(en, K, chunk_elements)
-        if lazy_need > memory_limit_bytes:
-            en.complete = False
-            en.stop_reason = _stop_message(K, lazy_need, memory_limit_bytes)
-            if progress:
-                print(en.stop_reason, flush=True)
-            break
-        if K < max_K:
-            lazy = full > memory_limit_bytes  # then this is the last level that fits
-        elif store_last is None:
-            lazy = full > memory_limit_bytes
-        else:
-            lazy = not store_last
-        for k in sorted(en._levels):
-            if en._levels[k].lazy:  # a child level kept lazily: store its values now
-                en.materialize()
+    with executor_scope(executor, workers) as ex:
+        for K in range(en.max_K + 2, max_K + 1, 2):
+            full, lazy_need = _memory_needed(en, K, chunk_elements)
+            if lazy_need > memory_limit_bytes:
+                en.complete = False
+                en.stop_reason = _stop_message(K, lazy_need, memory_limit_bytes)
+                if progress:
+                    print(en.stop_reason, flush=True)
                 break
-        t0 = time.perf_counter()
-        _build_level(en, K, lazy=lazy, chunk_elements=chunk_elements, on_step=on_step)
-        en.seconds[K] = time.perf_counter() - t0
-        if progress:
-            print(
-                f"K={K:3d} new={en.counts[K]:>11,d} pairs={en.pairs[K]:>14,d} "
-                f"total={en.total:>11,d} {en.seconds[K]:8.2f}s "
-                f"mem={en.stored_bytes() / 2**20:9.1f} MiB",
-                flush=True,
-            )
-        if on_level is not None:
-            on_level(en, K)
+            if K < max_K:
+                lazy = full > memory_limit_bytes  # then this is the last level that fits
+            elif store_last is None:
+                lazy = full > memory_limit_bytes
+            else:
+                lazy = not store_last
+            for k in sorted(en._levels):
+                if en._levels[k].lazy:  # a child level kept lazily: store its values now
+                    en.materialize()
+                    break
+            t0 = time.perf_counter()
+            _build_level(en, K, lazy=lazy, chunk_elements=chunk_elements,
+                         on_step=on_step, executor=ex)
+            en.seconds[K] = time.perf_counter() - t0
+            if progress:
+                print(
+                    f"K={K:3d} new={en.counts[K]:>11,d} pairs={en.pairs[K]:>14,d} "
+                    f"total={en.total:>11,d} {en.seconds[K]:8.2f}s "
+                    f"mem={en.stored_bytes() / 2**20:9.1f} MiB",
+                    flush=True,
+                )
+            if on_level is not None:
+                on_level(en, K)
     return en
 
 
@@ -903,6 +921,7 @@ def _build_level(
     lazy: bool,
     chunk_elements: int,
     on_step: Callable[[int, int, int], None] | None,
+    executor: Any = None,
 ) -> None:
     """Combine every level pair ``(Ka, K - 1 - Ka)`` and append the new distinct forms."""
     P = en.P
@@ -912,7 +931,11 @@ def _build_level(
     cs: list[np.ndarray] = []
     ls: list[np.ndarray] = []
     rs: list[np.ndarray] = []
-    for Ka in range(1, K - 1, 2):
+    if executor is not None:
+        from ._sharded import sharded_candidates
+
+        hs, cs, ls, rs = sharded_candidates(en, K, executor, chunk_elements, on_step)
+    for Ka in range(1, K - 1, 2) if executor is None else ():
         A = en._levels[Ka]
         B = en._levels[K - 1 - Ka]
         assert A.expv is not None and B.logv is not None
@@ -928,19 +951,8 @@ def _build_level(
                 Ea = A.expv[a0:a1]
                 aEa = _maxabs(Ea)
                 done += (a1 - a0) * (b1 - b0)
-                with np.errstate(all="ignore"):
-                    r = Ea[:, None, :] - Lb[None, :, :]
-                    thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
-                    thr *= SNAP_TOL
-                r = r.reshape(-1, P)
-                thr = thr.reshape(-1, P)
-                ok = ~np.isnan(r).any(axis=1)
-                idx = np.flatnonzero(ok)
+                idx, hh, cc = _pair_block(Ea, Lb, aEa, aLb)
                 if len(idx):
-                    r = r[idx]
-                    thr = thr[idx]
-                    _snap(r, thr)
-                    hh, cc = _row_keys(r)
                     new = ~en._known(hh, cc)
                     idx, hh, cc = idx[new], hh[new], cc[new]
                     if len(idx):
