@@ -73,6 +73,7 @@ def test_bad_input(tmp_path, capsys, content, args, message):
 
 def _run_cli(args, env):
     return subprocess.run([sys.executable, "-m", "emlkit", "fit", *args], capture_output=True,
+                          check=False,
                           text=True, env=env, timeout=240)
 
 
@@ -85,7 +86,7 @@ def _search_saved(cp: str) -> bool:
         with Catalog(cp) as cat:
             return any("search" in ((r.checkpoint() or {}).get("stages", []))
                        for r in cat.runs())
-    except Exception:
+    except Exception:  # noqa: BLE001 - a half-written file counts as not saved yet
         return False
 
 
@@ -119,3 +120,39 @@ def test_resume_after_kill(tmp_path):
     # a third run is answered from the finished result
     again = json.loads(_run_cli(args, env).stdout)
     assert again["resumed"] == "finished" and again["formula"] == rep["formula"]
+
+
+def _hard_csv(tmp_path):
+    # no small formula fits this noisy sum: every stage runs until the time limit
+    rng = np.random.default_rng(1)
+    xs = np.linspace(0.2, 3.0, 40)
+    ys = np.sin(3 * xs) * np.exp(-xs) + xs ** 2.7 / (1 + xs) + rng.normal(0, 0.01, xs.size)
+    return _csv(tmp_path / "hard.csv", xs, ys)
+
+
+def test_ctrl_c_exits_130_at_once(tmp_path):
+    data, cp = _hard_csv(tmp_path), str(tmp_path / "fit.sqlite")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.Popen([sys.executable, "-m", "emlkit", "fit", data, "--time-limit", "60",
+                             "--quiet", "--checkpoint", cp],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    t0 = time.monotonic()  # start-up is not measured: wait until the fit has begun
+    while not os.path.exists(cp) and proc.poll() is None and time.monotonic() - t0 < 120:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the fit ended before it could be interrupted"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    elapsed = time.monotonic() - sent  # from Ctrl-C to exit (typically 0.01-0.06 s)
+    assert proc.returncode == 130 and err.decode().strip() == "eml: interrupted"
+    assert elapsed < 1.0
+
+
+def test_time_limit_honoured(tmp_path):
+    limit = 3.0
+    rep = json.loads(_run_cli([_hard_csv(tmp_path), "--time-limit", str(limit), "--json",
+                               "--quiet", "--checkpoint", str(tmp_path / "c.sqlite")],
+                              {**os.environ, "PYTHONWARNINGS": "ignore"}).stdout)
+    assert rep["exact"] is False
+    assert rep["seconds"] < limit + 1.0  # the run's own fit time, start-up excluded
