@@ -13,7 +13,22 @@ from __future__ import annotations
 import argparse
 import math
 
-__all__ = ["positive_int", "seconds"]
+__all__ = ["nonnegative_int", "positive_int", "seconds", "whole_number"]
+
+
+def whole_number(text: str, least: int = 1) -> int:
+    """A whole number >= ``least`` (the check behind the argparse types below).
+
+    >>> whole_number("0", least=0)
+    0
+    """
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < least:
+        raise argparse.ArgumentTypeError(f"{v} must be at least {least}")
+    return v
 
 
 def positive_int(text: str) -> int:
@@ -22,13 +37,16 @@ def positive_int(text: str) -> int:
     >>> positive_int("12")
     12
     """
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} must be at least 1")
-    return v
+    return whole_number(text, 1)
+
+
+def nonnegative_int(text: str) -> int:
+    """A whole number >= 0 (argparse type).
+
+    >>> nonnegative_int("0")
+    0
+    """
+    return whole_number(text, 0)
 
 
 def seconds(text: str) -> float:

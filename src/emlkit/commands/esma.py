@@ -20,21 +20,11 @@ import json
 import sys
 from typing import Any
 
-from ._argtypes import positive_int
+from ._argtypes import nonnegative_int, positive_int
 
 ORDER = 62
 
 __all__ = ["ORDER", "register"]
-
-
-def _nonnegative(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{v} must be at least 0")
-    return v
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -83,7 +73,7 @@ def register(sub: Any, fmt: Any) -> None:
     )
     p.add_argument("constant", metavar="CONSTANT",
                    help="a table name (e, pi, Catalan, ...) or SymPy text: tan(1), exp(2), E**2")
-    p.add_argument("--degree", type=_nonnegative, default=1,
+    p.add_argument("--degree", type=nonnegative_int, default=1,
                    help="highest degree of P and Q (default 1; 0: the constant itself)")
     p.add_argument("--coefficients", type=positive_int, default=2, metavar="N",
                    help="coefficients of P and Q in [-N, N] (default 2)")
