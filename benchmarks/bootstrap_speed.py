@@ -13,12 +13,11 @@ Run:  python benchmarks/bootstrap_speed.py [--repeat R] [--quick]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 
-import emlkit as ek
+from _machine import machine  # benchmarks/ is the script folder, first on sys.path
+
 from emlkit.search.bootstrap import bootstrap
 
 # (label, constants, functions, operations, reference wall seconds or None, domain)
@@ -33,26 +32,12 @@ BASES = [
 ]
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
-            f"emlkit {ek.__version__}")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs per base set (best is shown)")
     ap.add_argument("--quick", action="store_true", help="only the {1; eml} chains")
     args = ap.parse_args(argv)
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     print(f"command: {sys.executable} {' '.join(sys.argv)}")
     print("ours: NumPy, one process (NumPy kernels are single-threaded); reference: Rust, one "
           "thread, docs/references.md")

@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import random
 import sys
 import time
 
-import emlkit as ek
+from _machine import machine  # benchmarks/ is the script folder, first on sys.path
+
 from emlkit.commands.pcf_search import coefficient_range
 from emlkit.pcf.search import search
 from emlkit.pcf.sieve import CoefficientBox
@@ -38,20 +38,6 @@ HELD = [
     ((3, 3), (0, 0, -2), "1/(2 ln 2 - 1)"), ((0, 1), (1,), "I1(2)/I0(2)"), ((1,), (1,), "phi"),
 ]
 PUBLISHED_S_PER_PCF = 0.72  # the blind-delta code, measured on this machine kind
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
-            f"emlkit {ek.__version__}")
 
 
 def _in_box(box: CoefficientBox, a: tuple, b: tuple) -> bool:
@@ -103,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap._negative_number_matcher = __import__("re").compile(r"^-\d+(\.\.-?\d+)?$|^-\d*\.\d+$")
     args = ap.parse_args(argv)
     box = CoefficientBox(args.deg_a, args.deg_b, args.coefficients, args.b_coefficients)
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     print(f"command: {sys.executable} {' '.join(sys.argv)}")
     print(f"box: deg a <= {box.deg_a}, deg b <= {box.deg_b}, coefficients "
           f"{box.coefficients[0]}..{box.coefficients[1]}"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -26,24 +25,12 @@ import threading
 import time
 from pathlib import Path
 
+from _machine import machine  # benchmarks/ is the script folder, first on sys.path
+
 import emlkit as ek
 
 SRC = str(Path(ek.__file__).resolve().parents[1])
 FORMULAS = ["exp(x)", "ln(x)", "x*y", "x + y", "sin(x)", "x/y - 1", "sqrt(x)", "x^2 + 1"]
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
-            f"emlkit {ek.__version__}")
 
 
 def _free_port() -> int:
@@ -134,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not (1 <= args.requests <= 100_000 and 1 <= args.clients <= 64):
         raise SystemExit("--requests must be 1..100000 and --clients 1..64")
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     print(f"command: {sys.executable} {' '.join(sys.argv)}")
     port = _free_port()
     proc = _start(port)
