@@ -7,23 +7,9 @@ import json
 import mpmath
 import numpy as np
 import pytest
+from _cli import bad, run  # tests/cli/_cli.py
 
 import emlkit as ek
-from emlkit.cli import main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def bad(capsys, *argv, match=""):
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (argv, out, err)
-    assert out == "" and err.count("\n") == 1 and err.startswith("eml: "), err
-    assert match.lower() in err.lower(), err
-    return err
 
 
 def test_constant_e(capsys):
