@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from .records import _dump, _now
 from .run import Run
-from .store import Catalog
+from .store import Catalog, filtered_select
 
 __all__ = ["PCF_COLUMNS", "export_pcf", "pcf_formulas", "save_shard"]
 
@@ -95,19 +95,9 @@ def pcf_formulas(cat: Catalog, *, run_id: int | None = None, constant: str | Non
     """
     if not _has_table(cat):
         return []
-    where, args = [], []
-    for col, val in (("run_id", run_id), ("constant", constant), ("kind", kind)):
-        if val is not None:
-            where.append(f"{col} = ?")
-            args.append(val)
-    sql = "SELECT run_id, record FROM pcf_formulas"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY run_id, idx, a, b"
-    if limit is not None:
-        if int(limit) < 0:
-            raise ValueError(f"limit must be >= 0, got {limit}")
-        sql += f" LIMIT {int(limit)}"
+    sql, args = filtered_select("SELECT run_id, record FROM pcf_formulas",
+                                (("run_id", run_id), ("constant", constant), ("kind", kind)),
+                                "run_id, idx, a, b", limit)
     out = []
     for run, text in cat._conn.execute(sql, args):
         d = json.loads(text)

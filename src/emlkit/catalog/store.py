@@ -62,6 +62,25 @@ CREATE INDEX IF NOT EXISTS forms_label ON forms (label);
 """
 
 
+
+def filtered_select(base: str, filters: tuple[tuple[str, Any], ...], order: str,
+                    limit: int | None) -> tuple[str, list[Any]]:
+    """``base`` with ``WHERE col = ?`` for each filter that is not None, ORDER BY, LIMIT.
+
+    Column names come from the code, values only as parameters.
+
+    >>> filtered_select("SELECT * FROM forms", (("K", 7), ("label", None)), "id", 3)
+    ('SELECT * FROM forms WHERE K = ? ORDER BY id LIMIT 3', [7])
+    """
+    where = [f"{col} = ?" for col, val in filters if val is not None]
+    args = [val for _, val in filters if val is not None]
+    sql = base + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
+    if limit is not None:
+        if int(limit) < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        sql += f" LIMIT {int(limit)}"
+    return sql, args
+
 class Catalog:
     """An SQLite file of runs, checkpoints and forms (WAL mode; one transaction per batch).
 
@@ -253,19 +272,9 @@ class Catalog:
     def _form_rows(
         self, run_id: int | None, K: int | None, label: str | None, limit: int | None
     ) -> list[sqlite3.Row]:
-        where, args = [], []
-        for col, val in (("run_id", run_id), ("K", K), ("label", label)):
-            if val is not None:
-                where.append(f"{col} = ?")
-                args.append(val)
-        sql = "SELECT * FROM forms"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY run_id, K, id"
-        if limit is not None:
-            if int(limit) < 0:
-                raise ValueError(f"limit must be >= 0, got {limit}")
-            sql += f" LIMIT {int(limit)}"
+        sql, args = filtered_select("SELECT * FROM forms",
+                                    (("run_id", run_id), ("K", K), ("label", label)),
+                                    "run_id, K, id", limit)
         return self._conn.execute(sql, args).fetchall()
 
     def forms(
