@@ -62,8 +62,6 @@ ALLOWED_CYCLES: dict[tuple[str, ...], str] = {}
 
 # Known cycles closed by a lazy (function-level) import, sorted modules -> reason.
 ALLOWED_LAZY_CYCLES: dict[tuple[str, ...], str] = {
-    ("emlkit.compiler.functions", "emlkit.compiler.lowering"):
-        "the function table uses lowering helpers; lowering looks the table up lazily",
     ("emlkit.pcf._poly_text", "emlkit.pcf.polynomial"):
         "the text parser builds Poly values; Poly parses text lazily",
     ("emlkit.pcf._dynamics_record", "emlkit.pcf.dynamics", "emlkit.pcf.limit", "emlkit.pcf.pcf"):

@@ -132,7 +132,7 @@ def register(expr: Expr) -> None:
 
 
 def constant_form(value: Any) -> Expr | None:
-    """Shortest registered form whose exact value equals ``value`` (to 40 significant digits), else None.
+    """Shortest registered form whose exact value equals ``value`` (to 40 digits), else None.
 
     >>> constant_form(_ctx.e).K   # e at the table's precision
     3

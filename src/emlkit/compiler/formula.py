@@ -10,45 +10,36 @@ The AST is nested tuples ``(head, *args)``:
 Parsing is an iterative operator-precedence (shunting-yard) parser, so nesting depth is limited
 only by memory; the SymPy walk is iterative too.
 
->>> parse_formula("2*sin(x)^2 - y/3")
-('sub', ('mul', ('num', Fraction(2, 1)), ('pow', ('sin', ('var', 'x')), ('num', Fraction(2, 1)))), ('div', ('var', 'y'), ('num', Fraction(3, 1))))
+>>> parse_formula("2*sin(x) - y")
+('sub', ('mul', ('num', Fraction(2, 1)), ('sin', ('var', 'x'))), ('var', 'y'))
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from fractions import Fraction
 from typing import Any
 
 from ..errors import ParseError, UnsupportedError
 from ..expr import RESERVED_NAMES
+from .registry import functions, lookup
 
 __all__ = ["ARITY", "FUNCTION_NAMES", "INFINITY", "Node", "from_sympy", "parse_formula"]
 
 Node = tuple  # ("head", *args)
 
-#: Operations of the calculator basis and their number of arguments.
-ARITY: dict[str, int] = {
-    "add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2, "neg": 1,
-    "exp": 1, "ln": 1, "log": 2, "sqrt": 1,
-    "sin": 1, "cos": 1, "tan": 1, "asin": 1, "acos": 1, "atan": 1,
-    "sinh": 1, "cosh": 1, "tanh": 1, "asinh": 1, "acosh": 1, "atanh": 1,
-    "sigmoid": 1, "hypot": 2, "avg": 2,
-}
+#: Operations of the calculator basis and their number of arguments (the registry's AST heads).
+ARITY: dict[str, int] = {f.name: f.arity for f in functions() if f.lowering is not None}
 
 #: Accepted function names in formula text → operation (``log(x, b)`` is log base b, as SymPy).
-FUNCTION_NAMES: dict[str, str] = {
-    "exp": "exp", "ln": "ln", "log": "log", "sqrt": "sqrt",
-    "sin": "sin", "cos": "cos", "tan": "tan",
-    "asin": "asin", "arcsin": "asin", "acos": "acos", "arccos": "acos",
-    "atan": "atan", "arctan": "atan",
-    "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
-    "asinh": "asinh", "arsinh": "asinh", "arcsinh": "asinh",
-    "acosh": "acosh", "arcosh": "acosh", "arccosh": "acosh",
-    "atanh": "atanh", "artanh": "atanh", "arctanh": "atanh",
-    "sigmoid": "sigmoid", "logistic": "sigmoid", "expit": "sigmoid",
-    "hypot": "hypot", "avg": "avg", "mean": "avg", "pow": "pow",
+FUNCTION_NAMES: dict[str, str] = {s: f.name for f in functions(formula=True) for s in f.spellings}
+#: SymPy function classes → operation (``log`` and the sigmoid by name are handled apart).
+_SYMPY_HEADS: dict[str, str] = {
+    f.sympy: f.name for f in functions() if f.sympy is not None and f.name != "ln"
 }
+_SIGMOID_NAMES = lookup("sigmoid").spellings
+_UNKNOWN_HINT = " ".join(f.name for f in functions(formula=True))
 CONSTANT_NAMES = {"pi": "pi", "π": "pi", "e": "E", "E": "E", "i": "I", "I": "I", "j": "I"}
 #: Names of +∞ in formula text (any case); ``-inf`` is its negation. ±∞ are EML constants.
 INFINITY_NAMES = frozenset({"inf", "infinity", "oo"})
@@ -96,7 +87,8 @@ def parse_formula(text: str) -> Node:
     """
     if not isinstance(text, str):
         raise TypeError(f"formula must be a string, got {type(text).__name__}")
-    bad = next((i for i, ch in enumerate(text) if ch == "\0" or (not ch.isprintable() and ch not in "\t\r\n")), None)
+    bad = next((i for i, ch in enumerate(text)
+                if ch == "\0" or (not ch.isprintable() and ch not in "\t\r\n")), None)
     if bad is not None:
         raise ParseError(f"invalid character {text[bad]!r} in formula", text, bad)
     if not text.strip():
@@ -152,10 +144,9 @@ def parse_formula(text: str) -> Node:
                 op = FUNCTION_NAMES.get(tok)
                 if op is None:
                     raise UnsupportedError(
-                        f"unknown function {tok!r} at column {start + 1}: emlkit compiles the "
-                        "elementary functions of the calculator basis only "
-                        "(exp ln log sqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh "
-                        "atanh sigmoid hypot avg pow)"
+                        f"unknown function {tok!r} at column {start + 1}{_did_you_mean(tok)}: "
+                        "emlkit compiles the elementary functions of the calculator basis only "
+                        f"({_UNKNOWN_HINT})"
                     )
                 pos = nxt.end()
                 ops.append(("call", nxt.start("op"), [op, len(out)]))
@@ -221,6 +212,11 @@ def parse_formula(text: str) -> Node:
     return out[0]
 
 
+def _did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, list(FUNCTION_NAMES), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _make_call(op: str, args: list[Node], text: str, at: int) -> Node:
     if op == "log":
         if len(args) == 1:
@@ -245,13 +241,7 @@ def from_sympy(expr: Any) -> Node:
     """
     import sympy
 
-    table = {
-        sympy.exp: "exp", sympy.sqrt: "sqrt",
-        sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
-        sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan",
-        sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh",
-        sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
-    }
+    table = {getattr(sympy, head): op for head, op in _SYMPY_HEADS.items()}
     results: dict[Any, Node] = {}
     stack: list[tuple[Any, bool]] = [(sympy.sympify(expr), False)]
     while stack:
@@ -304,7 +294,7 @@ def _sympy_node(node: Any, args: list[Node], table: dict) -> Node:
     if func in table:
         return (table[func], *args)
     name = getattr(func, "__name__", str(func))
-    if name in ("sigmoid", "logistic", "expit") and len(args) == 1:
+    if name in _SIGMOID_NAMES and len(args) == 1:
         return ("sigmoid", args[0])
     raise UnsupportedError(
         f"unsupported SymPy function {name!r} in {node}: only elementary functions of the "
