@@ -27,7 +27,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 __all__ = ["REGISTRY", "Function", "functions", "lookup", "markdown_table"]
@@ -107,8 +107,7 @@ class Function:
 
         if self.sympy is not None:
             return getattr(sympy, self.sympy)
-        expr = sympy.sympify(self.definition)
-        symbols = sympy.symbols("x y")[: self.arity]
+        expr, symbols = _sympy_definition(self.definition, self.arity)
         return lambda *args: expr.xreplace(dict(zip(symbols, args)))
 
     def _in(self, lib: Any, attr: str | None) -> Callable[..., Any]:
@@ -117,6 +116,13 @@ class Function:
         if attr is None:  # pragma: no cover - every entry has a name or a composition
             raise LookupError(f"{self.name} has no function in {lib!r}")
         return getattr(lib, attr)
+
+
+@cache
+def _sympy_definition(text: str, arity: int) -> tuple[Any, tuple[Any, ...]]:
+    import sympy
+
+    return sympy.sympify(text), tuple(sympy.symbols("x y")[:arity])
 
 
 def _f(name: str, arity: int, definition: str, **kw: Any) -> Function:

@@ -13,13 +13,15 @@ cos(x)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from ..compiler.registry import Function, functions, lookup
 from ..expr import Eml, Expr, Var, postorder
 
-__all__ = ["recognize_nodes", "SAMPLE_POINTS"]
+__all__ = ["SAMPLE_POINTS", "recognize_nodes"]
 
 #: Generic sample points (one column per point); variables take shifted copies.
 SAMPLE_POINTS = np.array([0.3712 + 0.2133j, -0.5871 + 0.4119j, 0.7353 - 0.3061j, -0.2417 - 0.1873j])
@@ -27,33 +29,21 @@ _MAX_POOL = 400
 
 
 def _unary() -> dict[str, tuple[Callable, Callable]]:
-    import sympy as sp
-
-    def sig_np(z: Any) -> Any:
-        return 1 / (1 + np.exp(-z))
-
-    return {
-        "exp": (np.exp, sp.exp), "log": (np.log, sp.log), "sqrt": (np.sqrt, sp.sqrt),
-        "sin": (np.sin, sp.sin), "cos": (np.cos, sp.cos), "tan": (np.tan, sp.tan),
-        "asin": (np.arcsin, sp.asin), "acos": (np.arccos, sp.acos), "atan": (np.arctan, sp.atan),
-        "sinh": (np.sinh, sp.sinh), "cosh": (np.cosh, sp.cosh), "tanh": (np.tanh, sp.tanh),
-        "asinh": (np.arcsinh, sp.asinh), "acosh": (np.arccosh, sp.acosh), "atanh": (np.arctanh, sp.atanh),
-        "neg": (np.negative, lambda a: -a), "inv": (lambda z: 1 / z, lambda a: 1 / a),
-        "sigmoid": (sig_np, lambda a: 1 / (1 + sp.exp(-a))),
-    }
+    """(NumPy f, SymPy f) of every registry function the decompiler names (``decompile=True``)."""
+    return {f.name: (f.numpy_function(), f.sympy_function()) for f in _named()}
 
 
 def _unary_inverses() -> list[tuple[Callable, Callable]]:
-    """(inverse of f, SymPy f): a node v = f(w) is recognised when f⁻¹(v) is known."""
-    import sympy as sp
+    """(inverse of f, SymPy f): a node v = f(w) is recognised when f⁻¹(v) is known.
 
-    return [
-        (np.log, sp.exp), (np.exp, sp.log), (np.square, sp.sqrt),
-        (np.arcsin, sp.sin), (np.arccos, sp.cos), (np.arctan, sp.tan),
-        (np.arcsinh, sp.sinh), (np.arccosh, sp.cosh), (np.arctanh, sp.tanh),
-        (np.sin, sp.asin), (np.cos, sp.acos), (np.tan, sp.atan),
-        (np.sinh, sp.asinh), (np.cosh, sp.acosh), (np.tanh, sp.atanh),
-    ]
+    Every registry function with a SymPy head and an inverse, e.g. (np.arcsin, sympy.sin).
+    """
+    return [(lookup(f.inverse).numpy_function(), f.sympy_function())
+            for f in functions(arity=1) if f.sympy is not None and f.inverse is not None]
+
+
+def _named() -> tuple[Function, ...]:
+    return tuple(f for f in functions(arity=1) if f.decompile)
 
 
 def _binary() -> list[tuple[Callable, Callable, Callable]]:
@@ -189,7 +179,6 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
         pool.append((form, v))
 
     def solve(v: np.ndarray) -> Any:
-        import sympy as sp
 
         k = _key(v)
         if k is None:
@@ -283,7 +272,7 @@ def _index(index: dict, values: np.ndarray, make: Callable, *args: Any) -> None:
 class _Lazy:
     """A SymPy form built only when a node actually matches (most candidates never do)."""
 
-    __slots__ = ("make", "args")
+    __slots__ = ("args", "make")
 
     def __init__(self, make: Callable, args: tuple) -> None:
         self.make, self.args = make, args

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ..compiler import registry
 from ..progress import Progress
 from .grammar import (
     KNOWN_OPS, Grammar, Op, enumerate_grammar, evaluate_term_mp, known_op, term_formula,
@@ -38,35 +39,22 @@ from .grammar import (
 __all__ = ["bootstrap", "BootstrapResult", "Step", "BASIS", "resolve_blocks", "LABELS",
            "term_call"]
 
-#: The calculator basis: constants, then 20 unary and 8 binary functions (grammar names).
-BASIS: tuple[str, ...] = (
-    "-1", "1", "2", "e", "pi", "i",
-    "exp", "ln", "neg", "inv", "sq", "sqrt", "half", "sigmoid",
-    "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh", "acosh",
-    "atanh",
-    "plus", "subtract", "times", "divide", "power", "log", "avg", "hypot",
-)
+_CONSTANTS: tuple[str, ...] = ("-1", "1", "2", "e", "pi", "i")
+_UNARY = registry.functions(arity=1, grammar=True)
+_BINARY = tuple(f for f in registry.functions(arity=2, grammar=True) if f.name != "eml")
+#: The calculator basis: constants, then 20 unary and 8 binary functions (grammar names, in the
+#: order of the function registry, :mod:`emlkit.compiler.registry`).
+BASIS: tuple[str, ...] = _CONSTANTS + tuple(f.grammar for f in _UNARY + _BINARY)
 #: Readable names of the basis primitives.
 LABELS: dict[str, str] = {
-    "-1": "-1", "1": "1", "2": "2", "e": "e", "pi": "pi", "i": "i", "0": "0",
-    "exp": "exp x", "ln": "ln x", "neg": "-x", "inv": "1/x", "sq": "x^2", "sqrt": "sqrt x",
-    "half": "x/2", "sigmoid": "sigmoid x", "sin": "sin x", "cos": "cos x", "tan": "tan x",
-    "sinh": "sinh x", "cosh": "cosh x", "tanh": "tanh x", "asin": "arcsin x",
-    "acos": "arccos x", "atan": "arctan x", "asinh": "arsinh x", "acosh": "arcosh x",
-    "atanh": "artanh x", "plus": "x + y", "subtract": "x - y", "times": "x * y",
-    "divide": "x / y", "power": "x ^ y", "log": "log_x y", "avg": "(x + y)/2",
-    "hypot": "hypot(x, y)", "eml": "eml(x, y)",
+    **{c: c for c in _CONSTANTS + ("0",)},
+    **{f.grammar: f.label for f in registry.functions(grammar=True)},
 }
 _ALIASES = {
     "constant": {"E": "e", "π": "pi", "I": "i", "minus_one": "-1", "one": "1", "two": "2"},
-    "function": {"minus": "neg", "negate": "neg", "inverse": "inv", "reciprocal": "inv",
-                 "square": "sq", "logistic": "sigmoid", "log": "ln", "arcsin": "asin",
-                 "arccos": "acos", "arctan": "atan", "arsinh": "asinh", "arcsinh": "asinh",
-                 "arcosh": "acosh", "arccosh": "acosh", "artanh": "atanh",
-                 "arctanh": "atanh"},
-    "operation": {"EML": "eml", "add": "plus", "sub": "subtract", "minus": "subtract",
-                  "mul": "times", "multiply": "times", "div": "divide", "pow": "power",
-                  "log_b": "log", "logb": "log", "mean": "avg"},
+    "function": {a: f.grammar for f in _UNARY for a in f.grammar_aliases},
+    "operation": {a: f.grammar for f in registry.functions(arity=2, grammar=True)
+                  for a in f.grammar_aliases},
 }
 _ARITY = {"constant": 0, "function": 1, "operation": 2}
 

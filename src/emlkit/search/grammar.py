@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from ..compiler import registry
 from ..progress import Progress
 from .arithmetic import SNAP_TOL, _row_keys, default_points, eml_arrays, exp_guarded, log_guarded
 
@@ -118,14 +119,13 @@ def _power(a, b):
         return np.where(zero, np.where(b.real > 0, 0.0, np.nan), r)
 
 
+# exp and ln are the search's guarded ones, sigmoid goes through the guarded exp; every other
+# unary block is the registry's NumPy function (emlkit.compiler.registry)
+_OWN_UNARY = ("exp", "ln", "sigmoid")
 _NP: dict[str, Callable] = {
     "exp": exp_guarded, "ln": log_guarded,
-    "neg": _ign(lambda a: -a), "inv": _ign(lambda a: 1.0 / a), "sqrt": _ign(np.sqrt),
-    "sq": _ign(lambda a: a * a), "half": _ign(lambda a: a * 0.5),
-    "sin": _ign(np.sin), "cos": _ign(np.cos), "tan": _ign(np.tan),
-    "sinh": _ign(np.sinh), "cosh": _ign(np.cosh), "tanh": _ign(np.tanh),
-    "asin": _ign(np.arcsin), "acos": _ign(np.arccos), "atan": _ign(np.arctan),
-    "asinh": _ign(np.arcsinh), "acosh": _ign(np.arccosh), "atanh": _ign(np.arctanh),
+    **{f.grammar: _ign(f.numpy_function()) for f in registry.functions(arity=1, grammar=True)
+       if f.grammar not in _OWN_UNARY},
     "sigmoid": _ign(lambda a: 1.0 / (1.0 + exp_guarded(-a))),
     "eml": lambda a, b: eml_arrays(exp_guarded(a), log_guarded(b)),
     "plus": _ign(lambda a, b: _snap_add(a + b, a, b)),
@@ -175,12 +175,9 @@ def _mp_table() -> dict[str, Callable]:
         return None if la is None or lb is None else lb / la
 
     return {
-        "exp": _exp, "ln": _log, "neg": lambda a: -a, "inv": lambda a: 1 / a,
-        "sqrt": mp.sqrt, "sq": lambda a: a * a, "half": lambda a: a / 2,
-        "sin": mp.sin, "cos": mp.cos, "tan": mp.tan, "sinh": mp.sinh, "cosh": mp.cosh,
-        "tanh": mp.tanh, "asin": mp.asin, "acos": mp.acos, "atan": mp.atan,
-        "asinh": mp.asinh, "acosh": mp.acosh, "atanh": mp.atanh,
-        "sigmoid": lambda a: 1 / (1 + mp.exp(-a)),
+        "exp": _exp, "ln": _log,
+        **{f.grammar: f.mpmath_function(mp.mp) for f in registry.functions(arity=1, grammar=True)
+           if f.grammar not in ("exp", "ln")},
         "eml": eml, "plus": lambda a, b: add_snap(a + b, a, b),
         "subtract": lambda a, b: add_snap(a - b, a, b), "times": lambda a, b: a * b,
         "divide": lambda a, b: a / b, "power": power, "log": log2,
@@ -202,15 +199,8 @@ _CONSTANTS = {
     "1": (1.0, "1"), "e": (np.e, "E"), "pi": (np.pi, "pi"), "i": (1j, "I"),
     "-1": (-1.0, "-1"), "2": (2.0, "2"), "0": (0.0, "0"),
 }
-_TEMPLATES = {
-    "exp": "exp({0})", "ln": "log({0})", "neg": "-{0}", "inv": "1/{0}", "sqrt": "sqrt({0})",
-    "sq": "{0}**2", "half": "{0}/2", "sigmoid": "1/(1 + exp(-{0}))",
-    **{f: f + "({0})" for f in ("sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
-                                "atan", "asinh", "acosh", "atanh")},
-    "eml": "exp({0}) - log({1})", "plus": "{0} + {1}", "subtract": "{0} - {1}",
-    "times": "{0}*{1}", "divide": "{0}/{1}", "power": "{0}**{1}", "log": "log({1}, {0})",
-    "avg": "({0} + {1})/2", "hypot": "sqrt({0}**2 + {1}**2)",
-}
+#: SymPy templates of the blocks, from the registry's definitions (``{0}``, ``{1}``: arguments).
+_TEMPLATES = {f.grammar: f.grammar_template for f in registry.functions(grammar=True)}
 _COMMUTATIVE = {"plus", "times", "avg", "hypot"}
 
 
