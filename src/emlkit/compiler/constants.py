@@ -158,11 +158,11 @@ def _load() -> None:
         text = resources.files("emlkit").joinpath("data/shortest_forms.json").read_text()
     except (FileNotFoundError, OSError):
         return
-    from ..expr import _from_rpn
+    from ..syntax.rpn import parse
 
     data = json.loads(text)
     entries = data["forms"] if isinstance(data, dict) else data
     for entry in entries:
         rpn = entry.get("rpn")
         if rpn and all(tok in ("1", "E") for tok in rpn.split()):
-            register(_from_rpn(rpn))
+            register(parse(rpn))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..expr import Expr, _from_rpn, substitute
+from ..expr import Expr, substitute
+from ..syntax.rpn import parse
 
 __all__ = ["Template", "template"]
 
@@ -47,7 +48,7 @@ def _table() -> dict[tuple[str, str], Template]:
         rpn, target = entry.get("rpn"), entry.get("target", "")
         if not rpn or entry.get("domain") not in ("strip", "plane"):
             continue
-        form = _from_rpn(rpn)
+        form = parse(rpn)
         if form.free_vars != {"x"}:
             continue
         if entry.get("fails_at") and not _holds_at_special_points(form, target):

@@ -109,9 +109,9 @@ def _exact_constant(node: Expr) -> Any:
     import sympy
 
     from ..compiler.constants import constant_value
-    from .recognize import _name_constant
+    from .recognize import name_constant
 
-    form = _name_constant(node)
+    form = name_constant(node)
     if form is not None:
         return form
     v = constant_value(node)

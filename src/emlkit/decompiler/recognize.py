@@ -21,7 +21,7 @@ import numpy as np
 from ..compiler.registry import Function, functions, lookup
 from ..expr import Eml, Expr, Var, postorder
 
-__all__ = ["SAMPLE_POINTS", "recognize_nodes"]
+__all__ = ["SAMPLE_POINTS", "name_constant", "recognize_nodes"]
 
 #: Generic sample points (one column per point); variables take shifted copies.
 SAMPLE_POINTS = np.array([0.3712 + 0.2133j, -0.5871 + 0.4119j, 0.7353 - 0.3061j, -0.2417 - 0.1873j])
@@ -97,7 +97,13 @@ def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray
     return vals
 
 
-def _name_constant(node: Expr) -> Any:
+def name_constant(node: Expr) -> Any:
+    """A short closed form (SymPy) of a constant subtree, or None.
+
+    >>> import emlkit as ek
+    >>> name_constant(ek.compile("pi/2"))
+    pi/2
+    """
     from ..compiler.constants import constant_value
 
     return _name_value(complex(constant_value(node)), constant_value(node))
@@ -224,7 +230,7 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
             known[id(node)] = sp.Integer(1)
         elif node.is_constant:
             if id(node) in parents_nonconst or node is expr:
-                form = _name_constant(node)
+                form = name_constant(node)
                 if form is not None:
                     known[id(node)] = form
                     add_to_pool(form, vals[id(node)])
