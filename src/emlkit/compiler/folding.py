@@ -43,7 +43,7 @@ def exact_value(op: str, args: list[Any], ctx: Any = MP) -> Any:
 
     exact = ctx.mpc(fn(*plain))
     if not (ctx.isfinite(exact.real) and ctx.isfinite(exact.imag)):
-        return exact
+        return _real_infinity(exact, args, ctx)
     moved = ctx.mpc(fn(*moved_args))
     if not (ctx.isfinite(moved.real) and ctx.isfinite(moved.imag)):
         return exact
@@ -54,6 +54,18 @@ def exact_value(op: str, args: list[Any], ctx: Any = MP) -> Any:
     re = moved.real if abs(moved.real) > eps * abs(moved) else ctx.mpf(0)
     im = moved.imag if abs(moved.imag) > eps * abs(moved) else ctx.mpf(0)
     return ctx.mpc(re, im)
+
+
+def _real_infinity(value: Any, args: list[Any], ctx: Any) -> Any:
+    """±∞ + NaN·i from real arguments is the real ±∞ (``2·ln 0 = −∞``).
+
+    Complex arithmetic multiplies the exact zero imaginary parts by ∞ (``(2 + 0i)(−∞ + 0i)``
+    has imaginary part ``2·0 + 0·(−∞) = NaN``); for real arguments the value is real.
+    """
+    if ctx.isinf(value.real) and ctx.isnan(value.imag) and all(
+            ctx.mpc(a).imag == 0 for a in args):
+        return ctx.mpc(value.real, 0)
+    return value
 
 
 _MP_HI = mpmath.MPContext()
