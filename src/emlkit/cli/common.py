@@ -1,7 +1,11 @@
-"""Argument types shared by the ``eml`` subcommands (argparse ``type=`` callables).
+"""What every ``eml`` command shares: the parser class, the shared options, argument types and
+the one-line error text.
 
->>> positive_int("3"), seconds("2.5")
-(3, 2.5)
+A command module adds its subcommand with :func:`add_command` (one place for the formatter,
+``allow_abbrev`` and the ``run`` function) and its output switches with :func:`add_output`.
+
+>>> positive_int("3"), seconds("2.5"), ray_spec(""), ray_spec("auto")
+(3, 2.5, 'ray', 'ray:auto')
 >>> positive_int("0")
 Traceback (most recent call last):
 ...
@@ -11,9 +15,101 @@ argparse.ArgumentTypeError: 0 must be at least 1
 from __future__ import annotations
 
 import argparse
+import json
 import math
+from collections.abc import Callable
+from typing import Any, NoReturn
 
-__all__ = ["nonnegative_int", "positive_int", "seconds", "whole_number"]
+from ..errors import DomainError, EvaluationError, ParseError, UnsupportedError, UsageError
+
+__all__ = [
+    "FORMATTER", "PROG", "Parser", "add_command", "add_digits", "add_output", "add_ray",
+    "describe", "nonnegative_int", "one_line", "positive_int", "print_json", "ray_spec",
+    "seconds", "whole_number",
+]
+
+PROG = "eml"
+#: Help formatter of every command: descriptions and epilogs keep their line breaks.
+FORMATTER = argparse.RawDescriptionHelpFormatter
+_MESSAGE_CHARS = 300  # longest message printed (inputs can be megabytes long)
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        if "required: EXPR" in message:
+            message += "; an EXPR that starts with '-' goes after '--', as in: -- '-x'"
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def add_command(sub: Any, name: str, run: Callable[[argparse.Namespace], int] | None, *,
+                help: str, description: str, epilog: str | None = None) -> Parser:
+    """Add subcommand ``name`` to the subparsers ``sub``; ``run(args)`` is its exit status
+    (``None`` for a command whose own subcommands set it).
+
+    >>> sub = Parser(prog="eml").add_subparsers(dest="command")
+    >>> p = add_command(sub, "hello", lambda args: 0, help="say hello", description="Hello.")
+    >>> p.prog, p.parse_args([]).run(None)
+    ('eml hello', 0)
+    """
+    p = sub.add_parser(name, help=help, description=description, epilog=epilog,
+                       formatter_class=FORMATTER, allow_abbrev=False)
+    if run is not None:
+        p.set_defaults(run=run)
+    return p
+
+
+def add_output(p: argparse.ArgumentParser, quiet: str | None = None,
+               json_help: str = "print one JSON object") -> None:
+    """Add ``--json`` and, when ``quiet`` gives its help text, ``--quiet``.
+
+    >>> p = Parser(prog="x")
+    >>> add_output(p, quiet="no progress on standard error")
+    >>> vars(p.parse_args(["--json"]))
+    {'json': True, 'quiet': False}
+    """
+    p.add_argument("--json", action="store_true", help=json_help)
+    if quiet is not None:
+        p.add_argument("--quiet", action="store_true", help=quiet)
+
+
+def add_digits(p: argparse.ArgumentParser, help: str, default: int | None = None) -> None:
+    """Add ``--digits N`` (a whole number >= 1).
+
+    >>> p = Parser(prog="x"); add_digits(p, "digits wanted", default=50)
+    >>> p.parse_args([]).digits, p.parse_args(["--digits", "7"]).digits
+    (50, 7)
+    """
+    p.add_argument("--digits", type=positive_int, default=default, help=help)
+
+
+def add_ray(p: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--ray [ADDRESS]``: run ``what`` on Ray (``args.ray`` is ``None`` without it; see
+    :func:`ray_spec`)."""
+    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                   help=f"run the {what} on Ray (a local instance, or the cluster at ADDRESS: "
+                   "auto, HOST:PORT or ray://HOST:10001)")
+
+
+def ray_spec(address: str) -> str:
+    """The executor spec of ``--ray [ADDRESS]``: ``'ray'`` for a local instance, else
+    ``'ray:ADDRESS'``.
+
+    >>> ray_spec("ray:auto"), ray_spec("10.0.0.1:6379")
+    ('ray:auto', 'ray:10.0.0.1:6379')
+    """
+    if address == "":
+        return "ray"
+    return address if address.startswith("ray:") else f"ray:{address}"
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as one line of JSON (non-ASCII text kept as it is)."""
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------- argument types
 
 
 def whole_number(text: str, least: int = 1) -> int:
@@ -62,3 +158,45 @@ def seconds(text: str) -> float:
     if not (v > 0 and math.isfinite(v)):
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
     return v
+
+
+# ---------------------------------------------------------------- error text
+
+
+def one_line(message: str) -> str:
+    """Printable, single-line, bounded text for standard error.
+
+    >>> one_line("first\\nsecond"), one_line("tab\\there"), len(one_line("x" * 1000))
+    ('first', 'tab\\\\there', 300)
+    """
+    first = str(message).strip().splitlines()[0] if str(message).strip() else "unknown error"
+    clean = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in first)
+    if len(clean) > _MESSAGE_CHARS:
+        clean = clean[: _MESSAGE_CHARS - 1] + "…"
+    return clean
+
+
+def describe(exc: BaseException) -> str:
+    """The message of a bad-input error, with its kind in front.
+
+    >>> describe(UsageError("--at x=1 is given twice")), describe(ValueError("bad size"))
+    ('usage error: --at x=1 is given twice', 'error: bad size')
+    """
+    if isinstance(exc, ParseError):
+        return f"parse error: {exc.one_line()}"
+    if isinstance(exc, UsageError):
+        return f"usage error: {exc}"
+    if isinstance(exc, UnsupportedError):
+        return f"unsupported: {exc}"
+    if isinstance(exc, EvaluationError):
+        return f"evaluation error: {exc}"
+    if isinstance(exc, DomainError):
+        return f"error: {exc}"
+    if isinstance(exc, RecursionError):
+        return "error: input nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "error: out of memory (input too large)"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"error: {exc.strerror or exc}{where}"
+    return f"error: {exc}"

@@ -1,8 +1,7 @@
-"""The ``eml`` command: parses arguments and calls the library, one call per subcommand.
+"""``eml compile``, ``eml eval`` and ``eml draw``: formulas and EML text in, EML, values and
+pictures out.
 
-Bad input of any kind ends with exit status 2 and exactly one line on standard error, such as
-``eml: parse error: expected ')' at line 1, column 9``; an interrupt ends with status 130.
-
+>>> from emlkit.cli import main
 >>> main(["compile", "exp(x)"])
 eml(x, 1)
 0
@@ -11,48 +10,28 @@ eml(x, 1)
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import re
 import sys
 import warnings
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import emlkit as ek
 
-from .commands._argtypes import positive_int
-from .errors import (
-    DomainError,
-    EMLError,
-    EvaluationError,
-    ParseError,
-    UnsupportedError,
-    UsageError,
-)
+from ..errors import DomainError, ParseError, UsageError
+from .common import PROG, add_command, add_output, one_line, positive_int, print_json
+from .values import dps_type, format_value, number, parse_at
 
-__all__ = ["main"]
+ORDER = 10
+__all__ = ["ORDER", "register", "text_size"]
 
-PROG = "eml"
 FORMATS = ("eml", "rpn", "wolfram", "json", "latex", "dot")
 BACKENDS = ("numpy", "mpmath", "torch", "arb")
 DOMAINS = ("strip", "plane")
-MAX_DPS = 10_000
 _DEFAULT_DPS = {"mpmath": 50, "arb": 30}  # digits those backends compute without --dps
-_MESSAGE_CHARS = 300  # longest message printed (inputs can be megabytes long)
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser that raises instead of printing usage and exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        if "required: EXPR" in message:
-            message += "; an EXPR that starts with '-' goes after '--', as in: -- '-x'"
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-# ---------------------------------------------------------------- input helpers
+# ---------------------------------------------------------------- reading EXPR
 
 
 def _read_expr(text: str) -> str:
@@ -96,106 +75,7 @@ def _load(args: argparse.Namespace) -> Any:
     return expr
 
 
-_NUM = r"(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf(?:inity)?|nan)"
-_REAL = re.compile(rf"\s*(?P<re>[+-]?{_NUM})\s*\Z", re.IGNORECASE)
-_IMAG = re.compile(rf"\s*(?P<im>[+-]?(?:{_NUM})?)\s*[ij]\s*\Z", re.IGNORECASE)
-_BOTH = re.compile(
-    rf"\s*(?P<re>[+-]?{_NUM})\s*(?P<im>[+-]\s*(?:{_NUM})?)\s*[ij]\s*\Z", re.IGNORECASE
-)
-
-
-def parse_value(text: str) -> tuple[str, str]:
-    """Split a number such as ``-2+0.5j``, ``1e-3``, ``-0.0``, ``inf`` or ``2i`` into (re, im) text.
-
-    Examples
-    --------
-    >>> parse_value("-2+0.5j"), parse_value("-0.0"), parse_value("2i"), parse_value("-j")
-    (('-2', '+0.5'), ('-0.0', '0'), ('0', '2'), ('0', '-1'))
-    """
-    for pattern in (_REAL, _IMAG, _BOTH):
-        m = pattern.match(text)
-        if m:
-            groups = m.groupdict()
-            re_ = groups.get("re") or "0"
-            im = groups["im"].replace(" ", "") if "im" in groups else "0"
-            if im in ("", "+", "-"):
-                im += "1"
-            return re_.lower(), im.lower()
-    raise UsageError(f"{text!r} is not a number (examples: 0.7, -2+0.5j, -0.0, inf)")
-
-
-def _parse_at(items: Sequence[str]) -> dict[str, tuple[str, str]]:
-    values: dict[str, tuple[str, str]] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
-            raise UsageError(f"bad --at {item!r}: expected NAME=VALUE, e.g. --at x=0.7")
-        if name in values:
-            raise UsageError(f"bad --at {item!r}: {name} is given twice")
-        try:
-            values[name] = parse_value(value)
-        except UsageError as exc:
-            raise UsageError(f"bad --at {item!r}: {exc}") from None
-    return values
-
-
-def _dps(text: str) -> int:
-    try:
-        dps = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of digits") from None
-    if not 1 <= dps <= MAX_DPS:
-        raise argparse.ArgumentTypeError(f"{dps} is out of range (1 to {MAX_DPS} digits)")
-    return dps
-
-
-# ---------------------------------------------------------------- output helpers
-
-
-def _float_text(x: float) -> str:
-    return repr(float(x))
-
-
-def format_value(value: Any, dps: int | None = None) -> tuple[str, str, str]:
-    """(re, im, "re±imj") text of an evaluation result of any backend.
-
-    Examples
-    --------
-    >>> format_value(complex(0.5, -0.0))
-    ('0.5', '-0.0', '0.5-0.0j')
-    >>> from mpmath import mp, mpc, pi
-    >>> with mp.workdps(40):
-    ...     z = mpc(0, -pi)
-    >>> format_value(z, 40)[1]                       # every requested digit of both parts
-    '-3.141592653589793238462643383279502884197'
-    """
-    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
-        value = value.item()  # numpy scalar or 0-d array, 0-d torch tensor
-    if type(value).__module__.startswith("mpmath"):
-        from mpmath import mp
-
-        digits = dps or mp.dps
-        # nstr of the parts themselves: mp.mpc(value), abs() or unary minus would round them to
-        # the global precision (16 digits) before printing
-        re_, im = mp.nstr(value.real, digits), mp.nstr(value.imag, digits)
-        if im.startswith("-"):
-            return re_, im, f"{re_}-{im[1:]}j"
-        return re_, im, f"{re_}+{im}j"
-    if type(value).__module__.startswith("flint"):  # an arb ball: midpoint +/- radius
-        re_, im = value.real.str(dps or 30), value.imag.str(dps or 30)
-        return re_, im, f"{re_} + {im}j"
-    z = complex(value)
-    sign = "-" if math.copysign(1.0, z.imag) < 0 else "+"
-    re_, im = _float_text(z.real), _float_text(z.imag)
-    return re_, im, f"{re_}{sign}{_float_text(abs(z.imag))}j"
-
-
-def _print_json(obj: dict) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
-
-
-# ---------------------------------------------------------------- subcommands
+# ---------------------------------------------------------------- compile, eval, draw
 
 
 _LET_FORMATS = ("eml", "wolfram")
@@ -255,7 +135,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     expr = ek.compile(_read_expr(args.expr), domain=args.domain)
     text, as_let = _compile_text(expr, args)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "expr": text,
                 "format": args.format,
@@ -277,7 +157,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     backend = args.backend or ("mpmath" if args.dps else "numpy")
     if args.dps and backend not in ("mpmath", "arb"):
         raise UsageError(f"--dps needs --backend mpmath or arb, not {backend}")
-    at = _parse_at(args.at)
+    at = parse_at(args.at)
     expr = _load(args)
     names = sorted(expr.free_vars)
     unknown = sorted(set(at) - set(names))
@@ -287,15 +167,15 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     missing = [n for n in names if n not in at]
     if missing:
         raise UsageError(f"missing value for {missing[0]!r}: add --at {missing[0]}=VALUE")
-    values = {name: _number(re_, im, backend, args.dps) for name, (re_, im) in at.items()}
+    values = {name: number(re_, im, backend, args.dps) for name, (re_, im) in at.items()}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         value = ek.evaluate(expr, values, backend=backend, dps=args.dps)
     digits = args.dps or _DEFAULT_DPS.get(backend)
     re_, im, text = format_value(value, digits)
-    notes = [_one_line(str(w.message)) for w in caught]
+    notes = [one_line(str(w.message)) for w in caught]
     if args.json:
-        _print_json(
+        print_json(
             {
                 "value": text,
                 "re": re_,
@@ -314,26 +194,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _number(re_: str, im: str, backend: str, dps: int | None) -> Any:
-    """An input value for the backend from its text.
-
-    A complex128 when both parts are exact doubles (this keeps the sign of a zero imaginary
-    part, which picks the side of a cut); for mpmath and arb, a decimal such as ``0.1`` that no
-    double holds is passed as an mpmath number carrying all its digits at ``dps``.
-    """
-    z = complex(float(re_), float(im))
-    if backend not in ("mpmath", "arb"):
-        return z
-    from mpmath import mp
-
-    with mp.workdps((dps or 50) + 10):
-        exact = all(
-            not mp.isfinite(mp.mpf(text)) or mp.mpf(text) == mp.mpf(part)
-            for text, part in ((re_, z.real), (im, z.imag))
-        )
-        return z if exact else mp.mpc(mp.mpf(re_), mp.mpf(im))
-
-
 def _cmd_draw(args: argparse.Namespace) -> int:
     expr = _load(args)
     layout = ek.draw(
@@ -350,7 +210,7 @@ def _cmd_draw(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------- argument parser
+# ---------------------------------------------------------------- argument parsers
 
 _EXPR_HELP = (
     "EML text in any format (eml(1, x), RPN, EML[..], JSON, LaTeX, DOT; detected) or, when it "
@@ -369,36 +229,14 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``eml`` argument parser (subcommands ``compile``, ``eval``, ``draw``).
-
-    Examples
-    --------
-    >>> build_parser().parse_args(["eval", "ln(x)", "--at", "x=2"]).at
-    ['x=2']
-    """
-    fmt = argparse.RawDescriptionHelpFormatter
-    parser = _Parser(
-        prog=PROG,
-        description="The EML calculus: every elementary function from eml(x, y) = exp(x) - ln(y)"
-        " and the constant 1.",
-        epilog="examples:\n  eml compile 'sin(x) + y/2' --stats\n"
-        "  eml eval 'eml(1, eml(eml(1, x), 1))' --at x=2\n  eml draw 'x*y' -o tree.svg\n\n"
-        "Bad input ends with exit status 2 and one line on standard error.",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {ek.__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser(
-        "compile",
+def register(sub: Any) -> None:
+    """Add ``compile``, ``eval`` and ``draw`` to the subcommand parser ``sub``."""
+    p = add_command(
+        sub, "compile", _cmd_compile,
         help="compile a formula to pure EML",
         description="Compile a formula (calculator notation) to a pure EML expression.",
         epilog="examples:\n  eml compile 'exp(x)'\n  eml compile 'x*y' --format rpn --stats\n"
         "  eml compile 'sin(x)' --let --json\n  eml compile '-x' --stats",
-        formatter_class=fmt,
-        allow_abbrev=False,
     )
     p.add_argument("expr", metavar="EXPR", help="formula, e.g. 'sin(x) + y/2'; '-' reads stdin")
     p.add_argument("--format", choices=FORMATS, default="eml", help="output format (default: eml)")
@@ -409,15 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="longest tree text printed (default 1000000); a longer eml/wolfram text is printed "
         "as a let-form instead, a longer rpn/latex text is refused",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output(p)
     p.add_argument(
         "--domain", choices=DOMAINS, default="strip",
         help="strip: real inputs and |Im| < pi (default); plane: every complex input",
     )
-    p.set_defaults(run=_cmd_compile)
 
-    p = sub.add_parser(
-        "eval",
+    p = add_command(
+        sub, "eval", _cmd_eval,
         help="evaluate an expression at a point",
         description="Evaluate EML text, or a formula compiled to EML, at the given values.",
         epilog="examples:\n  eml eval 'eml(1, eml(eml(1, x), 1))' --at x=2\n"
@@ -426,8 +263,6 @@ def build_parser() -> argparse.ArgumentParser:
         "EXPR that parses as EML is used as it is; anything else (and the bare names pi, e,\n"
         "i) is compiled as a formula; --formula / --eml force one reading.\n"
         "Values: 0.7, -2+0.5j, 3i, -0.0, inf, nan.",
-        formatter_class=fmt,
-        allow_abbrev=False,
     )
     _add_source(p)
     p.add_argument(
@@ -437,154 +272,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--backend", choices=BACKENDS, help="evaluator (default: numpy; mpmath with --dps)"
     )
-    p.add_argument("--dps", type=_dps, help="decimal digits for mpmath or arb")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(run=_cmd_eval)
+    p.add_argument("--dps", type=dps_type, help="decimal digits for mpmath or arb")
+    add_output(p)
 
-    p = sub.add_parser(
-        "draw",
+    p = add_command(
+        sub, "draw", _cmd_draw,
         help="draw the expression DAG to SVG or PNG",
         description="Draw the expression as a DAG (shared nodes drawn once, in orange).",
         epilog="examples:\n  eml draw 'eml(1, eml(eml(1, x), 1))' -o ln.png\n"
         "  eml draw 'x + y' -o add.svg --share-leaves",
-        formatter_class=fmt,
-        allow_abbrev=False,
     )
     _add_source(p)
     p.add_argument("-o", "--output", required=True, help="output file, .svg or .png")
     p.add_argument("--share-leaves", action="store_true", help="draw each leaf once")
     p.add_argument("--max-nodes", type=int, default=1000, help="refuse larger drawings")
     p.add_argument("--no-labels", action="store_true", help="leave out the node labels")
-    p.set_defaults(run=_cmd_draw)
-
-    from . import commands  # search, recognize, bootstrap, catalog, fit, ...
-
-    for module in commands.modules():
-        module.register(sub, fmt)
-    return parser
-
-
-# ---------------------------------------------------------------- entry point
-
-
-def _one_line(message: str) -> str:
-    """Printable, single-line, bounded text for standard error."""
-    first = str(message).strip().splitlines()[0] if str(message).strip() else "unknown error"
-    clean = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in first)
-    if len(clean) > _MESSAGE_CHARS:
-        clean = clean[: _MESSAGE_CHARS - 1] + "…"
-    return clean
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ParseError):
-        return f"parse error: {exc.one_line()}"
-    if isinstance(exc, UsageError):
-        return f"usage error: {exc}"
-    if isinstance(exc, UnsupportedError):
-        return f"unsupported: {exc}"
-    if isinstance(exc, EvaluationError):
-        return f"evaluation error: {exc}"
-    if isinstance(exc, DomainError):
-        return f"error: {exc}"
-    if isinstance(exc, RecursionError):
-        return "error: input nested too deeply"
-    if isinstance(exc, MemoryError):
-        return "error: out of memory (input too large)"
-    if isinstance(exc, OSError):
-        where = f": {exc.filename}" if exc.filename else ""
-        return f"error: {exc.strerror or exc}{where}"
-    return f"error: {exc}"
-
-
-def _dash_operands(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
-    """``argv`` with each ``-x``, ``-sin(x)``, ``-1+2i`` that is no option of its subcommand
-    marked as an operand (a leading space, which every reader of EXPR and VALUE skips), so a
-    formula may start with ``-`` without ``--``."""
-    argv = list(argv)
-    current, at = parser, None
-    for k, tok in enumerate(argv):  # the deepest subcommand named (e.g. catalog export)
-        subs = next((a.choices for a in current._actions
-                     if isinstance(a, argparse._SubParsersAction)), {})
-        if tok in subs:
-            current, at = subs[tok], k
-    if at is None:
-        return argv
-    options = current._option_string_actions
-    out, value_next = argv[: at + 1], False
-    for k in range(at + 1, len(argv)):
-        tok = argv[k]
-        if tok == "--":
-            return out + argv[k:]
-        if value_next or not tok.startswith("-") or tok == "-":
-            out.append(tok)
-            value_next = False
-            continue
-        name = tok.split("=", 1)[0] if tok.startswith("--") else tok
-        action = options.get(name) or (None if tok.startswith("--") else options.get(tok[:2]))
-        if action is None and not tok.startswith("--"):
-            out.append(" " + tok)  # not an option: an operand such as -x
-            continue
-        value_next = action is not None and action.nargs != 0 and name == tok
-        out.append(tok)
-    return out
-
-
-def _exit_now(status: int) -> None:
-    """End the process with ``status`` now, skipping the interpreter's teardown.
-
-    After Ctrl-C every file is already closed (the fit checkpoint is written per stage), and
-    tearing down PyTorch, Numba and scikit-learn at exit takes up to half a second, so the
-    program flushes its output and leaves without it.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(status)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``eml`` command; returns the exit status (0 ok, 2 bad input, 130 interrupted).
-
-    Parameters
-    ----------
-    argv : sequence of str, optional
-        Arguments without the program name; ``sys.argv[1:]`` by default. Without ``argv``
-        (the ``eml`` program itself) an interrupt ends the process at once with status 130.
-
-    Examples
-    --------
-    >>> main(["eval", "eml(x, 1)", "--at", "x=0"])
-    1.0+0.0j
-    0
-    """
-    try:
-        parser = build_parser()
-        args = parser.parse_args(_dash_operands(parser, sys.argv[1:] if argv is None else argv))
-        return args.run(args)
-    except SystemExit as exc:  # --help and --version
-        return exc.code if isinstance(exc.code, int) else 0
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        if argv is None:  # the program itself (eml, python -m emlkit): leave at once
-            _exit_now(130)
-        return 130
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
-    except (EMLError, UsageError, ValueError, RecursionError, MemoryError, OSError) as exc:
-        print(f"{PROG}: {_one_line(_describe(exc))}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bug: still one line, but say so
-        if os.environ.get("EMLKIT_DEBUG"):
-            raise
-        name = type(exc).__name__
-        print(
-            f"{PROG}: internal error: {name}: {_one_line(str(exc))} "
-            "(set EMLKIT_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
-        return 1

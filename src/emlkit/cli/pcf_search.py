@@ -1,8 +1,7 @@
 """``eml pcf search`` and ``eml pcf formulas``: search a box of PCFs, list what was found.
 
-``eml pcf`` itself belongs to :mod:`emlkit.commands.pcf`, which adds these two subcommands with
-:func:`add_subcommands`; where that module is missing, :func:`register` adds ``eml pcf`` with
-only them.
+``eml pcf`` itself belongs to :mod:`emlkit.cli.pcf`, which adds these two subcommands with
+:func:`add_subcommands`.
 
 >>> import io, contextlib, tempfile, os
 >>> from emlkit.cli import main
@@ -18,17 +17,15 @@ only them.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import os
 import re
 import sys
 from typing import Any
 
-from ._argtypes import positive_int
+from ..errors import UsageError
+from .common import add_command, add_output, add_ray, positive_int, print_json, ray_spec
 
-ORDER = 41
-__all__ = ["ORDER", "add_subcommands", "coefficient_range", "register"]
+__all__ = ["add_subcommands", "coefficient_range"]
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
 
@@ -61,7 +58,6 @@ def _catalog_path(args: argparse.Namespace) -> Any:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
     from ..pcf.search import DEFAULT_CONSTANTS, search
     from ..pcf.sieve import CoefficientBox
 
@@ -79,8 +75,7 @@ def _run_search(args: argparse.Namespace) -> int:
     if args.serial:
         executor = "serial"
     elif args.ray is not None:
-        executor = "ray" if args.ray == "" else (
-            args.ray if args.ray.startswith("ray:") else f"ray:{args.ray}")
+        executor = ray_spec(args.ray)
     r = search(box, consts, depth=args.depth, min_digits=args.min_digits, bound=args.bound,
                verify_digits=args.verify_digits, rationals=not args.no_rationals,
                executor=executor, workers=args.workers, shard_size=args.shard_size,
@@ -94,7 +89,7 @@ def _run_search(args: argparse.Namespace) -> int:
         d = r.to_dict()
         if args.deep:
             d["deep"] = [f.as_dict() for f in deep]
-        print(json.dumps(d, ensure_ascii=False))
+        print_json(d)
         return 0
 
     def simple(f: Any) -> tuple:
@@ -150,10 +145,10 @@ def _run_formulas(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_subcommands(sub: Any, fmt: Any) -> None:
+def add_subcommands(sub: Any) -> None:
     """Add ``search`` and ``formulas`` to the subparsers of ``eml pcf``."""
-    p = sub.add_parser(
-        "search",
+    p = add_command(
+        sub, "search", _run_search,
         help="search a box of PCFs for formulas of constants",
         description="Evaluate every PCF(a, b) with deg a <= --deg-a, deg b <= --deg-b and "
         "integer coefficients in a range (neither polynomial zero): a float64 sieve at --depth "
@@ -165,8 +160,6 @@ def add_subcommands(sub: Any, fmt: Any) -> None:
         "  eml pcf search --deg-a 1 --deg-b 2 --coefficients -3..3 --constants 'pi,log(2)'\n"
         "  eml pcf search --deg-a 1 --deg-b 2 --coefficients -20..20 --ray auto\n"
         "  eml pcf formulas --constant pi",
-        formatter_class=fmt,
-        allow_abbrev=False,
     )
     # "-5..5" is a value here, not an option
     p._negative_number_matcher = re.compile(r"^-\d+(\s*\.\.\s*-?\d+)?$|^-\d*\.\d+$")
@@ -191,9 +184,7 @@ def add_subcommands(sub: Any, fmt: Any) -> None:
     p.add_argument("--no-rationals", action="store_true", help="do not class rational limits")
     p.add_argument("--workers", type=positive_int, help="local worker processes (default: CPUs)")
     p.add_argument("--serial", action="store_true", help="run in this process only")
-    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
-                   help="run the shards on Ray (a local instance, or the cluster at ADDRESS: "
-                   "auto, HOST:PORT or ray://HOST:10001)")
+    add_ray(p, "shards")
     p.add_argument("--shard-size", dest="shard_size", type=positive_int, default=32768,
                    help="PCFs per shard (default 32768)")
     p.add_argument("--catalog", metavar="PATH", help="catalog file (default: the user catalog)")
@@ -206,32 +197,17 @@ def add_subcommands(sub: Any, fmt: Any) -> None:
     p.add_argument("--deep", type=int, default=0, metavar="N",
                    help="then try the identify engine on the N simplest unidentified classes "
                    "(not stored in the catalog)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    p.set_defaults(run=_run_search)
+    add_output(p, quiet="no progress on stderr")
 
-    q = sub.add_parser(
-        "formulas",
+    q = add_command(
+        sub, "formulas", _run_formulas,
         help="list or export the PCF formulas in the catalog",
         description="List the PCF formulas stored by 'eml pcf search' runs, or export them as "
         "CSV or JSON.",
         epilog="examples:\n  eml pcf formulas\n  eml pcf formulas --constant pi --format csv",
-        formatter_class=fmt,
-        allow_abbrev=False,
     )
     q.add_argument("--catalog", metavar="PATH", help="catalog file (default: the user catalog)")
     q.add_argument("--run", dest="run_id", type=positive_int, help="only this run")
     q.add_argument("--constant", help="only formulas of this constant (as searched, e.g. pi)")
     q.add_argument("--kind", choices=("identified", "algebraic", "rational"))
     q.add_argument("--format", choices=("text", "csv", "json"), default="text")
-    q.set_defaults(run=_run_formulas)
-
-
-def register(sub: Any, fmt: Any) -> None:
-    """Add ``eml pcf`` with ``search`` and ``formulas`` unless :mod:`.pcf` provides it."""
-    if importlib.util.find_spec(f"{__package__}.pcf") is not None:
-        return
-    p = sub.add_parser("pcf", help="polynomial continued fractions: search boxes for formulas",
-                       description="Polynomial continued fractions.", formatter_class=fmt,
-                       allow_abbrev=False)
-    add_subcommands(p.add_subparsers(dest="pcf_command", metavar="COMMAND", required=True), fmt)

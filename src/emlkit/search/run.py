@@ -1,63 +1,78 @@
-"""``eml search``: enumerate distinct EML forms by size, resumably, into the catalog.
+"""Resumable enumeration runs kept in the catalog: :func:`search_run` (what ``eml search`` runs).
 
 The work is :func:`emlkit.search.enumerate_forms`; this module adds the catalog: after every
 completed K level the level is saved beside the catalog (children ids, ``.npy``) and one
 transaction stores the level's count and time, the forms of small K, the forms recognised as
 elements of the calculator basis (labelled, verified at 50 digits with mpmath) and the
-checkpoint. The same command started again (after Ctrl-C, ``kill -9`` or a crash) resumes
-from the last completed level and ends with the same result; once finished it answers from
-the catalog.
+checkpoint. The same call made again (after Ctrl-C, ``kill -9`` or a crash) resumes from the
+last completed level and ends with the same result; once finished it answers from the catalog.
+Nothing is printed: progress goes through :class:`emlkit.progress.Progress` when asked for,
+notes through a callback.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "c.sqlite")
->>> res = search_run(9, (), catalog=path, quiet=True)
+>>> res = search_run(9, (), catalog=path)
 >>> res["counts"], [(f["label"], f["K"]) for f in res["found"]][:3]
 ({'1': 1, '3': 1, '5': 2, '7': 5, '9': 11}, [('E', 3), ('E-1', 5), ('exp(E)', 5)])
->>> search_run(9, (), catalog=path, quiet=True)["from_catalog"]
+>>> search_run(9, (), catalog=path)["from_catalog"]
 True
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import re
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ._argtypes import positive_int
-
-ORDER = 40
-__all__ = ["search_run", "parse_size", "register"]
+__all__ = ["STORE_LEVEL_FORMS", "SearchInterrupted", "check_variables", "search_run"]
 
 #: Version of the labelled-target list and of what a run stores (part of a run's identity).
 _STORE_VERSION = 1
 #: Float agreement at the test points before a labelled candidate is checked in mpmath.
 _RTOL = 1e-10
-#: Without --store-K, the forms of a level are stored when it has at most this many.
+#: Without ``store_K``, the forms of a level are stored when it has at most this many.
 STORE_LEVEL_FORMS = 20_000
 #: Digits a labelled form must reach at 50-digit precision to be kept.
 _MIN_DIGITS = 30
 _DPS = 50
 
 
-def parse_size(text: str) -> int:
-    """Bytes from ``'16G'``, ``'16GiB'``, ``'800M'``, ``'1.5g'`` or a plain number of bytes.
+class SearchInterrupted(KeyboardInterrupt):
+    """An interrupt (Ctrl-C) during :func:`search_run`, after the last level was saved.
 
-    >>> parse_size("16G") == 16 * 2**30, parse_size("800M"), parse_size("4096")
-    (True, 838860800, 4096)
+    ``saved_K`` is the last completed level (``None`` when none was), ``catalog`` and
+    ``run_id`` say where it is; the same call resumes from there.
+
+    >>> stop = SearchInterrupted(21, "c.sqlite", 3)
+    >>> isinstance(stop, KeyboardInterrupt), stop.saved_K, str(stop)
+    (True, 21, 'interrupted; saved up to K=21 in c.sqlite (run 3)')
     """
-    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]?)(?:i?b)?\s*", str(text), re.I)
-    if not m:
-        raise ValueError(f"bad memory size {text!r} (examples: 16G, 800M, 1.5GiB)")
-    scale = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}[m.group(2).lower()]
-    value = int(float(m.group(1)) * scale)
-    if value <= 0:
-        raise ValueError(f"bad memory size {text!r}: must be positive")
-    return value
+
+    def __init__(self, saved_K: int | None, catalog: str, run_id: int) -> None:
+        super().__init__(f"interrupted; saved up to K={saved_K} in {catalog} (run {run_id})")
+        self.saved_K = saved_K
+        self.catalog = catalog
+        self.run_id = run_id
+
+
+def check_variables(variables: tuple[str, ...]) -> None:
+    """Raise ``ValueError`` unless the names are distinct identifiers other than ``E``.
+
+    >>> check_variables(("x", "y"))
+    >>> check_variables(("x", "2y"))
+    Traceback (most recent call last):
+    ...
+    ValueError: bad variable name '2y'
+    """
+    for v in variables:
+        if not re.fullmatch(r"[A-Za-z_]\w*", v) or v == "E":
+            raise ValueError(f"bad variable name {v!r}")
+    if len(set(variables)) != len(variables):
+        raise ValueError(f"repeated variable names in {','.join(variables)!r}")
 
 
 def _targets(variables: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -99,7 +114,7 @@ class _Labeller:
         import mpmath
         import numpy as np
 
-        from ..search.verify import target_function
+        from .verify import target_function
 
         if self._values is None:
             vals = []
@@ -147,7 +162,7 @@ class _Labeller:
         """Decimal digits to which ``form`` equals ``target`` at the strip test points."""
         import mpmath
 
-        from ..search.verify import evaluate_mp, target_function
+        from .verify import evaluate_mp, target_function
 
         f = target_function(target, self.variables)
         worst = _DPS
@@ -207,6 +222,82 @@ def _ordered(result: dict) -> dict:
     return out
 
 
+class _Levels:
+    """The per-level callbacks of one run: the progress line, and saving each level."""
+
+    def __init__(self, run: Any, max_K: int, store_K: int | None, labeller: _Labeller,
+                 cp: dict | None, progress: bool) -> None:
+        self.run, self.max_K, self.store_K = run, max_K, store_K
+        self.labeller, self.cp, self.progress = labeller, cp, progress
+        self.data = run.data_dir()
+        self.bar: Any = None
+
+    def on_step(self, K: int, done: int, total: int) -> None:
+        from ..progress import Progress
+
+        if self.bar is None:
+            self.bar = Progress(f"search K={K}", total=total, enabled=self.progress,
+                                unit="forms", memory=True)
+        # levels shorter than a second print only their closing line
+        if self.bar.elapsed >= 1.0:
+            self.bar.update(done)
+
+    def on_level(self, e: Any, K: int) -> None:
+        from ..catalog import FormRecord
+        from ..progress import Progress, format_bytes, rss_bytes
+
+        t_level = e.seconds.get(K, 0.0)
+        if self.data is not None and K < self.max_K:
+            e.save(self.data)
+        variables = self.labeller.variables
+        forms = []
+        store = K <= self.store_K if self.store_K is not None else e.counts[K] <= STORE_LEVEL_FORMS
+        if store:
+            fps = e.fingerprints(K)
+            forms = [FormRecord(e.rpn(g), K, fp, variables) for g, fp in zip(e.ids(K), fps)]
+        for rec in self.labeller.level(e, K):
+            forms.append(FormRecord(rec["rpn"], K, rec["fingerprint"], variables,
+                                    label=rec["label"], verified_digits=rec["verified_digits"]))
+        self.cp = {
+            "K": K, "counts": {str(k): n for k, n in e.counts.items()},
+            "seconds": {str(k): t for k, t in e.seconds.items()},
+            "pairs": {str(k): n for k, n in e.pairs.items()},
+            "found": list(self.labeller.found.values()), "stop_reason": None,
+        }
+        self.run.save(forms=forms, checkpoint=self.cp)
+        if self.bar is not None:
+            self.bar.close(
+                f"{e.counts[K]:,} new forms, {e.pairs[K] / max(t_level, 1e-9):,.0f} forms/s, "
+                f"{t_level:.1f}s, mem {format_bytes(rss_bytes())}"
+            )
+            self.bar = None
+        else:
+            Progress(f"search K={K}", enabled=self.progress).close(f"{e.counts[K]:,} new forms")
+
+
+def _resume(run: Any, cp: dict | None, max_K: int,
+            on_note: Callable[[str], None] | None) -> tuple[Any, dict | None, bool]:
+    """The saved enumeration to go on from (or ``None``), the checkpoint, and whether resumed."""
+    from .enumerate import Enumeration
+
+    if cp is None:
+        return None, None, False
+    if cp["K"] + 2 > max_K:
+        return None, cp, True
+    data = run.data_dir()
+    try:
+        if data is None:
+            raise ValueError("in-memory catalog")
+        en = Enumeration.load(data, max_K=cp["K"])
+        if en.max_K != cp["K"]:
+            raise ValueError(f"levels saved up to K={en.max_K}, checkpoint K={cp['K']}")
+    except ValueError as exc:
+        if on_note is not None:
+            on_note(f"cannot resume ({exc}); starting again")
+        return None, None, False
+    return en, cp, True
+
+
 def search_run(
     max_K: int,
     variables: tuple[str, ...] = ("x",),
@@ -214,10 +305,10 @@ def search_run(
     catalog: str | Path | None = None,
     memory_limit_bytes: int = 16 << 30,
     store_K: int | None = None,
-    quiet: bool = False,
-    stream: Any = None,
     executor: Any = None,
     workers: int | None = None,
+    progress: bool = False,
+    on_note: Callable[[str], None] | None = None,
 ) -> dict:
     """Enumerate to ``max_K`` with checkpoints in a catalog; resume or answer a finished run.
 
@@ -232,38 +323,45 @@ def search_run(
         nothing (no resume).
     memory_limit_bytes : int
         Passed to :func:`~emlkit.search.enumerate_forms`; a run stopped by it stays open and
-        goes on when started again with a larger limit.
+        goes on when started again with a larger limit (``stop_reason`` says why it stopped).
     store_K : int, optional
         Every form of size up to this is stored in the catalog (labelled forms always are).
         Default: every level of at most :data:`STORE_LEVEL_FORMS` forms.
-    quiet : bool
-        No progress on standard error.
     executor, workers
         Where each level's pair blocks run (see :func:`~emlkit.search.enumerate_forms`;
         default: in this process); the forms found are the same.
+    progress : bool
+        Show a progress line per level on standard error (:class:`emlkit.progress.Progress`).
+    on_note : callable, optional
+        Called with a one-line note when a saved run cannot be resumed and starts again.
 
     Returns
     -------
     dict
         ``counts``, ``seconds`` and ``reach_seconds`` per K (keys are K as text), ``found``
         (labelled forms), ``complete``, ``stop_reason``, ``run``, ``catalog``, ``resumed``,
-        ``from_catalog``.
+        ``from_catalog``, ``wall_seconds``.
+
+    Raises
+    ------
+    SearchInterrupted
+        On Ctrl-C, once the levels done are saved (a ``KeyboardInterrupt``).
+
+    Examples
+    --------
+    >>> res = search_run(7, ("x",), catalog=":memory:")
+    >>> res["counts"], res["complete"], res["found"][0]["label"]
+    ({'1': 2, '3': 4, '5': 16, '7': 80}, True, 'exp(x)')
     """
-    from ..catalog import Catalog, FormRecord
-    from ..progress import Progress, format_bytes, rss_bytes
-    from ..search.enumerate import Enumeration, enumerate_forms
+    from ..catalog import Catalog
+    from .enumerate import enumerate_forms
 
     variables = tuple(variables)
     if isinstance(max_K, bool) or not isinstance(max_K, int) or max_K < 1:
-        raise ValueError(f"--max-K must be a whole number >= 1, got {max_K!r}")
-    for v in variables:
-        if not re.fullmatch(r"[A-Za-z_]\w*", v) or v == "E":
-            raise ValueError(f"bad variable name {v!r}")
-    if len(set(variables)) != len(variables):
-        raise ValueError(f"repeated variable names in {','.join(variables)!r}")
+        raise ValueError(f"max_K must be a whole number >= 1, got {max_K!r}")
+    check_variables(variables)
     if store_K is not None and store_K < 0:
-        raise ValueError(f"--store-K must be >= 0, got {store_K}")
-    stream = stream if stream is not None else sys.stderr
+        raise ValueError(f"store_K must be >= 0, got {store_K}")
     params = {"max_K": max_K, "variables": list(variables), "points": "default",
               "store_K": store_K, "version": _STORE_VERSION}
     t_start = time.perf_counter()
@@ -273,180 +371,25 @@ def search_run(
         if run.finished and run.result is not None:
             return {**_ordered(run.result), **info, "from_catalog": True, "wall_seconds": 0.0}
         stack.enter_context(run.lock())  # one process per run
-        cp = run.checkpoint()
+        en, cp, info["resumed"] = _resume(run, run.checkpoint(), max_K, on_note)
         found: dict[str, dict] = {f["label"]: f for f in (cp or {}).get("found", [])}
-        en = None
-        data = run.data_dir()
-        if cp is not None and cp["K"] + 2 <= max_K:
-            try:
-                if data is None:
-                    raise ValueError("in-memory catalog")
-                en = Enumeration.load(data, max_K=cp["K"])
-                if en.max_K != cp["K"]:
-                    raise ValueError(f"levels saved up to K={en.max_K}, checkpoint K={cp['K']}")
-                info["resumed"] = True
-            except ValueError as exc:
-                print(f"eml search: cannot resume ({exc}); starting again", file=stream)
-                en, cp, found = None, None, {}
-        elif cp is not None:
-            info["resumed"] = True
-        labeller = _Labeller(variables, found)
-        bar: list[Any] = [None]
-        state = {"cp": cp}
-
-        def on_step(K: int, done: int, total: int) -> None:
-            if bar[0] is None:
-                bar[0] = Progress(f"search K={K}", total=total, enabled=not quiet,
-                                  stream=stream, unit="forms", memory=True)
-            # levels shorter than a second print only their closing line
-            if bar[0].elapsed >= 1.0:
-                bar[0].update(done)
-
-        def on_level(e: Any, K: int) -> None:
-            t_level = e.seconds.get(K, 0.0)
-            if data is not None and K < max_K:
-                e.save(data)
-            forms = []
-            if (K <= store_K) if store_K is not None else e.counts[K] <= STORE_LEVEL_FORMS:
-                fps = e.fingerprints(K)
-                forms = [FormRecord(e.rpn(g), K, fp, variables)
-                         for g, fp in zip(e.ids(K), fps)]
-            for rec in labeller.level(e, K):
-                forms.append(FormRecord(rec["rpn"], K, rec["fingerprint"], variables,
-                                        label=rec["label"], verified_digits=rec["verified_digits"]))
-            new_cp = {
-                "K": K, "counts": {str(k): n for k, n in e.counts.items()},
-                "seconds": {str(k): t for k, t in e.seconds.items()},
-                "pairs": {str(k): n for k, n in e.pairs.items()},
-                "found": list(found.values()), "stop_reason": None,
-            }
-            run.save(forms=forms, checkpoint=new_cp)
-            state["cp"] = new_cp
-            if bar[0] is not None:
-                bar[0].close(
-                    f"{e.counts[K]:,} new forms, {e.pairs[K] / max(t_level, 1e-9):,.0f} forms/s, "
-                    f"{t_level:.1f}s, mem {format_bytes(rss_bytes())}"
-                )
-                bar[0] = None
-            elif not quiet:
-                print(f"search K={K}: {e.counts[K]:,} new forms", file=stream)
-
+        levels = _Levels(run, max_K, store_K, _Labeller(variables, found), cp, progress)
         try:
             if cp is None or cp["K"] + 2 <= max_K:
                 en = enumerate_forms(
                     max_K, variables, memory_limit_bytes=memory_limit_bytes,
-                    store_last=False, resume_from=en, on_level=on_level, on_step=on_step,
-                    executor=executor, workers=workers,
+                    store_last=False, resume_from=en, on_level=levels.on_level,
+                    on_step=levels.on_step, executor=executor, workers=workers,
                 )
                 if not en.complete:
-                    state["cp"] = {**state["cp"], "stop_reason": en.stop_reason}
-                    run.save(checkpoint=state["cp"])
-                    print(f"eml search: {en.stop_reason} (run the same command with a "
-                          "larger --memory-limit to go on)", file=stream)
+                    levels.cp = {**levels.cp, "stop_reason": en.stop_reason}
+                    run.save(checkpoint=levels.cp)
         except KeyboardInterrupt:
-            if bar[0] is not None:
-                bar[0].close("interrupted")
-            done = state["cp"]["K"] if state["cp"] else None
-            print(f"eml search: interrupted; saved up to K={done} in {cat.path} (run "
-                  f"{run.id}); the same command resumes", file=stream)
-            raise
-        result = _result(state["cp"], max_K, variables, found)
+            if levels.bar is not None:
+                levels.bar.close("interrupted")
+            done = levels.cp["K"] if levels.cp else None
+            raise SearchInterrupted(done, str(cat.path), run.id) from None
+        result = _result(levels.cp, max_K, variables, found)
         if result["complete"]:
             run.finish(result)
         return {**result, **info, "wall_seconds": round(time.perf_counter() - t_start, 3)}
-
-
-def _print_table(res: dict) -> None:
-    names = ",".join(res["variables"]) or "constants (leaf 1 only)"
-    print(f"distinct forms by K, variables: {names}")
-    print(f"{'K':>3} {'new forms':>12} {'total':>12} {'pairs':>14} {'level s':>9} {'reach s':>9}")
-    total = 0
-    for k, n in res["counts"].items():
-        total += n
-        print(f"{k:>3} {n:>12,d} {total:>12,d} {res['pairs'].get(k, 0):>14,d} "
-              f"{res['seconds'].get(k, 0.0):>9.2f} {res['reach_seconds'].get(k, 0.0):>9.2f}")
-    if res["forms_per_second"]:
-        print(f"forms per second (candidate pairs evaluated): {res['forms_per_second']:,d}")
-    if res["found"]:
-        print("shortest forms found for basis elements (verified digits at the test points):")
-        for f in res["found"]:
-            print(f"  {f['label']:<14} K={f['K']:<3} {f['verified_digits']:>3} digits  {f['rpn']}")
-    if res["stop_reason"]:
-        print(f"stopped: {res['stop_reason']}")
-    how = "answered from the catalog" if res["from_catalog"] else (
-        "resumed" if res["resumed"] else "new run")
-    print(f"catalog: {res['catalog']} (run {res['run']}, {how})")
-
-
-def _variables(args: argparse.Namespace) -> tuple[str, ...]:
-    if args.constants:
-        return ()
-    text = args.variables.strip()
-    if text.lower() in ("", "none", "-"):
-        return ()
-    return tuple(v.strip() for v in re.split(r"[,\s]+", text) if v.strip())
-
-
-def _cmd_search(args: argparse.Namespace) -> int:
-    catalog = ":memory:" if args.no_catalog else args.catalog
-    executor: Any = None
-    if args.ray is not None:
-        executor = "ray" if args.ray == "" else (
-            args.ray if args.ray.startswith("ray:") else f"ray:{args.ray}")
-    elif args.workers is not None:
-        executor = "local"
-    res = search_run(
-        args.max_K, _variables(args), catalog=catalog,
-        memory_limit_bytes=parse_size(args.memory_limit), store_K=args.store_K,
-        quiet=args.quiet, executor=executor, workers=args.workers,
-    )
-    if args.json:
-        print(json.dumps(res, ensure_ascii=False))
-    else:
-        _print_table(res)
-    return 0
-
-
-def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
-    """Add ``eml search`` to the subcommand parser ``sub``."""
-    p = sub.add_parser(
-        "search",
-        help="enumerate distinct EML forms by size (resumable, stored in the catalog)",
-        description="Enumerate every distinct EML function of the leaf 1 and the given variables\n"
-        "by size K (bottom-up, one representative per function at fixed complex test points),\n"
-        "print the number of distinct forms per K with the time to reach each K, and store\n"
-        "levels, checkpoints and labelled forms in the catalog. The same command started again\n"
-        "resumes after an interrupt (Ctrl-C, kill -9) from the last completed level; a finished\n"
-        "run is answered from the catalog.",
-        epilog="examples:\n  eml search --max-K 31 --constants\n"
-        "  eml search --max-K 21 --variables x --memory-limit 16G\n"
-        "  eml search --max-K 15 --variables x,y --catalog runs.sqlite --json\n"
-        "  eml search --max-K 23 --variables x --workers 4\n\n"
-        "A run stopped by --memory-limit stays open: the same command with a larger limit "
-        "goes on.\nThe catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
-        "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
-    p.add_argument("--max-K", type=int, required=True, metavar="K",
-                   help="largest size (RPN token count) to enumerate")
-    p.add_argument("--variables", default="x", metavar="NAMES",
-                   help="comma-separated variable names (default: x); 'none' for constants")
-    p.add_argument("--constants", action="store_true", help="constants only (leaf 1)")
-    p.add_argument("--catalog", metavar="FILE", help="catalog file (SQLite)")
-    p.add_argument("--no-catalog", action="store_true",
-                   help="keep nothing (no resume, no stored forms)")
-    p.add_argument("--memory-limit", default="16G", metavar="SIZE",
-                   help="stop cleanly before a level that would need more (default: 16G)")
-    p.add_argument("--store-K", type=int, default=None, metavar="K",
-                   help="store every form up to this size in the catalog (default: each "
-                   f"level of at most {STORE_LEVEL_FORMS:,} forms)")
-    p.add_argument("--workers", type=positive_int, metavar="N",
-                   help="split each level into pair blocks run by N local worker processes "
-                   "(default: in this process; the forms found are the same)")
-    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
-                   help="run the pair blocks on Ray (a local instance, or the cluster at "
-                   "ADDRESS: auto, HOST:PORT or ray://HOST:10001)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
-    p.set_defaults(run=_cmd_search)
