@@ -93,11 +93,11 @@ def add_ray(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def ray_spec(address: str) -> str:
-    """The executor spec of ``--ray [ADDRESS]``: ``'ray'`` for a local instance, else
-    ``'ray:ADDRESS'``.
+    """The executor spec of ``--ray [ADDRESS]`` (see :func:`emlkit.runtime.get_executor`):
+    ``'ray'`` for a local instance, else ``'ray:ADDRESS'`` (``ray://`` addresses as they are).
 
-    >>> ray_spec("ray:auto"), ray_spec("10.0.0.1:6379")
-    ('ray:auto', 'ray:10.0.0.1:6379')
+    >>> ray_spec("ray:auto"), ray_spec("10.0.0.1:6379"), ray_spec("ray://head:10001")
+    ('ray:auto', 'ray:10.0.0.1:6379', 'ray://head:10001')
     """
     if address == "":
         return "ray"
