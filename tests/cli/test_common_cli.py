@@ -8,12 +8,13 @@ import errno
 
 import pytest
 
-from emlkit.cli import build_parser
+from emlkit.cli import build_parser, main
 from emlkit.cli.common import (
     Parser,
     add_command,
     add_digits,
     add_output,
+    command_texts,
     describe,
     nonnegative_int,
     one_line,
@@ -31,17 +32,31 @@ def test_parser_raises_a_usage_error_naming_the_help():
         p.parse_args([])
 
 
-def test_add_command_sets_run_and_the_formatter():
+def test_add_command_sets_run_the_formatter_and_the_texts():
     sub = Parser(prog="eml").add_subparsers(dest="command")
-    p = add_command(sub, "demo", lambda args: 7, help="h", description="line 1\nline 2")
+    p = add_command(sub, "search", lambda args: 7)
     add_output(p, quiet="no progress")
     args = p.parse_args(["--json", "--quiet"])
     assert args.run(args) == 7 and args.json and args.quiet
-    assert "line 1\nline 2" in p.format_help()  # RawDescriptionHelpFormatter keeps breaks
+    assert p.description == command_texts()["search"]["description"]
+    assert "variables\nby size K" in p.format_help()  # RawDescriptionHelpFormatter keeps breaks
     with pytest.raises(UsageError, match="--jso"):  # no abbreviations
         p.parse_args(["--jso"])
-    q = add_command(sub, "group", None, help="h", description="d")
+    q = add_command(sub, "catalog", None)
     assert "run" not in vars(q.parse_args([]))
+    with pytest.raises(LookupError, match="no texts for 'eml frobnicate'"):
+        add_command(sub, "frobnicate", None)
+
+
+def test_every_text_in_commands_toml_is_a_command_s_help(capsys):
+    """No stale table: each one is shown by ``eml PATH --help``."""
+    texts = command_texts()
+    assert {"compile", "search", "pcf search", "catalog export"} <= set(texts)
+    for path, text in texts.items():
+        assert main([*path.split(), "--help"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"usage: eml {path} ") and text["description"] in out, path
+        assert text.get("epilog", "") in out
 
 
 def test_add_output_without_quiet_and_add_digits():

@@ -24,27 +24,6 @@ from .common import add_command, add_output, print_json
 
 __all__ = ["register", "split_names"]
 
-_BOOT_EPILOG = """examples:
-  eml bootstrap --constants 1 --operations EML --explain
-  eml bootstrap --constants pi --functions exp,ln,minus --operations plus
-  eml bootstrap --constants 1 --functions exp,ln --operations subtract --json
-  eml bootstrap --constants 1 --operations plus          (does not generate the basis)
-  eml bootstrap --constants 1 --operations EML --catalog runs.sqlite   (resumable)
-  eml bootstrap --constants 1 --operations EML --graph chain.svg   (the chain as a picture)
-
-Names: constants 1, e, pi, i, -1, 2, 0; functions exp, ln, minus (-x), inverse (1/x),
-square, sqrt, half, sin, ..., artanh, sigmoid; operations EML, plus, subtract, times,
-divide, power, log (log_x y), avg, hypot. Lists are comma separated or repeated.
-The exit status is 0 whether or not the basis is reached (the verdict says which)."""
-
-_SCAN_EPILOG = """examples:
-  eml scan
-  eml scan --operators 'exp(x)-ln(y)' 'exp(x)+ln(y)' 'x-ln(y)' --time-limit 10
-  eml scan --constant e --json
-
-An operator is f(x) op g(y) with f, g one of exp, ln or nothing and op one of + - * /."""
-
-
 def split_names(values: list[list[str]] | None) -> list[str]:
     """Flatten repeated and comma-separated command-line lists.
 
@@ -125,13 +104,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add the ``bootstrap`` and ``scan`` subcommands."""
-    p = add_command(
-        sub, "bootstrap", _cmd_bootstrap,
-        help="check whether a base set generates the calculator basis",
-        description="Search every primitive of the calculator basis (constants -1, 1, 2, e, "
-        "pi, i;\n20 unary and 8 binary functions) as a short expression over the base set, "
-        "adding\neach one found to the building blocks, and print the discovery chain and a "
-        "verdict.", epilog=_BOOT_EPILOG)
+    p = add_command(sub, "bootstrap", _cmd_bootstrap)
     p.add_argument("--constants", action="append", nargs="+", metavar="NAME",
                    help="constants of the base (default with nothing given: 1)")
     p.add_argument("--functions", action="append", nargs="+", metavar="NAME",
@@ -157,13 +130,7 @@ def register(sub: Any) -> None:
                    help="also draw the chain as a dependency graph (.svg or .png)")
     add_output(p, quiet="no progress on standard error")
 
-    p = add_command(
-        sub, "scan", _cmd_scan,
-        help="which candidate operators generate the basis from one constant",
-        description="Run the bootstrap verifier on a family of binary operators f(x) op g(y)\n"
-        "built from exp, ln, +, -, *, / with one constant, and print which generate the\n"
-        "whole calculator basis and how far the others get.",
-        epilog=_SCAN_EPILOG)
+    p = add_command(sub, "scan", _cmd_scan)
     p.add_argument("--operators", action="append", nargs="+", metavar="OP",
                    help="candidates (default: a family of 12, eml first)")
     p.add_argument("--constant", default="1", help="the constant of every base (default 1)")

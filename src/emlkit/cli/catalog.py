@@ -141,38 +141,22 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``eml catalog`` (with ``list``, ``show``, ``export``) to ``sub``."""
-    p = add_command(
-        sub, "catalog", None,
-        help="list, show and export the catalog of runs and forms",
-        description="Look into the SQLite catalog written by 'eml search' and other long\n"
-        "commands: runs (with their parameters, checkpoints and results) and forms found.",
-        epilog="examples:\n  eml catalog list\n  eml catalog show 3\n"
-        "  eml catalog export --format json -o forms.json\n"
-        "  eml catalog export --run 3 --K 15 --catalog runs.sqlite\n\n"
-        "The catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
-        "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
-    )
+    p = add_command(sub, "catalog", None)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument("--catalog", metavar="FILE", help="catalog file (SQLite)")
         add_output(q)
 
-    q = add_command(actions, "list", _cmd_list, help="list the runs",
-                    description="List the runs.", epilog="example:\n  eml catalog list --json")
+    q = add_command(actions, "catalog list", _cmd_list)
     common(q)
 
-    q = add_command(actions, "show", _cmd_show, help="show one run",
-                    description="Show one run: parameters, counts per K, result and labelled "
-                    "forms.", epilog="example:\n  eml catalog show 1")
+    q = add_command(actions, "catalog show", _cmd_show)
     q.add_argument("run_id", type=int, metavar="RUN", help="run id (see 'eml catalog list')")
     q.add_argument("--limit", type=int, default=None, help="forms to read (default: all)")
     common(q)
 
-    q = add_command(actions, "export", _cmd_export, help="export forms as CSV or JSON",
-                    description="Export stored forms (CSV: one row each; JSON: runs and forms).",
-                    epilog="examples:\n  eml catalog export -o forms.csv\n"
-                    "  eml catalog export --format json --label -1")
+    q = add_command(actions, "catalog export", _cmd_export)
     q.add_argument("--format", choices=("csv", "json"), default="csv",
                    help="csv: one row per form (default); json: runs and forms")
     q.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")

@@ -1,8 +1,9 @@
 """What every ``eml`` command shares: the parser class, the shared options, argument types and
 the one-line error text.
 
-A command module adds its subcommand with :func:`add_command` (one place for the formatter,
-``allow_abbrev`` and the ``run`` function) and its output switches with :func:`add_output`.
+A command module adds its subcommand with :func:`add_command` (the formatter, ``allow_abbrev``,
+the ``run`` function, and the command's texts from ``commands.toml``) and its output switches
+with :func:`add_output`.
 
 >>> positive_int("3"), seconds("2.5"), ray_spec(""), ray_spec("auto")
 (3, 2.5, 'ray', 'ray:auto')
@@ -15,16 +16,19 @@ argparse.ArgumentTypeError: 0 must be at least 1
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
+import tomllib
 from collections.abc import Callable
+from importlib import resources
 from typing import Any, NoReturn
 
 from ..errors import DomainError, EvaluationError, ParseError, UnsupportedError, UsageError
 
 __all__ = [
     "FORMATTER", "PROG", "Parser", "add_command", "add_digits", "add_output", "add_ray",
-    "describe", "nonnegative_int", "one_line", "positive_int", "print_json", "ray_spec",
+    "command_texts", "describe", "nonnegative_int", "one_line", "positive_int", "print_json", "ray_spec",
     "seconds", "whole_number",
 ]
 
@@ -43,18 +47,32 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def add_command(sub: Any, name: str, run: Callable[[argparse.Namespace], int] | None, *,
-                help: str, description: str, epilog: str | None = None) -> Parser:
-    """Add subcommand ``name`` to the subparsers ``sub``; ``run(args)`` is its exit status
-    (``None`` for a command whose own subcommands set it).
+@functools.cache
+def command_texts() -> dict[str, dict[str, str]]:
+    """The help, description and epilog of every command, from ``cli/commands.toml``.
+
+    >>> command_texts()["compile"]["help"]
+    'compile a formula to pure EML'
+    """
+    text = resources.files(__package__).joinpath("commands.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def add_command(sub: Any, path: str, run: Callable[[argparse.Namespace], int] | None) -> Parser:
+    """Add the command ``path`` (``"search"``, or ``"pcf search"`` for a subcommand) to the
+    subparsers ``sub``, with its texts from ``cli/commands.toml``; ``run(args)`` is its exit
+    status (``None`` for a command whose own subcommands set it).
 
     >>> sub = Parser(prog="eml").add_subparsers(dest="command")
-    >>> p = add_command(sub, "hello", lambda args: 0, help="say hello", description="Hello.")
-    >>> p.prog, p.parse_args([]).run(None)
-    ('eml hello', 0)
+    >>> p = add_command(sub, "compile", lambda args: 0)
+    >>> p.prog, p.parse_args([]).run(None), p.description[:18]
+    ('eml compile', 0, 'Compile a formula ')
     """
-    p = sub.add_parser(name, help=help, description=description, epilog=epilog,
-                       formatter_class=FORMATTER, allow_abbrev=False)
+    texts = command_texts().get(path)
+    if texts is None:
+        raise LookupError(f"no texts for 'eml {path}' in emlkit/cli/commands.toml")
+    p = sub.add_parser(path.split()[-1], help=texts["help"], description=texts["description"],
+                       epilog=texts.get("epilog"), formatter_class=FORMATTER, allow_abbrev=False)
     if run is not None:
         p.set_defaults(run=run)
     return p

@@ -231,13 +231,7 @@ def _add_source(p: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add ``compile``, ``eval`` and ``draw`` to the subcommand parser ``sub``."""
-    p = add_command(
-        sub, "compile", _cmd_compile,
-        help="compile a formula to pure EML",
-        description="Compile a formula (calculator notation) to a pure EML expression.",
-        epilog="examples:\n  eml compile 'exp(x)'\n  eml compile 'x*y' --format rpn --stats\n"
-        "  eml compile 'sin(x)' --let --json\n  eml compile '-x' --stats",
-    )
+    p = add_command(sub, "compile", _cmd_compile)
     p.add_argument("expr", metavar="EXPR", help="formula, e.g. 'sin(x) + y/2'; '-' reads stdin")
     p.add_argument("--format", choices=FORMATS, default="eml", help="output format (default: eml)")
     p.add_argument("--let", action="store_true", help="name shared subterms once (let-form)")
@@ -253,17 +247,7 @@ def register(sub: Any) -> None:
         help="strip: real inputs and |Im| < pi (default); plane: every complex input",
     )
 
-    p = add_command(
-        sub, "eval", _cmd_eval,
-        help="evaluate an expression at a point",
-        description="Evaluate EML text, or a formula compiled to EML, at the given values.",
-        epilog="examples:\n  eml eval 'eml(1, eml(eml(1, x), 1))' --at x=2\n"
-        "  eml eval 'sin(x)' --at x=-2+0.5j\n  eml eval 'x - y' --at x=1 --at y=inf --json\n"
-        "  eml eval 'eml(1, 1)' --dps 50        (e to 50 digits, mpmath)\n\n"
-        "EXPR that parses as EML is used as it is; anything else (and the bare names pi, e,\n"
-        "i) is compiled as a formula; --formula / --eml force one reading.\n"
-        "Values: 0.7, -2+0.5j, 3i, -0.0, inf, nan.",
-    )
+    p = add_command(sub, "eval", _cmd_eval)
     _add_source(p)
     p.add_argument(
         "--at", action="append", default=[], metavar="NAME=VALUE",
@@ -275,13 +259,7 @@ def register(sub: Any) -> None:
     p.add_argument("--dps", type=dps_type, help="decimal digits for mpmath or arb")
     add_output(p)
 
-    p = add_command(
-        sub, "draw", _cmd_draw,
-        help="draw the expression DAG to SVG or PNG",
-        description="Draw the expression as a DAG (shared nodes drawn once, in orange).",
-        epilog="examples:\n  eml draw 'eml(1, eml(eml(1, x), 1))' -o ln.png\n"
-        "  eml draw 'x + y' -o add.svg --share-leaves",
-    )
+    p = add_command(sub, "draw", _cmd_draw)
     _add_source(p)
     p.add_argument("-o", "--output", required=True, help="output file, .svg or .png")
     p.add_argument("--share-leaves", action="store_true", help="draw each leaf once")

@@ -52,20 +52,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``eml esma`` to the subcommands."""
-    p = add_command(
-        sub, "esma", _run,
-        help="patterns in signed continued fractions of a constant's transforms (ESMA)",
-        description="For every transform P(c)/Q(c) of the constant (integer polynomials of "
-        "degree ≤ --degree, coefficients in [-N, N]) and every sign cycle of length ≤ --cycle, "
-        "expand the signed continued fraction from a proven enclosure, find the shortest "
-        "linear recurrence of its partial quotients (Berlekamp–Massey over GF(199), checked "
-        "over a second prime and the rationals), turn a quasi-polynomial pattern into a "
-        "polynomial continued fraction and check it against mpmath at --digits digits. "
-        "Results with the same tail (Möbius-equivalent transforms) are listed once. "
-        "Exit status 1 when nothing is found.",
-        epilog="examples:\n  eml esma e --degree 1 --coefficients 2 --cycle 2\n"
-        "  eml esma 'tan(1)' --degree 0\n  eml esma 'exp(2)' --degree 0 --cycle 1 --json",
-    )
+    p = add_command(sub, "esma", _run)
     p.add_argument("constant", metavar="CONSTANT",
                    help="a table name (e, pi, Catalan, ...) or SymPy text: tan(1), exp(2), E**2")
     p.add_argument("--degree", type=nonnegative_int, default=1,

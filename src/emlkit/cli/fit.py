@@ -174,23 +174,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``eml fit`` to the subcommands."""
-    p = add_command(
-        sub, "fit", _run,
-        help="recover a formula from CSV data as an EML tree (symbolic regression)",
-        description="Symbolic regression: find an EML tree y = f(x, ...) for a column of a CSV "
-        "file. Exact search in pure EML (tables, meet in the middle) runs first, then the "
-        "vocabulary searches (by default arith, then standard) while nothing exact is found, "
-        "then gradient training of EML trees if still nothing exact was found; the report says "
-        "which vocabulary the formula came from. The finished stages are saved: interrupting (Ctrl-C, kill) and re-running the "
-        "same command resumes; a finished fit is answered from the saved result.",
-        epilog="examples:\n  eml fit data.csv --target y\n"
-        "  eml fit data.csv --target y --depth 4 --time-limit 120 --plot loss.png --tree t.svg\n"
-        "  eml fit data.csv --target f --vocabulary plus,times --json\n\n"
-        "CSV: a header line, then one row per sample; the target is the last column unless\n"
-        "--target names it, the other columns are the variables. Resume state: --checkpoint\n"
-        "FILE, else $EMLKIT_FIT_CACHE, else fit/fit.sqlite in $EMLKIT_CACHE_DIR "
-        "(~/.cache/emlkit).",
-    )
+    p = add_command(sub, "fit", _run)
     p.add_argument("data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
     p.add_argument("--target", metavar="COLUMN", help="name of the target column")
     p.add_argument("--depth", type=positive_int, help="depth of the trained trees")

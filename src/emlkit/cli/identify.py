@@ -48,21 +48,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``eml identify`` to the subcommands."""
-    p = add_command(
-        sub, "identify", _run,
-        help="find a closed form for a number over named constants (pi, e, zeta(3), ...)",
-        description="Find closed forms for a real number given to N digits: rationals, "
-        "algebraic numbers, Möbius transforms of one constant, linear and polynomial "
-        "relations, products of powers, and pure EML forms, over a table of named constants "
-        "(see --list). Every digit written counts as known. A form is printed only when it "
-        "reproduces all the digits and explains at least twice as many digits as its "
-        "coefficients have, with a margin; otherwise the answer is 'nothing found' and the "
-        "exit status 1.",
-        epilog="examples:\n  eml identify 1.2020569031595942853997381615114\n"
-        "  eml identify 0.852556797635011581847042853192 --all\n"
-        "  eml identify 2.9348022005446793094172454999 --basis pi,log(2) --json\n"
-        "  eml identify --list",
-    )
+    p = add_command(sub, "identify", _run)
     p.add_argument("value", metavar="VALUE", nargs="?",
                    help="decimal number; its digits are its precision (a trailing ... is ok)")
     p.add_argument("--basis", metavar="NAMES",

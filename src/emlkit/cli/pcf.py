@@ -143,21 +143,7 @@ def _plot(pcf: Any, lim: Any, path: str) -> str:
 
 def register(sub: Any) -> None:
     """Add ``eml pcf`` (and hand ``eml pcf search ...`` to :mod:`.pcf_search`)."""
-    p = add_command(
-        sub, "pcf", _run,
-        help="limit of a polynomial continued fraction, with proven digits",
-        description="The limit of PCF(a, b) = a(0) + b(1)/(a(1) + b(2)/(a(2) + ...)) to "
-        "--digits significant digits. Digits are proven by an arb ball when a tail "
-        "certificate exists, else checked by consecutive convergents (the output says "
-        "which). A limit 0 is shown as |L| < 1e-DIGITS (decimal places). A terminating "
-        "fraction (b(k) = 0) prints its exact rational value (exit 0; JSON status "
-        "\"terminating\" with \"exact\" as a fraction). Divergent, oscillating, inconclusive "
-        "fractions and terminating ones with q = 0 are reported with exit status 2.",
-        epilog="examples:\n  eml pcf 2n+1 n^2 --digits 1000\n"
-        "  eml pcf 34n^3+51n^2+27n+5 -n^6\n"
-        "  eml pcf n+3 -n --convergents 1,2,10 --json\n"
-        "  eml pcf search --help                        (search a box of PCFs)",
-    )
+    p = add_command(sub, "pcf", _run)
     p.add_argument("a", metavar="A", help="a(n), e.g. 2n+1, n(n+2), 34n^3+51n^2+27n+5")
     p.add_argument("b", metavar="B", help="b(n), e.g. n^2, -n^6, 3n/2")
     add_digits(p, "significant digits wanted (default 50)", default=50)

@@ -147,20 +147,7 @@ def _run_formulas(args: argparse.Namespace) -> int:
 
 def add_subcommands(sub: Any) -> None:
     """Add ``search`` and ``formulas`` to the subparsers of ``eml pcf``."""
-    p = add_command(
-        sub, "search", _run_search,
-        help="search a box of PCFs for formulas of constants",
-        description="Evaluate every PCF(a, b) with deg a <= --deg-a, deg b <= --deg-b and "
-        "integer coefficients in a range (neither polynomial zero): a float64 sieve at --depth "
-        "finds the converging ones, their limits are looked up among Möbius transforms "
-        "(alpha c + beta)/(gamma c + delta) of the constants, and every hit is checked with "
-        "exact convergents to --verify-digits digits. Results go to the catalog shard by "
-        "shard; the same command after an interruption resumes.",
-        epilog="examples:\n  eml pcf search --deg-a 2 --deg-b 2 --coefficients -5..5\n"
-        "  eml pcf search --deg-a 1 --deg-b 2 --coefficients -3..3 --constants 'pi,log(2)'\n"
-        "  eml pcf search --deg-a 1 --deg-b 2 --coefficients -20..20 --ray auto\n"
-        "  eml pcf formulas --constant pi",
-    )
+    p = add_command(sub, "pcf search", _run_search)
     # "-5..5" is a value here, not an option
     p._negative_number_matcher = re.compile(r"^-\d+(\s*\.\.\s*-?\d+)?$|^-\d*\.\d+$")
     p.add_argument("--deg-a", type=int, default=1, help="largest degree of a (default 1)")
@@ -199,13 +186,7 @@ def add_subcommands(sub: Any) -> None:
                    "(not stored in the catalog)")
     add_output(p, quiet="no progress on stderr")
 
-    q = add_command(
-        sub, "formulas", _run_formulas,
-        help="list or export the PCF formulas in the catalog",
-        description="List the PCF formulas stored by 'eml pcf search' runs, or export them as "
-        "CSV or JSON.",
-        epilog="examples:\n  eml pcf formulas\n  eml pcf formulas --constant pi --format csv",
-    )
+    q = add_command(sub, "pcf formulas", _run_formulas)
     q.add_argument("--catalog", metavar="PATH", help="catalog file (default: the user catalog)")
     q.add_argument("--run", dest="run_id", type=positive_int, help="only this run")
     q.add_argument("--constant", help="only formulas of this constant (as searched, e.g. pi)")

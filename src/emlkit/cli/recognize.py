@@ -70,23 +70,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``eml recognize`` to the subcommands."""
-    p = add_command(
-        sub, "recognize", _run,
-        help="find the shortest EML forms of a number or of sampled data",
-        description="Find the shortest EML forms of a constant (a decimal number of any length, "
-        "read exactly; it stands for the interval of its last digit, half a unit either side, "
-        "and a match must reproduce every digit given; only integers are exact) or of a function given as samples in a "
-        "CSV file. Candidates are sieved in float64, verified with mpmath at --dps digits and "
-        "with arb balls, and printed by K. Exit status 1 when nothing matches.",
-        epilog="examples:\n  eml recognize 2.718281828459045\n"
-        "  eml recognize 3.14159265358979 --vocabulary pi,plus,times\n"
-        "  eml recognize -0.5 --max-K 29\n"
-        "  eml recognize -1+2i --json\n"
-        "  eml recognize 1.4142135623730950488016887242097 --vocabulary 2,sqrt --json\n"
-        "  eml recognize --data points.csv --target f --max-K 17\n\n"
-        "CSV: a header line, then one row per sample; the target is the last column unless\n"
-        "--target names it, the other columns are the variables.",
-    )
+    p = add_command(sub, "recognize", _run)
     p.add_argument("value", metavar="VALUE", nargs="?",
                    help="number: 3.14159, -1+2i, 0.5j, or a decimal string of any length")
     p.add_argument("--data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")

@@ -115,23 +115,7 @@ def _print_table(res: dict) -> None:
 
 def register(sub: Any) -> None:
     """Add ``eml search`` to the subcommand parser ``sub``."""
-    p = add_command(
-        sub, "search", _cmd_search,
-        help="enumerate distinct EML forms by size (resumable, stored in the catalog)",
-        description="Enumerate every distinct EML function of the leaf 1 and the given variables\n"
-        "by size K (bottom-up, one representative per function at fixed complex test points),\n"
-        "print the number of distinct forms per K with the time to reach each K, and store\n"
-        "levels, checkpoints and labelled forms in the catalog. The same command started again\n"
-        "resumes after an interrupt (Ctrl-C, kill -9) from the last completed level; a finished\n"
-        "run is answered from the catalog.",
-        epilog="examples:\n  eml search --max-K 31 --constants\n"
-        "  eml search --max-K 21 --variables x --memory-limit 16G\n"
-        "  eml search --max-K 15 --variables x,y --catalog runs.sqlite --json\n"
-        "  eml search --max-K 23 --variables x --workers 4\n\n"
-        "A run stopped by --memory-limit stays open: the same command with a larger limit "
-        "goes on.\nThe catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
-        "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
-    )
+    p = add_command(sub, "search", _cmd_search)
     p.add_argument("--max-K", type=int, required=True, metavar="K",
                    help="largest size (RPN token count) to enumerate")
     p.add_argument("--variables", default="x", metavar="NAMES",

@@ -83,13 +83,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``eml serve`` to the subcommands."""
-    p = add_command(
-        sub, "serve", _run,
-        help="run the web playground in the browser",
-        description="Serve the playground (Compile, Identify, PCF, Fit and Search panels) on "
-        "this machine; open the printed address in a browser. Only 127.0.0.1 by default.",
-        epilog="examples:\n  eml serve\n  eml serve --port 8080\n"
-        "  eml serve --host 0.0.0.0      (every interface: other machines can connect)")
+    p = add_command(sub, "serve", _run)
     p.add_argument("--port", type=_port, default=8000, help="TCP port (default 8000)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
