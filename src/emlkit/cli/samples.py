@@ -98,7 +98,7 @@ def read_samples(path: str, target: str | None = None, *, max_rows: int | None =
                 if len(rec) != len(header):
                     raise UsageError(f"{path}, line {line}: {len(rec)} fields, expected "
                                      f"{len(header)}")
-                vals = []
+                vals: list[complex | float] = []
                 for name, cell in zip(header, rec):
                     try:
                         z: complex | float = float(cell)  # the common case, fast

@@ -381,7 +381,7 @@ def search_run(
                     store_last=False, resume_from=en, on_level=levels.on_level,
                     on_step=levels.on_step, executor=executor, workers=workers,
                 )
-                if not en.complete:
+                if not en.complete and levels.cp is not None:
                     levels.cp = {**levels.cp, "stop_reason": en.stop_reason}
                     run.save(checkpoint=levels.cp)
         except KeyboardInterrupt:
@@ -389,6 +389,8 @@ def search_run(
                 levels.bar.close("interrupted")
             done = levels.cp["K"] if levels.cp else None
             raise SearchInterrupted(done, str(cat.path), run.id) from None
+        if levels.cp is None:  # pragma: no cover - the level K = 1 always fits in memory
+            raise RuntimeError("the search stopped before its first level")
         result = _result(levels.cp, max_K, variables, found)
         if result["complete"]:
             run.finish(result)
