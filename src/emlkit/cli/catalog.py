@@ -69,7 +69,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(_summary(d))
         if run.kind in ("pcf-search", "pcf-deep"):  # PCF formulas live in their own table
             from ..catalog.pcf_store import pcf_formulas
-            from ..pcf._results import Formula
+            from ..pcf.search import Formula
 
             recs = pcf_formulas(cat, run_id=run.id, limit=args.limit)
             for r in recs:
