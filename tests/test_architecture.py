@@ -30,7 +30,7 @@ LAYERS: dict[str, int] = {
     "compiler": 4, "decompiler": 4,
     "search": 5, "catalog": 5, "identify": 5, "pcf": 5, "runtime": 5,
     "regress": 6,
-    "viz": 7, "cli": 7, "commands": 7, "web": 7, "__main__": 7, "emlkit": 7,
+    "viz": 7, "cli": 7, "commands": 7, "web": 7, "__main__": 7, "emlkit": 7,  # commands: alias
 }
 LIBRARY_LAYERS = range(1, 7)
 LAYER_NAMES = {1: "core", 2: "meaning and text", 3: "backends", 4: "compilers",
@@ -45,15 +45,14 @@ SAME_LAYER: frozenset[tuple[str, str]] = frozenset({
     ("search", "runtime"),  # enumeration levels split into pair blocks on an executor
     ("identify", "search"),  # the pure-EML candidate comes from search.recognize
     ("pcf", "identify"), ("pcf", "search"), ("pcf", "catalog"), ("pcf", "runtime"),
-    ("cli", "emlkit"), ("cli", "commands"),  # the CLI dispatches to command modules
-    ("commands", "emlkit"), ("viz", "emlkit"), ("web", "emlkit"),  # the public API only
-    ("commands", "viz"), ("commands", "web"), ("web", "viz"),  # draw / serve on request
+    ("cli", "emlkit"), ("viz", "emlkit"), ("web", "emlkit"),  # the public API only
+    ("cli", "viz"), ("cli", "web"), ("web", "viz"),  # draw / serve on request
+    ("commands", "cli"),  # the deprecated emlkit.commands.pcf_search re-exports cli.pcf_search
     ("emlkit", "viz"),  # the facade re-exports drawing functions lazily
 })
 
 # Known layering violations (importer module, imported module) -> reason.
 ALLOWED_LAYER: dict[tuple[str, str], str] = {
-    ("emlkit.commands.pcf", "emlkit.cli"): "cli._Parser for `eml pcf search`",
     ("emlkit.regress.plots", "emlkit.viz"): "regression plots draw the fitted tree (belongs in viz/)",
 }
 
@@ -66,8 +65,6 @@ ALLOWED_LAZY_CYCLES: dict[tuple[str, ...], str] = {
         "the text parser builds Poly values; Poly parses text lazily",
     ("emlkit.pcf._dynamics_record", "emlkit.pcf.dynamics", "emlkit.pcf.limit", "emlkit.pcf.pcf"):
         "PCF.dynamics() delegates to dynamics, which uses PCF and limits",
-    ("emlkit.cli", "emlkit.commands"):
-        "package level: cli loads the command modules; they import cli.UsageError",
 }
 
 # Heavy libraries: where they may be imported (module prefixes) and whether a module-level
@@ -79,7 +76,7 @@ HEAVY: dict[str, tuple[tuple[str, ...], bool]] = {
     "ray": (("emlkit.runtime",), False),
     "fastapi": (("emlkit.web",), True),
     "starlette": (("emlkit.web",), True),
-    "uvicorn": (("emlkit.web", "emlkit.commands.serve"), False),
+    "uvicorn": (("emlkit.web", "emlkit.cli.serve"), False),
     "matplotlib": (("emlkit.viz",), False),
     "sklearn": (("emlkit.regress", "emlkit.pcf.cluster"), True),
 }
@@ -204,7 +201,7 @@ def test_resolver_sees_known_edges(imports: list[Import]) -> None:
     pairs = {(i.src, i.dst, i.lazy) for i in imports}
     assert ("emlkit.expr", "emlkit.errors", False) in pairs
     assert ("emlkit.backends.torch", "torch", False) in pairs
-    assert ("emlkit.cli", "emlkit.commands", True) in pairs
+    assert ("emlkit.cli.search", "emlkit.search.run", True) in pairs
 
 
 def test_parser_on_a_small_tree(tmp_path: Path) -> None:

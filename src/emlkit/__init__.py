@@ -38,6 +38,7 @@ _LAZY = {
     "draw": "emlkit.viz",
     "enumerate_forms": "emlkit.search",
     "Enumeration": "emlkit.search",
+    "search_run": "emlkit.search.run",
     "recognize": "emlkit.search.recognizer",
     "Recognition": "emlkit.search.recognizer",
     "Catalog": "emlkit.catalog",

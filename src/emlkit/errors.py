@@ -90,7 +90,7 @@ class EvaluationError(EMLError, ArithmeticError):
 class UsageError(Exception):
     """Bad command-line arguments (the ``eml`` command reports them like any other bad input).
 
-    Raised by :mod:`emlkit.cli` and the command modules in :mod:`emlkit.commands`; the shared
+    Raised by the command modules of :mod:`emlkit.cli`; the shared
     handler prints ``eml: usage error: ...`` and exits with status 2.
 
     >>> str(UsageError("--digits: 0 is below 1"))

@@ -110,7 +110,7 @@ def test_graph_draws_the_chain(capsys, tmp_path):
     out = tmp_path / "chain.svg"
     status, stdout, err = run_cli(capsys, "bootstrap", "--constants", "1", "--operations", "plus",
                                   "--max-K", "5", "--targets", "2", "--quiet", "--graph", str(out))
-    assert status == 0 and out.read_text().startswith("<?xml")
+    assert status == 0 and out.read_text().startswith("<?xml") and "chain:" in stdout
     assert f"wrote {out}: 3 blocks, 2 uses, 2 rows" in err
 
 

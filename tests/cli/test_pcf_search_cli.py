@@ -170,3 +170,12 @@ def test_eml_catalog_shows_and_exports_pcf_formulas(capsys, tmp_path):
                           "--format", "json")
     recs = json.loads(out)["pcf_formulas"]
     assert any(r["formula"] == "4/pi" and r["a"] == [1, 2] for r in recs)
+
+
+def test_the_old_import_path_still_works():
+    """``emlkit.commands.pcf_search`` is a deprecated alias of ``emlkit.cli.pcf_search``."""
+    from emlkit.cli import pcf_search
+    from emlkit.commands.pcf_search import coefficient_range
+
+    assert coefficient_range is pcf_search.coefficient_range
+    assert coefficient_range("-5..5") == (-5, 5)

@@ -1,4 +1,5 @@
-"""Tests of ``eml search`` and ``eml catalog``: output, resume after a real kill -9, Ctrl-C."""
+"""``eml search`` (``emlkit.cli.search``): output, local workers, resume after a real kill -9,
+Ctrl-C."""
 
 from __future__ import annotations
 
@@ -132,32 +133,7 @@ def test_corrupt_catalog_named(capsys, tmp_path):
     bad.write_text("not sqlite " * 100)
     for argv in (["search", "--max-K", "5"], ["catalog", "list"]):
         status, out, err = _run_cli(capsys, *argv, "--catalog", str(bad))
-        assert status == 2 and str(bad) in err and "not an emlkit catalog" in err
-
-
-def test_catalog_commands(capsys, tmp_path):
-    cat = str(tmp_path / "c.sqlite")
-    _run_cli(capsys, "search", "--max-K", "9", "--constants", "--catalog", cat, "--quiet")
-    status, out, _ = _run_cli(capsys, "catalog", "list", "--catalog", cat, "--json")
-    runs = json.loads(out)["runs"]
-    assert status == 0 and len(runs) == 1 and runs[0]["finished"]
-    assert runs[0]["result"]["counts"] == {"1": 1, "3": 1, "5": 2, "7": 5, "9": 11}
-    status, out, _ = _run_cli(capsys, "catalog", "show", "1", "--catalog", cat)
-    assert status == 0 and "finished" in out and "0              K=7" in out
-    out_file = tmp_path / "forms.json"
-    status, _, _ = _run_cli(capsys, "catalog", "export", "--catalog", cat, "--format", "json",
-                            "-o", str(out_file))
-    data = json.loads(out_file.read_text())
-    # every form to K = 9, and E, E-1, exp(E), 0, oo labelled
-    assert status == 0 and len(data["forms"]) == 20 + 5
-    status, out, _ = _run_cli(capsys, "catalog", "export", "--catalog", cat, "--label", "0")
-    assert out.splitlines() == ["run_id,rpn,K,fingerprint,variables,label,verified_digits",
-                                out.splitlines()[1]]
-    assert out.splitlines()[1].startswith("1,1 1 1 E 1 E E,7,") and out.endswith(",0,50\n")
-    status, _, err = _run_cli(capsys, "catalog", "show", "9", "--catalog", cat)
-    assert status == 2 and "no run 9" in err
-    status, _, err = _run_cli(capsys, "catalog", "list", "--catalog", str(tmp_path / "none"))
-    assert status == 2 and "no catalog there" in err
+        assert status == 2 and out == "" and str(bad) in err and "not an emlkit catalog" in err
 
 
 def _checkpoint_K(cat: Path) -> tuple[int | None, bool]:
@@ -273,3 +249,28 @@ def test_one_process_per_run(capsys, tmp_path):
     status, out, err = _run_cli(capsys, "search", "--max-K", "9", "--constants", "--catalog",
                                 str(cat), "--json", "--quiet")
     assert status == 0 and json.loads(out)["run"] == run.id
+
+
+def test_workers_give_the_brute_force_counts(capsys):
+    status = main(["search", "--max-K", "15", "--constants", "--no-catalog", "--json",
+                   "--quiet", "--workers", "2"])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    res = json.loads(out)
+    assert {int(k): v for k, v in res["counts"].items()} == CONSTANT_COUNTS
+    by_label = {f["label"]: f["K"] for f in res["found"]}
+    assert by_label["E"] == 3 and by_label["0"] == 7 and by_label["-1"] == 15
+
+
+def test_workers_must_be_positive(capsys):
+    status = main(["search", "--max-K", "9", "--constants", "--no-catalog", "--workers", "0"])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert err.startswith("eml: ") and "--workers" in err and err.count("\n") == 1
+
+
+def test_help_states_the_library_default():
+    from emlkit.cli.search import STORE_LEVEL_FORMS as shown
+    from emlkit.search.run import STORE_LEVEL_FORMS
+
+    assert shown == STORE_LEVEL_FORMS

@@ -10,20 +10,17 @@ significance 21.7)
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from ._argtypes import positive_int, seconds
+from ..errors import UsageError
+from .common import add_command, add_digits, add_output, positive_int, print_json, seconds
 
-ORDER = 35
-
-__all__ = ["ORDER", "register"]
+__all__ = ["register"]
 
 
 def _run(args: argparse.Namespace) -> int:
     import mpmath
 
-    from ..errors import UsageError
     from ..identify import constants, identify
     from ..identify.target import given_digits
 
@@ -41,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
                  kinds=args.kinds, eml=not args.no_eml, timeout=args.timeout,
                  limit=args.limit if args.all else 1)
     if args.json:
-        print(json.dumps(r.to_dict(), ensure_ascii=False))
+        print_json(r.to_dict())
     elif args.all:
         print(r)
     else:
@@ -49,30 +46,14 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if r else 1
 
 
-def register(sub: Any, fmt: Any) -> None:
+def register(sub: Any) -> None:
     """Add ``eml identify`` to the subcommands."""
-    p = sub.add_parser(
-        "identify",
-        help="find a closed form for a number over named constants (pi, e, zeta(3), ...)",
-        description="Find closed forms for a real number given to N digits: rationals, "
-        "algebraic numbers, Möbius transforms of one constant, linear and polynomial "
-        "relations, products of powers, and pure EML forms, over a table of named constants "
-        "(see --list). Every digit written counts as known. A form is printed only when it "
-        "reproduces all the digits and explains at least twice as many digits as its "
-        "coefficients have, with a margin; otherwise the answer is 'nothing found' and the "
-        "exit status 1.",
-        epilog="examples:\n  eml identify 1.2020569031595942853997381615114\n"
-        "  eml identify 0.852556797635011581847042853192 --all\n"
-        "  eml identify 2.9348022005446793094172454999 --basis pi,log(2) --json\n"
-        "  eml identify --list",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
+    p = add_command(sub, "identify", _run)
     p.add_argument("value", metavar="VALUE", nargs="?",
                    help="decimal number; its digits are its precision (a trailing ... is ok)")
     p.add_argument("--basis", metavar="NAMES",
                    help="comma-separated constants to use (default: the whole table)")
-    p.add_argument("--digits", type=positive_int, help="significant digits to trust")
+    add_digits(p, "significant digits to trust")
     p.add_argument("--max-coeff", dest="max_coeff", type=positive_int,
                    help="largest coefficient allowed in a relation")
     p.add_argument("--kinds", metavar="KINDS",
@@ -86,5 +67,4 @@ def register(sub: Any, fmt: Any) -> None:
     p.add_argument("--limit", type=positive_int, default=5,
                    help="most forms with --all (default 5)")
     p.add_argument("--list", action="store_true", help="list the table of constants")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(run=_run)
+    add_output(p)

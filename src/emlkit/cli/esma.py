@@ -16,15 +16,12 @@ cot(1)  signs [+]  LFSR [1, 0, -2, 0, 1, 0] (length 5, 80 proven terms)
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from ._argtypes import nonnegative_int, positive_int
+from .common import add_command, add_digits, add_output, nonnegative_int, positive_int, print_json
 
-ORDER = 62
-
-__all__ = ["ORDER", "register"]
+__all__ = ["register"]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -41,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
                    cycle=args.cycle, max_length=args.max_length, digits=args.digits,
                    progress=report)
     if args.json:
-        print(json.dumps(run.as_dict(), ensure_ascii=False))
+        print_json(run.as_dict())
         return 0 if len(run) else 1
     shown = run.results if not args.all else run.hits
     for r in shown:
@@ -53,24 +50,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if len(run) else 1
 
 
-def register(sub: Any, fmt: Any) -> None:
+def register(sub: Any) -> None:
     """Add ``eml esma`` to the subcommands."""
-    p = sub.add_parser(
-        "esma",
-        help="patterns in signed continued fractions of a constant's transforms (ESMA)",
-        description="For every transform P(c)/Q(c) of the constant (integer polynomials of "
-        "degree ≤ --degree, coefficients in [-N, N]) and every sign cycle of length ≤ --cycle, "
-        "expand the signed continued fraction from a proven enclosure, find the shortest "
-        "linear recurrence of its partial quotients (Berlekamp–Massey over GF(199), checked "
-        "over a second prime and the rationals), turn a quasi-polynomial pattern into a "
-        "polynomial continued fraction and check it against mpmath at --digits digits. "
-        "Results with the same tail (Möbius-equivalent transforms) are listed once. "
-        "Exit status 1 when nothing is found.",
-        epilog="examples:\n  eml esma e --degree 1 --coefficients 2 --cycle 2\n"
-        "  eml esma 'tan(1)' --degree 0\n  eml esma 'exp(2)' --degree 0 --cycle 1 --json",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
+    p = add_command(sub, "esma", _run)
     p.add_argument("constant", metavar="CONSTANT",
                    help="a table name (e, pi, Catalan, ...) or SymPy text: tan(1), exp(2), E**2")
     p.add_argument("--degree", type=nonnegative_int, default=1,
@@ -81,10 +63,7 @@ def register(sub: Any, fmt: Any) -> None:
                    help="longest sign cycle (default 2)")
     p.add_argument("--max-length", dest="max_length", type=positive_int, default=25,
                    help="report recurrences shorter than this (default 25)")
-    p.add_argument("--digits", type=positive_int, default=100,
-                   help="digits of the final check against mpmath (default 100)")
+    add_digits(p, "digits of the final check against mpmath (default 100)", default=100)
     p.add_argument("--all", action="store_true",
                    help="list every transform with a pattern, not one per tail")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
-    p.set_defaults(run=_run)
+    add_output(p, quiet="no progress or summary on stderr")

@@ -1,4 +1,5 @@
-"""The CLI prints every requested digit of both parts of an mpmath value (issue 14, item 6)."""
+"""Numbers on the command line (``emlkit.cli.values``): every requested digit of both parts of
+an mpmath value is printed (issue 14, item 6), and the syntax of --at values."""
 
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import mpmath
 import pytest
 from mpmath import mp
 
-from emlkit.cli import format_value
+from emlkit.cli import format_value, parse_value
 
 
 @pytest.mark.parametrize("dps", [20, 50, 100])
@@ -38,3 +39,12 @@ def test_cli_eval_tiny_input_has_no_residue():
     ).stdout.strip()
     re_, im = out.rstrip("j").split("+")
     assert float(im) == 0 and abs(float(re_) - 1e-75) < 1e-90, out
+
+
+@pytest.mark.parametrize("text, want", [
+    ("0.7", ("0.7", "0")), ("-2+0.5j", ("-2", "+0.5")), ("-0.0", ("-0.0", "0")),
+    ("inf", ("inf", "0")), ("-INF", ("-inf", "0")), ("3i", ("0", "3")), ("1-j", ("1", "-1")),
+    ("1e-3 + 2E2j", ("1e-3", "+2e2")), ("nan", ("nan", "0")),
+])
+def test_value_syntax(text, want):
+    assert parse_value(text) == want

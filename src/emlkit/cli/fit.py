@@ -25,21 +25,16 @@ import sys
 import time
 from typing import Any
 
-from ._argtypes import positive_int, seconds
+from ..errors import UsageError
+from .common import add_command, add_output, positive_int, seconds
+from .samples import read_samples
 
-ORDER = 40
-
-__all__ = ["ORDER", "register"]
-
-
+__all__ = ["register"]
 
 
 def _load(path: str, target: str | None, max_rows: int | None = None,
           counts: list[int] | None = None):
     import numpy as np
-
-    from ..errors import UsageError
-    from .recognize import read_samples
 
     if path != "-":
         if not os.path.exists(path):
@@ -177,27 +172,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, fmt: Any) -> None:
+def register(sub: Any) -> None:
     """Add ``eml fit`` to the subcommands."""
-    p = sub.add_parser(
-        "fit",
-        help="recover a formula from CSV data as an EML tree (symbolic regression)",
-        description="Symbolic regression: find an EML tree y = f(x, ...) for a column of a CSV "
-        "file. Exact search in pure EML (tables, meet in the middle) runs first, then the "
-        "vocabulary searches (by default arith, then standard) while nothing exact is found, "
-        "then gradient training of EML trees if still nothing exact was found; the report says "
-        "which vocabulary the formula came from. The finished stages are saved: interrupting (Ctrl-C, kill) and re-running the "
-        "same command resumes; a finished fit is answered from the saved result.",
-        epilog="examples:\n  eml fit data.csv --target y\n"
-        "  eml fit data.csv --target y --depth 4 --time-limit 120 --plot loss.png --tree t.svg\n"
-        "  eml fit data.csv --target f --vocabulary plus,times --json\n\n"
-        "CSV: a header line, then one row per sample; the target is the last column unless\n"
-        "--target names it, the other columns are the variables. Resume state: --checkpoint\n"
-        "FILE, else $EMLKIT_FIT_CACHE, else fit/fit.sqlite in $EMLKIT_CACHE_DIR "
-        "(~/.cache/emlkit).",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
+    p = add_command(sub, "fit", _run)
     p.add_argument("data", metavar="FILE", help="CSV file of samples ('-' reads stdin)")
     p.add_argument("--target", metavar="COLUMN", help="name of the target column")
     p.add_argument("--depth", type=positive_int, help="depth of the trained trees")
@@ -223,6 +200,4 @@ def register(sub: Any, fmt: Any) -> None:
                    "time and memory stay bounded (default 2000)")
     p.add_argument("--checkpoint", metavar="FILE", help="resume-state catalog file")
     p.add_argument("--restart", action="store_true", help="ignore saved state, start again")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
-    p.set_defaults(run=_run)
+    add_output(p, quiet="no progress or notes on stderr")

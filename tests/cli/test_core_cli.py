@@ -1,19 +1,17 @@
-"""The ``eml`` command: outputs of each subcommand, and one-line errors with status 2."""
+"""``eml compile``, ``eml eval`` and ``eml draw`` (``emlkit.cli.core``): outputs, the size guard
+of ``compile``, and one-line errors with status 2."""
 
 from __future__ import annotations
 
 import cmath
 import json
 import math
-import os
-import subprocess
-import sys
 
 import mpmath
 import pytest
 
 import emlkit as ek
-from emlkit.cli import main, parse_value
+from emlkit.cli import main, text_size
 
 LN = "eml(1, eml(eml(1, x), 1))"
 
@@ -42,7 +40,7 @@ def bad(capsys, *argv, match=""):
 def test_compile_prints_pure_eml(capsys):
     assert run(capsys, "compile", "exp(x)") == (0, "eml(x, 1)\n", "")
     code, out, _ = run(capsys, "compile", "ln(x)", "--format", "rpn")
-    assert out == "1 1 x E 1 E E\n"
+    assert code == 0 and out == "1 1 x E 1 E E\n"
 
 
 def test_compile_stats_and_json(capsys):
@@ -222,53 +220,48 @@ def test_bad_options(capsys):
     bad(capsys, "eval", LN, "--at", "x=1", "--bogus", match="unrecognized")
 
 
-@pytest.mark.parametrize("text, want", [
-    ("0.7", ("0.7", "0")), ("-2+0.5j", ("-2", "+0.5")), ("-0.0", ("-0.0", "0")),
-    ("inf", ("inf", "0")), ("-INF", ("-inf", "0")), ("3i", ("0", "3")), ("1-j", ("1", "-1")),
-    ("1e-3 + 2E2j", ("1e-3", "+2e2")), ("nan", ("nan", "0")),
-])
-def test_value_syntax(text, want):
-    assert parse_value(text) == want
+# ---------------------------------------------------------------- compile: output size
+# A tree text longer than --max-chars is printed as a let-form (eml, wolfram) or refused naming
+# its size and the options (rpn, latex); nested sin(sin(...)) answers at once however deep, and
+# the let-form reads back to the same DAG.
 
 
-def test_interrupt_and_internal_errors(capsys, monkeypatch):
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(ek, "compile", interrupted)
-    code, out, err = run(capsys, "compile", "x")
-    assert code == 130 and err == "eml: interrupted\n"
-
-    def broken(*args, **kwargs):
-        raise TypeError("something\nwent wrong")
-
-    monkeypatch.setattr(ek, "compile", broken)
-    code, out, err = run(capsys, "compile", "x")
-    assert code == 1 and err.count("\n") == 1 and "internal error: TypeError: something" in err
+def nested(n: int) -> str:
+    return "sin(" * n + "x" + ")" * n
 
 
-# ---------------------------------------------------------------- as a program
+def test_a_long_tree_text_is_printed_as_a_let_form(capsys):
+    f = ek.compile(nested(12))
+    assert text_size(f, "eml") > 10**6  # today's output: 4.7 MB of tree text
+    code, out, err = run(capsys, "compile", nested(12))
+    assert code == 0 and len(out) < 10**5 and out.startswith("let")
+    assert ek.parse(out) is f
+    assert "let-form" in err and "--max-chars" in err and len(err.splitlines()) == 1
 
 
-def _python_m(*args, stdin=None):
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
-    return subprocess.run(
-        [sys.executable, "-m", "emlkit", *args], input=stdin, capture_output=True, env=env,
-        timeout=60,
-    )
+@pytest.mark.parametrize("levels", [30, 200])
+def test_deep_nesting_answers_with_a_small_let_form(capsys, levels):
+    code, out, _ = run(capsys, "compile", nested(levels), "--json")
+    d = json.loads(out)
+    assert code == 0 and d["let"] is True and len(d["expr"]) < 40 * d["dag_size"]
+    assert ek.parse(d["expr"]) is ek.compile(nested(levels))
 
 
-def test_python_m_emlkit():
-    proc = _python_m("compile", "exp(x)")
-    assert proc.returncode == 0 and proc.stdout == b"eml(x, 1)\n" and proc.stderr == b""
-    proc = _python_m("eval", "eml(1,", "--at", "x=1")
-    assert proc.returncode == 2 and proc.stdout == b""
-    assert proc.stderr.decode().count("\n") == 1 and b"parse error" in proc.stderr
+def test_raising_max_chars_prints_the_tree(capsys):
+    f = ek.compile(nested(12))
+    code, out, _ = run(capsys, "compile", nested(12), "--max-chars", "5000000")
+    assert code == 0 and len(out.strip()) == text_size(f, "eml") and ek.parse(out) is f
 
 
-def test_python_m_reads_stdin():
-    text = ("(" * 50_000 + "x" + ")" * 50_000 + " + 1").encode()
-    proc = _python_m("eval", "-", "--at", "x=0.5", stdin=text)
-    assert proc.returncode == 0 and complex(proc.stdout.decode()) == pytest.approx(1.5)
-    proc = _python_m("eval", "-", "--at", "x=1", stdin=b"\xff\xfe\x00garbage")
-    assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1 and b"UTF-8" in proc.stderr
+def test_formats_without_let_are_refused_with_the_size(capsys):
+    code, out, err = run(capsys, "compile", nested(30), "--format", "rpn")
+    assert code == 2 and out == ""
+    assert "characters" in err and "--max-chars" in err and "--let" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["eml", "rpn", "wolfram", "latex"])
+@pytest.mark.parametrize("formula", ["x", "exp(x)", "x*y - 2", "sin(long_name) + pi"])
+def test_text_size_is_the_length_of_the_text(fmt, formula):
+    f = ek.compile(formula)
+    assert text_size(f, fmt) == len(ek.to_text(f, fmt))

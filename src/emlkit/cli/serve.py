@@ -14,8 +14,10 @@ import socket
 import sys
 from typing import Any
 
-ORDER = 90
-__all__ = ["ORDER", "check_address", "register"]
+from ..errors import UsageError
+from .common import add_command, add_output
+
+__all__ = ["check_address", "register"]
 
 
 def check_address(host: str, port: int) -> None:
@@ -23,8 +25,6 @@ def check_address(host: str, port: int) -> None:
 
     >>> check_address("127.0.0.1", 0)
     """
-    from ..errors import UsageError
-
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
@@ -59,8 +59,6 @@ def _loopback(host: str) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
-
     try:
         import uvicorn
 
@@ -83,18 +81,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, fmt: Any) -> None:
+def register(sub: Any) -> None:
     """Add ``eml serve`` to the subcommands."""
-    p = sub.add_parser(
-        "serve", help="run the web playground in the browser",
-        description="Serve the playground (Compile, Identify, PCF, Fit and Search panels) on "
-        "this machine; open the printed address in a browser. Only 127.0.0.1 by default.",
-        epilog="examples:\n  eml serve\n  eml serve --port 8080\n"
-        "  eml serve --host 0.0.0.0      (every interface: other machines can connect)",
-        formatter_class=fmt, allow_abbrev=False)
+    p = add_command(sub, "serve", _run)
     p.add_argument("--port", type=_port, default=8000, help="TCP port (default 8000)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--json", action="store_true",
-                   help="print the address as one JSON object on standard output")
-    p.set_defaults(run=_run)
+    add_output(p, json_help="print the address as one JSON object on standard output")

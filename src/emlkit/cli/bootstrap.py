@@ -16,33 +16,13 @@ Both are thin calls into :func:`emlkit.search.bootstrap.bootstrap` and
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-ORDER = 60
+from ..errors import UsageError
+from .common import add_command, add_output, print_json
+
 __all__ = ["register", "split_names"]
-
-_BOOT_EPILOG = """examples:
-  eml bootstrap --constants 1 --operations EML --explain
-  eml bootstrap --constants pi --functions exp,ln,minus --operations plus
-  eml bootstrap --constants 1 --functions exp,ln --operations subtract --json
-  eml bootstrap --constants 1 --operations plus          (does not generate the basis)
-  eml bootstrap --constants 1 --operations EML --catalog runs.sqlite   (resumable)
-  eml bootstrap --constants 1 --operations EML --graph chain.svg   (the chain as a picture)
-
-Names: constants 1, e, pi, i, -1, 2, 0; functions exp, ln, minus (-x), inverse (1/x),
-square, sqrt, half, sin, ..., artanh, sigmoid; operations EML, plus, subtract, times,
-divide, power, log (log_x y), avg, hypot. Lists are comma separated or repeated.
-The exit status is 0 whether or not the basis is reached (the verdict says which)."""
-
-_SCAN_EPILOG = """examples:
-  eml scan
-  eml scan --operators 'exp(x)-ln(y)' 'exp(x)+ln(y)' 'x-ln(y)' --time-limit 10
-  eml scan --constant e --json
-
-An operator is f(x) op g(y) with f, g one of exp, ln or nothing and op one of + - * /."""
-
 
 def split_names(values: list[list[str]] | None) -> list[str]:
     """Flatten repeated and comma-separated command-line lists.
@@ -79,15 +59,13 @@ def _cmd_bootstrap(args: argparse.Namespace) -> int:
         constants, operations = ["1"], ["EML"]
     targets = split_names(args.targets) or None
     if args.graph is not None and not args.graph.lower().endswith((".svg", ".png")):
-        from ..errors import UsageError
-
         raise UsageError(f"--graph {args.graph!r}: the file must end in .svg or .png")
     result = bootstrap(
         constants, functions, operations, max_K=args.max_K, time_limit=args.time_limit,
         progress=not (args.quiet or args.json), catalog=args.catalog, targets=targets,
         domain=args.domain)
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        print_json(result.as_dict())
     elif args.explain:
         print(result.explain())
         if args.expanded:
@@ -114,9 +92,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                           time_limit=args.time_limit, progress=not (args.quiet or args.json),
                           domain=args.domain)
     if args.json:
-        print(json.dumps({"constant": args.constant, "max_K": args.max_K,
-                          "time_limit": args.time_limit,
-                          "rows": [r.as_dict() for r in rows]}, ensure_ascii=False))
+        print_json({"constant": args.constant, "max_K": args.max_K,
+                    "time_limit": args.time_limit, "rows": [r.as_dict() for r in rows]})
         return 0
     print(format_table(rows))
     good = [r.operator for r in rows if r.complete]
@@ -125,14 +102,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, fmt: type) -> None:
+def register(sub: Any) -> None:
     """Add the ``bootstrap`` and ``scan`` subcommands."""
-    p = sub.add_parser(
-        "bootstrap", help="check whether a base set generates the calculator basis",
-        description="Search every primitive of the calculator basis (constants -1, 1, 2, e, "
-        "pi, i;\n20 unary and 8 binary functions) as a short expression over the base set, "
-        "adding\neach one found to the building blocks, and print the discovery chain and a "
-        "verdict.", epilog=_BOOT_EPILOG, formatter_class=fmt, allow_abbrev=False)
+    p = add_command(sub, "bootstrap", _cmd_bootstrap)
     p.add_argument("--constants", action="append", nargs="+", metavar="NAME",
                    help="constants of the base (default with nothing given: 1)")
     p.add_argument("--functions", action="append", nargs="+", metavar="NAME",
@@ -156,16 +128,9 @@ def register(sub: Any, fmt: type) -> None:
                    "the negative axis) or real (positive reals only, as the reference)")
     p.add_argument("--graph", metavar="FILE",
                    help="also draw the chain as a dependency graph (.svg or .png)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
-    p.set_defaults(run=_cmd_bootstrap)
+    add_output(p, quiet="no progress on standard error")
 
-    p = sub.add_parser(
-        "scan", help="which candidate operators generate the basis from one constant",
-        description="Run the bootstrap verifier on a family of binary operators f(x) op g(y)\n"
-        "built from exp, ln, +, -, *, / with one constant, and print which generate the\n"
-        "whole calculator basis and how far the others get.",
-        epilog=_SCAN_EPILOG, formatter_class=fmt, allow_abbrev=False)
+    p = add_command(sub, "scan", _cmd_scan)
     p.add_argument("--operators", action="append", nargs="+", metavar="OP",
                    help="candidates (default: a family of 12, eml first)")
     p.add_argument("--constant", default="1", help="the constant of every base (default 1)")
@@ -176,6 +141,4 @@ def register(sub: Any, fmt: type) -> None:
     p.add_argument("--domain", choices=("complex", "real"), default="complex",
                    help="test points: complex (default; both half-planes of the strip and "
                    "the negative axis) or real (positive reals only, as the reference)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
-    p.set_defaults(run=_cmd_scan)
+    add_output(p, quiet="no progress on standard error")

@@ -1,7 +1,7 @@
 """``eml pcf A B``: the limit of a polynomial continued fraction with its proven digits.
 
 ``eml pcf`` takes two polynomials; a first word naming a subcommand of
-:mod:`emlkit.commands.pcf_search` (``search``, ``formulas``) hands the whole command line to
+:mod:`emlkit.cli.pcf_search` (``search``, ``formulas``) hands the whole command line to
 those subcommands instead (``eml pcf search ...``). The hand-over happens in this parser's
 ``parse_known_args``, so both forms keep their own ``--help``.
 
@@ -15,16 +15,15 @@ PCF(2n + 1, n^2) = 1.27323954473516268615107010698
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from typing import Any
 
-from ._argtypes import positive_int
+from ..errors import UsageError
+from . import pcf_search
+from .common import FORMATTER, Parser, add_command, add_digits, add_output, positive_int, print_json
 
-ORDER = 40
-
-__all__ = ["ORDER", "register"]
+__all__ = ["register"]
 
 _NEGATIVE_POLY = re.compile(r"-[\d(n]")
 
@@ -46,8 +45,6 @@ def _depths(text: str) -> list[int]:
 
 
 def _optional(what: str, call: Any) -> Any:
-    from ..errors import UsageError
-
     try:
         return call()
     except ImportError as exc:
@@ -55,7 +52,6 @@ def _optional(what: str, call: Any) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
     from ..pcf import PCF
     from ..pcf.limit import MAX_DIGITS
 
@@ -97,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         out.pop("_identify_text", None)
         out.pop("_dynamics_text", None)
-        print(json.dumps(out, ensure_ascii=False))
+        print_json(out)
     else:
         how = "proven by an arb ball" if lim.proven else \
             "checked by consecutive convergents (not proven)"
@@ -145,31 +141,12 @@ def _plot(pcf: Any, lim: Any, path: str) -> str:
     return path
 
 
-def register(sub: Any, fmt: Any) -> None:
+def register(sub: Any) -> None:
     """Add ``eml pcf`` (and hand ``eml pcf search ...`` to :mod:`.pcf_search`)."""
-    from ..cli import _Parser
-
-    p = sub.add_parser(
-        "pcf",
-        help="limit of a polynomial continued fraction, with proven digits",
-        description="The limit of PCF(a, b) = a(0) + b(1)/(a(1) + b(2)/(a(2) + ...)) to "
-        "--digits significant digits. Digits are proven by an arb ball when a tail "
-        "certificate exists, else checked by consecutive convergents (the output says "
-        "which). A limit 0 is shown as |L| < 1e-DIGITS (decimal places). A terminating "
-        "fraction (b(k) = 0) prints its exact rational value (exit 0; JSON status "
-        "\"terminating\" with \"exact\" as a fraction). Divergent, oscillating, inconclusive "
-        "fractions and terminating ones with q = 0 are reported with exit status 2.",
-        epilog="examples:\n  eml pcf 2n+1 n^2 --digits 1000\n"
-        "  eml pcf 34n^3+51n^2+27n+5 -n^6\n"
-        "  eml pcf n+3 -n --convergents 1,2,10 --json\n"
-        "  eml pcf search --help                        (search a box of PCFs)",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
+    p = add_command(sub, "pcf", _run)
     p.add_argument("a", metavar="A", help="a(n), e.g. 2n+1, n(n+2), 34n^3+51n^2+27n+5")
     p.add_argument("b", metavar="B", help="b(n), e.g. n^2, -n^6, 3n/2")
-    p.add_argument("--digits", type=positive_int, default=50,
-                   help="significant digits wanted (default 50)")
+    add_digits(p, "significant digits wanted (default 50)", default=50)
     p.add_argument("--max-depth", dest="max_depth", type=positive_int,
                    help="deepest convergent tried (default 20*digits + 2000)")
     p.add_argument("--convergents", type=_depths, metavar="LIST",
@@ -178,20 +155,12 @@ def register(sub: Any, fmt: Any) -> None:
     p.add_argument("--identify", action="store_true", help="also look for a closed form")
     p.add_argument("--plot", metavar="FILE", help="draw the convergence (digits of agreement "
                    "with the limit against the depth) to FILE, .png or .svg")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no notes on stderr")
-    p.set_defaults(run=_run)
+    add_output(p, quiet="no notes on stderr")
 
-    commands: set[str] = set()
-    inner = _Parser(prog=p.prog, formatter_class=fmt, allow_abbrev=False, add_help=False)
-    try:
-        from . import pcf_search
-    except ImportError:  # pragma: no cover - the search commands are optional
-        pass
-    else:
-        names = inner.add_subparsers(dest="pcf_command", metavar="COMMAND")
-        pcf_search.add_subcommands(names, fmt)
-        commands = set(names.choices)
+    inner = Parser(prog=p.prog, formatter_class=FORMATTER, allow_abbrev=False, add_help=False)
+    names = inner.add_subparsers(dest="pcf_command", metavar="COMMAND")
+    pcf_search.add_subcommands(names)
+    commands = set(names.choices)
     plain = p.parse_known_args
 
     def parse_known_args(args: Any = None, namespace: Any = None) -> Any:

@@ -21,7 +21,8 @@ import os
 import sys
 from typing import Any
 
-ORDER = 90
+from .common import add_command, add_output, print_json
+
 __all__ = ["register"]
 
 
@@ -49,7 +50,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
     with _open(args) as cat:
         runs = [r.as_dict() for r in cat.runs()]
         if args.json:
-            print(json.dumps({"catalog": str(cat.path), "runs": runs}, ensure_ascii=False))
+            print_json({"catalog": str(cat.path), "runs": runs})
             return 0
         print(f"catalog: {cat.path} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
         for r in runs:
@@ -63,12 +64,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
         d = run.as_dict()
         forms = [f.as_dict() for f in run.forms(limit=args.limit)]
         if args.json:
-            print(json.dumps({**d, "forms_shown": forms}, ensure_ascii=False))
+            print_json({**d, "forms_shown": forms})
             return 0
         print(_summary(d))
         if run.kind in ("pcf-search", "pcf-deep"):  # PCF formulas live in their own table
             from ..catalog.pcf_store import pcf_formulas
-            from ..pcf._results import Formula
+            from ..pcf.search import Formula
 
             recs = pcf_formulas(cat, run_id=run.id, limit=args.limit)
             for r in recs:
@@ -138,48 +139,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
+def register(sub: Any) -> None:
     """Add ``eml catalog`` (with ``list``, ``show``, ``export``) to ``sub``."""
-    p = sub.add_parser(
-        "catalog",
-        help="list, show and export the catalog of runs and forms",
-        description="Look into the SQLite catalog written by 'eml search' and other long\n"
-        "commands: runs (with their parameters, checkpoints and results) and forms found.",
-        epilog="examples:\n  eml catalog list\n  eml catalog show 3\n"
-        "  eml catalog export --format json -o forms.json\n"
-        "  eml catalog export --run 3 --K 15 --catalog runs.sqlite\n\n"
-        "The catalog defaults to $EMLKIT_CATALOG, else catalog.sqlite in "
-        "$EMLKIT_CACHE_DIR (~/.cache/emlkit).",
-        formatter_class=fmt,
-        allow_abbrev=False,
-    )
+    p = add_command(sub, "catalog", None)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    def common(q: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    def common(q: argparse.ArgumentParser) -> None:
         q.add_argument("--catalog", metavar="FILE", help="catalog file (SQLite)")
-        if json_flag:
-            q.add_argument("--json", action="store_true", help="print one JSON object")
+        add_output(q)
 
-    q = actions.add_parser("list", help="list the runs", description="List the runs.",
-                           formatter_class=fmt, allow_abbrev=False,
-                           epilog="example:\n  eml catalog list --json")
+    q = add_command(actions, "catalog list", _cmd_list)
     common(q)
-    q.set_defaults(run=_cmd_list)
 
-    q = actions.add_parser("show", help="show one run", formatter_class=fmt,
-                           description="Show one run: parameters, counts per K, result and "
-                           "labelled forms.", allow_abbrev=False,
-                           epilog="example:\n  eml catalog show 1")
+    q = add_command(actions, "catalog show", _cmd_show)
     q.add_argument("run_id", type=int, metavar="RUN", help="run id (see 'eml catalog list')")
     q.add_argument("--limit", type=int, default=None, help="forms to read (default: all)")
     common(q)
-    q.set_defaults(run=_cmd_show)
 
-    q = actions.add_parser("export", help="export forms as CSV or JSON", formatter_class=fmt,
-                           description="Export stored forms (CSV: one row each; JSON: runs "
-                           "and forms).", allow_abbrev=False,
-                           epilog="examples:\n  eml catalog export -o forms.csv\n"
-                           "  eml catalog export --format json --label -1")
+    q = add_command(actions, "catalog export", _cmd_export)
     q.add_argument("--format", choices=("csv", "json"), default="csv",
                    help="csv: one row per form (default); json: runs and forms")
     q.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
@@ -191,4 +168,3 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     q.add_argument("--pcf", action="store_true",
                    help="export the PCF formulas of 'eml pcf search' runs instead")
     common(q)
-    q.set_defaults(run=_cmd_export)
