@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(os.environ.get("EMLKIT_ARCH_SRC", Path(__file__).resolve().parents[1] / "src" / "emlkit"))
+SRC = Path(os.environ.get("EMLKIT_ARCH_SRC",
+                         Path(__file__).resolve().parents[1] / "src" / "emlkit"))
 
 # Layer of every top-level package or module of emlkit ("emlkit" is the package's __init__).
 LAYERS: dict[str, int] = {

@@ -17,9 +17,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def quick_start() -> list[str]:
-    m = re.search(r"^#+[^\n]*quick ?start[^\n]*\n(.*?)```[^\n]*\n(.*?)```", README, re.I | re.S | re.M)
+    m = re.search(r"^#+[^\n]*quick ?start[^\n]*\n(.*?)```[^\n]*\n(.*?)```", README,
+                  re.IGNORECASE | re.DOTALL | re.MULTILINE)
     assert m, "README has no fenced block under a Quick start heading"
-    return [line.strip() for line in m.group(2).splitlines() if line.strip() and not line.strip().startswith("#")]
+    lines = (line.strip() for line in m.group(2).splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def test_quick_start_has_two_commands_and_ci_runs_them():
@@ -40,7 +42,7 @@ def test_python_examples_run():
 
 def console_examples() -> list[tuple[str, list[str]]]:
     out = []
-    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+    for block in re.findall(r"```console\n(.*?)```", README, re.DOTALL):
         current = None
         for line in block.splitlines():
             if line.startswith("$ "):

@@ -20,7 +20,7 @@ import keyword
 import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, final
 
 from .errors import DomainError
 
@@ -151,6 +151,7 @@ class Expr:
         return (_from_rpn, (rpn_string(self),))
 
 
+@final
 class One(Expr):
     """The constant leaf ``1`` (a singleton, also available as :data:`ONE`).
 
@@ -173,6 +174,7 @@ class One(Expr):
         return "One()"
 
 
+@final
 class Var(Expr):
     """A named variable leaf; the name must be an identifier and not a reserved token.
 
@@ -215,6 +217,7 @@ class Var(Expr):
         return f"Var({self.name!r})"
 
 
+@final
 class Eml(Expr):
     """The node ``eml(left, right) = exp(left) - ln(right)``; interned on its two children.
 
@@ -269,7 +272,7 @@ class Eml(Expr):
 
 ONE = One()
 
-ExprLike = Union[Expr, int, str]
+ExprLike = Expr | int | str
 
 
 def as_expr(value: ExprLike) -> Expr:

@@ -164,8 +164,7 @@ class Run:
         except ImportError:  # pragma: no cover - not POSIX: no lock
             yield
             return
-        fh = open(d / "lock", "a+")
-        try:
+        with open(d / "lock", "a+") as fh:  # held open, and locked, across the yield
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -173,8 +172,6 @@ class Run:
                     f"run {self.id} in {self._catalog.path} is in use by another process"
                 ) from None
             yield
-        finally:
-            fh.close()
 
     def data_dir(self, create: bool = True) -> Path | None:
         """A folder beside the catalog for this run's bulk state (e.g. enumeration levels).

@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 from .records import CatalogError, FormRecord, _now, _record, canonical_json, default_path
 from .run import Run
@@ -175,7 +175,7 @@ class Catalog:
             self.conn.execute("BEGIN IMMEDIATE")
             return self.conn
 
-        def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
             if exc_type is None:
                 self.conn.execute("COMMIT")
             else:
@@ -189,7 +189,7 @@ class Catalog:
             return None
         return self.path.with_name(self.path.name + ".d")
 
-    def __enter__(self) -> Catalog:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,4 +1,5 @@
-"""The PCF value type: an interned, immutable polynomial continued fraction a(0) + b(1)/(a(1) + ...).
+"""The PCF value type: an interned, immutable polynomial continued fraction
+a(0) + b(1)/(a(1) + ...).
 
 >>> p = PCF("2n+1", "n^2")
 >>> p is PCF([1, 2], [0, 0, 1])
