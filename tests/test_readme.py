@@ -32,6 +32,19 @@ def test_quick_start_has_two_commands_and_ci_runs_them():
         assert command in (line.strip() for line in ci), f"{command!r} is not a line of .ci/run"
 
 
+def test_ci_lints_and_type_checks_before_the_tests():
+    """ruff and mypy run after the install and before pytest, with ``set -e`` on, so a finding
+    fails CI; the README says so."""
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    install, tests = ci.index(quick_start()[0]), ci.index(quick_start()[1])
+    for tool in ("ruff check", "mypy"):
+        at = next(i for i, line in enumerate(ci) if line.startswith(f"python -m {tool}"))
+        assert install < at < tests, f"{tool} must run between the install and the tests"
+        switches = [line for line in ci[:at] if line in ("set -e", "set +e")]
+        assert switches and switches[-1] == "set -e", f"a {tool} finding must stop CI"
+        assert f"python -m {tool}" in README
+
+
 def test_python_examples_run():
     parser = doctest.DocTestParser()
     test = parser.get_doctest(README, {}, "README.md", str(ROOT / "README.md"), 0)

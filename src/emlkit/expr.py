@@ -88,7 +88,7 @@ class Expr:
     def __copy__(self) -> Expr:
         return self
 
-    def __deepcopy__(self, memo: dict) -> Expr:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Expr:
         return self
 
     @property
@@ -147,7 +147,7 @@ class Expr:
             return None
         return hook(self)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Callable[[str], Expr], tuple[str]]:
         return (_from_rpn, (rpn_string(self),))
 
 
@@ -187,6 +187,7 @@ class Var(Expr):
     """
 
     __slots__ = ("K", "depth", "name")
+    name: str
     _pool: ClassVar[weakref.WeakValueDictionary[str, Var]] = weakref.WeakValueDictionary()
 
     def __new__(cls, name: str) -> Var:
@@ -229,6 +230,9 @@ class Eml(Expr):
     """
 
     __slots__ = ("K", "depth", "left", "right", "_dag_size")
+    left: Expr
+    right: Expr
+    _dag_size: int
     _pool: ClassVar[weakref.WeakValueDictionary[tuple[int, int], Eml]] = (
         weakref.WeakValueDictionary()
     )
@@ -360,7 +364,8 @@ def substitute(expr: Expr, mapping: Mapping[str, ExprLike]) -> Expr:
     def leaf(n: Expr) -> Expr:
         return repl.get(n.name, n) if isinstance(n, Var) else n
 
-    return fold(expr, leaf, Eml)
+    out: Expr = fold(expr, leaf, Eml)
+    return out
 
 
 def eml_string(expr: Expr) -> str:

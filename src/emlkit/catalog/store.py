@@ -24,7 +24,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Self, TextIO
 
-from .records import CatalogError, FormRecord, _now, _record, canonical_json, default_path
+from .records import CatalogError, FormRecord, canonical_json, default_path, form_record, utc_now
 from .run import Run
 
 __all__ = ["Catalog", "Run", "FormRecord", "CatalogError", "default_path", "canonical_json"]
@@ -237,7 +237,7 @@ class Catalog:
                 "SELECT * FROM runs WHERE kind = ? AND params = ?", (kind, text)
             ).fetchone()
             if row is None:
-                now = _now()
+                now = utc_now()
                 conn.execute(
                     "INSERT INTO runs (kind, params, started, updated) VALUES (?, ?, ?, ?)",
                     (kind, text, now, now),
@@ -293,7 +293,7 @@ class Catalog:
         >>> [f.rpn for f in cat.forms(K=3)], len(cat.forms(limit=1))
         (['1 1 E'], 1)
         """
-        return [_record(r) for r in self._form_rows(run_id, K, label, limit)]
+        return [form_record(r) for r in self._form_rows(run_id, K, label, limit)]
 
     def export(
         self,
@@ -326,8 +326,8 @@ class Catalog:
                 w.writerow(["" if r[c] is None else r[c] for c in cols])
         else:
             runs = [r.as_dict() for r in self.runs() if run_id is None or r.id == run_id]
-            for r in runs:
-                del r["checkpoint"]
+            for run in runs:
+                del run["checkpoint"]
             forms = []
             for r in rows:
                 d = {c: r[c] for c in cols}

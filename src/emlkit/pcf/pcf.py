@@ -74,7 +74,7 @@ class PCF:
         object.__setattr__(self, "b", pb)
         object.__setattr__(self, "_hash", hash(("PCF", key)))
         cls._pool[key] = self
-        return self  # type: ignore[return-value]
+        return self
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("PCF is immutable")
