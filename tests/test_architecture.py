@@ -147,6 +147,15 @@ def _resolve(name: str, known: set[str]) -> str:
     return ".".join(parts)
 
 
+def _from_module(node: ast.ImportFrom, mod: str, is_pkg: bool) -> str:
+    """The absolute module named by ``from ... import`` in ``mod`` (relative ones resolved)."""
+    if not node.level:
+        return node.module or ""
+    base = mod.split(".") if is_pkg else mod.split(".")[:-1]
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def _imports(modules: dict[str, ast.Module], src: Path = SRC) -> list[Import]:
     known = set(modules)
     found: list[Import] = []
@@ -159,12 +168,7 @@ def _imports(modules: dict[str, ast.Module], src: Path = SRC) -> list[Import]:
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = mod.split(".") if is_pkg else mod.split(".")[:-1]
-                    base = base[: len(base) - node.level + 1]
-                    stem = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    stem = node.module or ""
+                stem = _from_module(node, mod, is_pkg)
                 targets = [f"{stem}.{a.name}" if f"{stem}.{a.name}" in known else stem
                            for a in node.names]
             for t in dict.fromkeys(targets):
@@ -471,12 +475,7 @@ def _private_uses(modules: dict[str, ast.Module], src: Path = SRC) -> dict[tuple
                 continue
             if not isinstance(node, ast.ImportFrom):
                 continue
-            if node.level:
-                base = mod.split(".") if is_pkg else mod.split(".")[:-1]
-                base = base[: len(base) - node.level + 1]
-                stem = ".".join(base + ([node.module] if node.module else []))
-            else:
-                stem = node.module or ""
+            stem = _from_module(node, mod, is_pkg)
             if stem.split(".")[0] != "emlkit":
                 continue
             for a in node.names:
