@@ -59,8 +59,8 @@ def main() -> int:
 
     print(f"# eval speed: {args.formula} compiled to EML (K={f.K}, DAG {f.dag_size} nodes), "
           f"{args.points:,} complex points, best of {args.repeat}")
-    print(f"# machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"NumPy {np.__version__}")
+    print(f"# machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, NumPy {np.__version__}")
     print("# command: python benchmarks/eval_speed.py")
     print(f"{'method':<34} {'seconds':>9} {'ns/point':>9} {'vs generated':>13} {'max rel err':>12}")
     rows = [

@@ -42,7 +42,10 @@ def best_of(fn, repeat: int) -> tuple[float, float, object]:
     return cold, min(times), out
 
 
-def interleaved(f, g, repeat: int) -> tuple[tuple[float, float, object], tuple[float, float, object]]:
+Timing = tuple[float, float, object]  # (first call, best of the rest, result)
+
+
+def interleaved(f, g, repeat: int) -> tuple[Timing, Timing]:
     """best_of for f and g, alternating calls so both see the same machine load."""
     runs: list[list[float]] = [[], []]
     outs: list[object] = [None, None]

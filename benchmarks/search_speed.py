@@ -153,7 +153,7 @@ def naive(max_K: int, variables: tuple[str, ...]) -> tuple[dict, float, int]:
                     pairs += 1
                     if None in Ea or None in Lb:
                         continue
-                    v = tuple(_eml(e, l) for e, l in zip(Ea, Lb))
+                    v = tuple(_eml(e, lg) for e, lg in zip(Ea, Lb))
                     if None in v:
                         continue
                     k = _key(v)

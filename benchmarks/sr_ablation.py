@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"machine: {platform.machine()} {os.cpu_count()} cpu(s), Python "
           f"{platform.python_version()}, NumPy {np.__version__}")
-    print("command: python " + " ".join([sys.argv[0]] + (argv if argv is not None else sys.argv[1:])))
+    print("command: python " + " ".join([sys.argv[0], *(sys.argv[1:] if argv is None else argv)]))
     print(f"{args.targets} targets per depth, {args.restarts} restarts, {args.steps} steps, "
           f"time limit {args.time_limit:g} s per target")
     pts = sample_points(20, np.random.default_rng(123))

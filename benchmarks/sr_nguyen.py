@@ -24,8 +24,8 @@ it is exact when the largest relative difference ``|found - truth| / |truth|`` a
 random points of the range (seed ``[n, 2]``), both evaluated with mpmath at 30 digits, is
 below 1e-8; the record then says "symbolic" when ``sympy.simplify(found - truth) == 0`` also
 holds (tried when the difference has at most 50 operations). Float constants pass only when
-they are right to about 8 digits: ``1.0*x`` is exact, ``1.0000001*x`` is not. A tool that raises on a problem is shown as
-``error: <message>`` and the run goes on.
+they are right to about 8 digits: ``1.0*x`` is exact, ``1.0000001*x`` is not. A tool that raises
+on a problem is shown as ``error: <message>`` and the run goes on.
 
     python benchmarks/sr_nguyen.py --quick                    # 10 s per tool and problem
     python benchmarks/sr_nguyen.py                            # 60 s per tool and problem
@@ -36,6 +36,7 @@ they are right to about 8 digits: ``1.0*x`` is exact, ``1.0000001*x`` is not. A 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -43,9 +44,10 @@ import platform
 import re
 import sys
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import sympy
@@ -74,7 +76,7 @@ class Problem(NamedTuple):
         return f"N{self.number}"
 
     def points(self, n: int, stream: int) -> np.ndarray:
-        """``n`` points of the range, shape (n, n_variables); ``stream`` 0 train, 1 test, 2 check."""
+        """``n`` points of the range, shape (n, n_variables); stream 0 train, 1 test, 2 check."""
         rng = np.random.default_rng([self.number, stream])
         return rng.uniform(self.low, self.high, size=(n, len(self.variables)))
 
@@ -161,11 +163,9 @@ def exact_recovery(found: sympy.Expr | None, problem: Problem,
     if found is not None:
         diff = found - problem.truth
         if sympy.count_ops(diff) <= SIMPLIFY_MAX_OPS:
-            try:
+            with contextlib.suppress(Exception):  # simplify failing leaves the numeric verdict
                 if sympy.simplify(diff) == 0:
                     return True, "symbolic"
-            except Exception:  # noqa: BLE001 - simplify failing leaves the numeric verdict
-                pass
     return True, f"numeric max rel diff {d:.1e}"
 
 
@@ -345,7 +345,7 @@ def fit_pyoperon(problem: Problem, Xtr, ytr, cfg) -> Fit:
 
     est = SymbolicRegressor(
         allowed_symbols="add,sub,mul,div,sin,cos,exp,log,constant,variable",
-        max_time=max(1, int(round(cfg["time_limit"]))), generations=10**6,
+        max_time=max(1, round(cfg["time_limit"])), generations=10**6,
         max_evaluations=10**9, random_state=0, n_threads=1)
     t0 = time.perf_counter()
     est.fit(Xtr, ytr)
@@ -444,12 +444,12 @@ def run_nguyen(args: Any, log: Any = sys.stderr, records: list | None = None) ->
         if n not in PROBLEMS:
             raise ValueError(f"no Nguyen problem {n} (1..12)")
     lines = [
-        f"Nguyen benchmark: {len(numbers)} problem(s), tools {', '.join(tools)}; "
-        f"{N_TRAIN} training / {N_TEST} test points; time limit {cfg['time_limit']:g} s per "
-        f"tool and problem; gplearn population {cfg['gp_population']}",
-        f"versions: emlkit {_version('emlkit')}, gplearn {_version('gplearn')}, "
-        f"pyoperon {_version('pyoperon')}, SymPy {sympy.__version__}, "
-        f"mpmath {_version('mpmath')}, scikit-learn {_version('scikit-learn')}",
+        (f"Nguyen benchmark: {len(numbers)} problem(s), tools {', '.join(tools)}; "
+         f"{N_TRAIN} training / {N_TEST} test points; time limit {cfg['time_limit']:g} s per "
+         f"tool and problem; gplearn population {cfg['gp_population']}"),
+        (f"versions: emlkit {_version('emlkit')}, gplearn {_version('gplearn')}, "
+         f"pyoperon {_version('pyoperon')}, SymPy {sympy.__version__}, "
+         f"mpmath {_version('mpmath')}, scikit-learn {_version('scikit-learn')}"),
         "",
         f"{'problem':<8}{'tool':<10}{'exact':<7}{'R²(test)':>10}{'time s':>8}  formula",
     ]

@@ -7,9 +7,9 @@ acceptable depth-2 tree), data y at 24 real points uniform in [0.5, 3] (seed 123
 exactly (mpmath) and rounded to complex128, optionally times (1 + noise * N(0, 1)).
 A target counts as recovered when the best candidate of :func:`emlkit.regress.search_exact`
 equals the target at 50 digits on held-out points (:func:`emlkit.regress.verify_exact`), not
-merely fits. Targets search does not recover are passed to the gradient path (``gradient``: how many it
-recovered) with the rest of the time limit. ``ambiguous`` counts misses (noisy runs only) where
-the tree returned fits the noisy data as well as the target itself (RMSE within 1.5x of the
+merely fits. Targets search does not recover are passed to the gradient path (``gradient``: how
+many it recovered) with the rest of the time limit. ``ambiguous`` counts misses (noisy runs only)
+where the tree returned fits the noisy data as well as the target itself (RMSE within 1.5x of the
 target's): there the data cannot tell the two apart, e.g. ``exp(exp(e)) - ln x`` near 4e6 with
 1e-6 relative noise hides the ``ln x`` term.
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()} {platform.processor() or ''} "
           f"{os.cpu_count()} cpu(s), Python {platform.python_version()}, "
           f"NumPy {np.__version__}, emlkit {getattr(emlkit, '__version__', '?')}")
-    print("command: python " + " ".join([sys.argv[0]] + (argv if argv is not None else sys.argv[1:])))
+    print("command: python " + " ".join([sys.argv[0], *(sys.argv[1:] if argv is None else argv)]))
     results = []
     for noise in args.noise:
         print(f"\nnoise {noise:g} (relative), {n} targets per depth, "
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             paper = f"{pr}/{pn}" if pr is not None else "-"
             print(f"{d:>5} {r['recovered']:>4}/{r['total']:<4} {r['by_gradient']:>8} "
                   f"{r['ambiguous']:>9} {r['seconds']:>8.1f}s "
-                  f"{paper:>9} {('~%d min' % pm) if pm else '-':>11}", flush=True)
+                  f"{paper:>9} {f'~{pm} min' if pm else '-':>11}", flush=True)
         print(f"sweep time {total:.0f} s; published GPU sweep {PUBLISHED_TOTAL_S} s "
               f"(ratio {PUBLISHED_TOTAL_S / max(total, 1e-9):.1f}x faster"
               f"{'' if n == 64 and args.depths == [2, 3, 4, 5, 6] else ', partial sweep'})")

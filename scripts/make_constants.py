@@ -1,4 +1,5 @@
-"""Write ``src/emlkit/data/constants.json``: every constant of the identification table to 2,100 digits.
+"""Write ``src/emlkit/data/constants.json``: every constant of the identification table to 2,100
+digits.
 
 Each value is computed twice with mpmath (at the stored precision + 20 and + 40 digits) and
 written only when both agree on every stored digit. Values already in the file whose mpmath

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(os.environ.get("EMLKIT_ARCH_SRC", Path(__file__).resolve().parents[1] / "src" / "emlkit"))
+SRC = Path(os.environ.get("EMLKIT_ARCH_SRC",
+                         Path(__file__).resolve().parents[1] / "src" / "emlkit"))
 
 # Layer of every top-level package or module of emlkit ("emlkit" is the package's __init__).
 LAYERS: dict[str, int] = {
@@ -141,6 +142,15 @@ def _resolve(name: str, known: set[str]) -> str:
     return ".".join(parts)
 
 
+def _from_module(node: ast.ImportFrom, mod: str, is_pkg: bool) -> str:
+    """The absolute module named by ``from ... import`` in ``mod`` (relative ones resolved)."""
+    if not node.level:
+        return node.module or ""
+    base = mod.split(".") if is_pkg else mod.split(".")[:-1]
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def _imports(modules: dict[str, ast.Module], src: Path = SRC) -> list[Import]:
     known = set(modules)
     found: list[Import] = []
@@ -153,12 +163,7 @@ def _imports(modules: dict[str, ast.Module], src: Path = SRC) -> list[Import]:
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = mod.split(".") if is_pkg else mod.split(".")[:-1]
-                    base = base[: len(base) - node.level + 1]
-                    stem = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    stem = node.module or ""
+                stem = _from_module(node, mod, is_pkg)
                 targets = [f"{stem}.{a.name}" if f"{stem}.{a.name}" in known else stem
                            for a in node.names]
             for t in dict.fromkeys(targets):
@@ -387,3 +392,132 @@ def test_library_never_prints(modules: dict[str, ast.Module]) -> None:
                     and not (node.attr == "stderr" and mod in STDERR_WRITERS):
                 found.setdefault(mod, f"sys.{node.attr} at line {node.lineno}")
     _check_exceptions(found, ALLOWED_PRINT, "print in library code")
+
+
+# Private names used across modules (importer module, "defining.module.name") -> reason, and
+# private modules (``pkg._mod``) imported from outside their package (importer, module) ->
+# reason. An underscore name belongs to its module, an underscore module to its package; to
+# share one, make it public (drop the underscore) in the module that owns the idea.
+ALLOWED_PRIVATE: dict[tuple[str, str], str] = {
+    ("emlkit.backends.codegen", "emlkit.backends.mpmath._constant_ops"):
+        "constant folding reuses the mpmath backend's high-precision ops",
+    ("emlkit.cli", "emlkit.commands._argtypes"):
+        "the top-level parser uses the commands' argparse types",
+    ("emlkit.commands.catalog", "emlkit.pcf._results"): "reads stored PCF search results",
+    ("emlkit.commands.pcf", "emlkit.cli._Parser"): "cli._Parser for `eml pcf search`",
+    ("emlkit.commands.pcf", "emlkit.viz._files"): "checks the picture file name before work",
+    ("emlkit.compiler.constants", "emlkit.expr._from_rpn"):
+        "fast rebuild of the shipped table's trusted RPN",
+    ("emlkit.compiler.templates", "emlkit.expr._from_rpn"):
+        "fast rebuild of the shipped table's trusted RPN",
+    ("emlkit.compiler.functions", "emlkit.compiler.lowering._log_of"):
+        "the function table uses lowering helpers (the lazy cycle above)",
+    ("emlkit.compiler.functions", "emlkit.compiler.lowering._mp"):
+        "the function table uses lowering's mpmath context (the lazy cycle above)",
+    ("emlkit.decompiler", "emlkit.decompiler.recognize._name_constant"):
+        "names a constant subtree while decompiling",
+    ("emlkit.regress.exact", "emlkit.regress.verify._default_names"): "default variable names",
+    ("emlkit.regress.tables", "emlkit.search.arithmetic._row_keys"):
+        "the second value index hashes rows like the enumerator (one value index: issue 15)",
+    ("emlkit.regress.vocabulary", "emlkit.decompiler._as_power"):
+        "simplifies found formulas with the decompiler's rewrites",
+    ("emlkit.regress.vocabulary", "emlkit.decompiler._is_exp_of_log_product"):
+        "simplifies found formulas with the decompiler's rewrites",
+    ("emlkit.regress.vocabulary", "emlkit.regress.exact._check_input"):
+        "the same X, y validation as search_exact",
+    ("emlkit.search._sharded", "emlkit.search.arithmetic._pair_block"):
+        "the enumeration kernel, run per shard",
+    ("emlkit.search.enumerate", "emlkit.search.arithmetic._U"): "the search arithmetic kernels",
+    ("emlkit.search.enumerate", "emlkit.search.arithmetic._maxabs"):
+        "the search arithmetic kernels",
+    ("emlkit.search.enumerate", "emlkit.search.arithmetic._pair_block"):
+        "the search arithmetic kernels",
+    ("emlkit.search.enumerate", "emlkit.search.arithmetic._row_keys"):
+        "the search arithmetic kernels",
+    ("emlkit.search.enumerate", "emlkit.search.arithmetic._snap"): "the search arithmetic kernels",
+    ("emlkit.search.grammar", "emlkit.search.arithmetic._row_keys"): "hashes rows for dedup",
+    ("emlkit.search.grammar", "emlkit.search.verify._exp"):
+        "the grammar engine's own exp/ln step (one EML arithmetic: issue 15)",
+    ("emlkit.search.grammar", "emlkit.search.verify._log"):
+        "the grammar engine's own exp/ln step (one EML arithmetic: issue 15)",
+    ("emlkit.search.scan", "emlkit.search.grammar._snap_add"): "snaps sums like the grammar",
+    ("emlkit.search.scan", "emlkit.search.verify._exp"):
+        "the scan's own exp/ln step (one EML arithmetic: issue 15)",
+    ("emlkit.search.scan", "emlkit.search.verify._log"):
+        "the scan's own exp/ln step (one EML arithmetic: issue 15)",
+}
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _private_uses(modules: dict[str, ast.Module], src: Path = SRC) -> dict[tuple[str, str], str]:
+    """(importer, what) for every private name taken from another module and every private
+    module imported from outside its package, with the line; relative imports resolved, module
+    aliases followed (``from . import m`` then ``m._x``)."""
+    known = set(modules)
+    found: dict[tuple[str, str], str] = {}
+    for mod, tree in modules.items():
+        is_pkg = (src.parent / mod.replace(".", "/") / "__init__.py").exists()
+        aliases: dict[str, str] = {}  # local name -> emlkit module it is bound to
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] == "emlkit":
+                        aliases[a.asname or a.name] = a.name
+                        _check_private_module(mod, a.name, node.lineno, found)
+                continue
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            stem = _from_module(node, mod, is_pkg)
+            if stem.split(".")[0] != "emlkit":
+                continue
+            for a in node.names:
+                full = f"{stem}.{a.name}"
+                if full in known:  # a module
+                    aliases[a.asname or a.name] = full
+                    _check_private_module(mod, full, node.lineno, found)
+                else:
+                    _check_private_module(mod, stem, node.lineno, found)
+                    if _is_private(a.name) and stem != mod:
+                        found[(mod, full)] = f"line {node.lineno}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in aliases and _is_private(node.attr) \
+                    and aliases[node.value.id] != mod:
+                found.setdefault((mod, f"{aliases[node.value.id]}.{node.attr}"),
+                                 f"line {node.lineno}")
+    return found
+
+
+def _check_private_module(mod: str, target: str, line: int, found: dict) -> None:
+    parts = target.split(".")
+    for k, part in enumerate(parts):
+        if _is_private(part):
+            home = ".".join(parts[:k])  # the package the private module belongs to
+            if not (mod == home or mod.startswith(home + ".")):
+                found.setdefault((mod, ".".join(parts[: k + 1])), f"line {line}")
+            return
+
+
+def test_private_finder_on_a_small_tree(tmp_path: Path) -> None:
+    """Private names and modules crossing a module or package boundary are all seen."""
+    pkg = tmp_path / "emlkit"
+    (pkg / "pcf").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "expr.py").write_text("def _hidden(): pass\n_x = 1\n")
+    (pkg / "pcf" / "__init__.py").write_text("from ._impl import thing\n")  # inside: fine
+    (pkg / "pcf" / "_impl.py").write_text("thing = 1\n")
+    (pkg / "pcf" / "limit.py").write_text(
+        "from ..expr import _hidden\nfrom emlkit import expr\ny = expr._x + expr.__name__\n")
+    (pkg / "viz.py").write_text("from emlkit.pcf._impl import thing\nimport emlkit.pcf._impl\n")
+    got = set(_private_uses(_modules(pkg), pkg))
+    assert got == {("emlkit.pcf.limit", "emlkit.expr._hidden"),
+                   ("emlkit.pcf.limit", "emlkit.expr._x"),
+                   ("emlkit.viz", "emlkit.pcf._impl")}
+
+
+def test_private_names_stay_in_their_module(modules: dict[str, ast.Module]) -> None:
+    """No module takes another module's ``_name``, nor another package's ``_module``."""
+    _check_exceptions(_private_uses(modules), ALLOWED_PRIVATE, "private name used across modules")

@@ -29,6 +29,10 @@ def test_all_has_no_benchmark_only_packages():
     assert {"torch", "python-flint", "matplotlib", "scikit-learn"} <= everything
 
 
+def test_all_has_the_lint_and_type_checkers_ci_runs():
+    assert {"ruff", "mypy"} <= _expand("test") <= _expand("all")
+
+
 def test_bench_has_the_comparison_tools_and_torch_is_pinned():
     assert {"gplearn", "pyoperon"} <= _expand("bench")
     assert "torch==2.13.0" in EXTRAS["torch"]

@@ -17,9 +17,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def quick_start() -> list[str]:
-    m = re.search(r"^#+[^\n]*quick ?start[^\n]*\n(.*?)```[^\n]*\n(.*?)```", README, re.I | re.S | re.M)
+    m = re.search(r"^#+[^\n]*quick ?start[^\n]*\n(.*?)```[^\n]*\n(.*?)```", README,
+                  re.IGNORECASE | re.DOTALL | re.MULTILINE)
     assert m, "README has no fenced block under a Quick start heading"
-    return [line.strip() for line in m.group(2).splitlines() if line.strip() and not line.strip().startswith("#")]
+    lines = (line.strip() for line in m.group(2).splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def test_quick_start_has_two_commands_and_ci_runs_them():
@@ -28,6 +30,19 @@ def test_quick_start_has_two_commands_and_ci_runs_them():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     for command in commands:
         assert command in (line.strip() for line in ci), f"{command!r} is not a line of .ci/run"
+
+
+def test_ci_lints_and_type_checks_before_the_tests():
+    """ruff and mypy run after the install and before pytest, with ``set -e`` on, so a finding
+    fails CI; the README says so."""
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    install, tests = ci.index(quick_start()[0]), ci.index(quick_start()[1])
+    for tool in ("ruff check", "mypy"):
+        at = next(i for i, line in enumerate(ci) if line.startswith(f"python -m {tool}"))
+        assert install < at < tests, f"{tool} must run between the install and the tests"
+        switches = [line for line in ci[:at] if line in ("set -e", "set +e")]
+        assert switches and switches[-1] == "set -e", f"a {tool} finding must stop CI"
+        assert f"python -m {tool}" in README
 
 
 def test_python_examples_run():
@@ -40,7 +55,7 @@ def test_python_examples_run():
 
 def console_examples() -> list[tuple[str, list[str]]]:
     out = []
-    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+    for block in re.findall(r"```console\n(.*?)```", README, re.DOTALL):
         current = None
         for line in block.splitlines():
             if line.startswith("$ "):

@@ -66,11 +66,11 @@ class ParseError(EMLError, ValueError):
 
 
 class DomainError(EMLError, ValueError):
-    """A value outside the domain that the requested operation accepts (strict mode, bad dps, ...)."""
+    """A value outside the domain that the requested operation accepts (strict mode, bad dps)."""
 
 
 class UnsupportedError(EMLError, NotImplementedError):
-    """A construct that emlkit cannot express, e.g. a non-elementary SymPy head such as ``gamma``."""
+    """A construct emlkit cannot express, e.g. a non-elementary SymPy head such as ``gamma``."""
 
 
 class EvaluationError(EMLError, ArithmeticError):

@@ -20,7 +20,7 @@ import keyword
 import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, final
 
 from .errors import DomainError
 
@@ -88,7 +88,7 @@ class Expr:
     def __copy__(self) -> Expr:
         return self
 
-    def __deepcopy__(self, memo: dict) -> Expr:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Expr:
         return self
 
     @property
@@ -147,10 +147,11 @@ class Expr:
             return None
         return hook(self)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Callable[[str], Expr], tuple[str]]:
         return (_from_rpn, (rpn_string(self),))
 
 
+@final
 class One(Expr):
     """The constant leaf ``1`` (a singleton, also available as :data:`ONE`).
 
@@ -173,6 +174,7 @@ class One(Expr):
         return "One()"
 
 
+@final
 class Var(Expr):
     """A named variable leaf; the name must be an identifier and not a reserved token.
 
@@ -185,6 +187,7 @@ class Var(Expr):
     """
 
     __slots__ = ("K", "depth", "name")
+    name: str
     _pool: ClassVar[weakref.WeakValueDictionary[str, Var]] = weakref.WeakValueDictionary()
 
     def __new__(cls, name: str) -> Var:
@@ -215,6 +218,7 @@ class Var(Expr):
         return f"Var({self.name!r})"
 
 
+@final
 class Eml(Expr):
     """The node ``eml(left, right) = exp(left) - ln(right)``; interned on its two children.
 
@@ -226,6 +230,9 @@ class Eml(Expr):
     """
 
     __slots__ = ("K", "depth", "left", "right", "_dag_size")
+    left: Expr
+    right: Expr
+    _dag_size: int
     _pool: ClassVar[weakref.WeakValueDictionary[tuple[int, int], Eml]] = (
         weakref.WeakValueDictionary()
     )
@@ -269,7 +276,7 @@ class Eml(Expr):
 
 ONE = One()
 
-ExprLike = Union[Expr, int, str]
+ExprLike = Expr | int | str
 
 
 def as_expr(value: ExprLike) -> Expr:
@@ -357,7 +364,8 @@ def substitute(expr: Expr, mapping: Mapping[str, ExprLike]) -> Expr:
     def leaf(n: Expr) -> Expr:
         return repl.get(n.name, n) if isinstance(n, Var) else n
 
-    return fold(expr, leaf, Eml)
+    out: Expr = fold(expr, leaf, Eml)
+    return out
 
 
 def eml_string(expr: Expr) -> str:

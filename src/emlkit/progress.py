@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 __all__ = ["Progress", "rss_bytes", "format_bytes"]
 
@@ -36,7 +36,7 @@ def rss_bytes() -> int:
             import resource
 
             return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
-        except Exception:  # pragma: no cover - platforms without resource
+        except (ImportError, OSError, ValueError):  # pragma: no cover - no resource module
             return 0
 
 
@@ -119,7 +119,7 @@ class Progress:
         self._interval = min_interval if self._tty else log_interval
         self._width = 0
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -42,7 +42,8 @@ def test_float_has_15_digits_and_its_repr_value():
     t = read_target(0.1)
     assert t.digits == 15
     with mpmath.workdps(40):
-        assert abs(t.value - mpmath.mpf("0.1")) < mpmath.mpf(10) ** -24   # not 0.1000000000000000055
+        # not 0.1000000000000000055 (the binary double nearest 0.1)
+        assert abs(t.value - mpmath.mpf("0.1")) < mpmath.mpf(10) ** -24
 
 
 def test_mpf_precision_and_digits_override():

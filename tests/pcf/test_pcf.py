@@ -116,8 +116,8 @@ def test_pcf_package_exports_and_search_is_the_function():
         "assert not missing, missing\n"
     )
     for first in ("", "import emlkit.pcf.search\n"):  # the submodule imported before or after
-        done = subprocess.run([sys.executable, "-c", first + code], check=False, capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-c", first + code], check=False,
+                              capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
 
 

@@ -188,8 +188,9 @@ CASES = [
     ("dot", "digraph { a [label=eml]; a -> a [label=L]; a -> a [label=R] }", "no root", 1, 28),
     (
         "dot",
-        "digraph { r [label=eml]; r -> a [label=L]; r -> 1 [label=R]; a [label=eml];"
-        " a -> b [label=L]; a -> 1 [label=R]; b [label=eml]; b -> a [label=L]; b -> 1 [label=R] }",
+        ("digraph { r [label=eml]; r -> a [label=L]; r -> 1 [label=R]; a [label=eml];"
+         " a -> b [label=L]; a -> 1 [label=R]; b [label=eml]; b -> a [label=L];"
+         " b -> 1 [label=R] }"),
         "cycle through node 'a'",
         1,
         130,

@@ -25,7 +25,7 @@ def _csv(xs, ys, header="x,y"):
     return header + "\n" + "\n".join(f"{float(x)!r},{float(y)!r}" for x, y in zip(xs, ys)) + "\n"
 
 
-def _wait(client, job, seconds=90):
+def _wait(client, job, seconds=600):  # a bound for a hung job, not a speed test
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         s = client.get(f"/api/jobs/{job}").json()
@@ -64,11 +64,9 @@ def test_jobs_are_limited_per_client_and_can_be_cancelled(client):
             for _ in range(2)]
     third = client.post("/api/fit", json={"csv": data, "time_limit": 30})
     assert third.status_code == 429 and "at most 2" in third.json()["error"]
-    t0 = time.monotonic()
-    for job in jobs:
+    for job in jobs:  # stopped mid-fit (cancelled, not done), however fast the machine
         s = client.delete(f"/api/jobs/{job}").json()
-        assert s["state"] == "cancelled"
-    assert time.monotonic() - t0 < 10
+        assert s["state"] == "cancelled" and s["result"] is None
     assert client.app.state.jobs.running() == 0
     again = client.post("/api/fit", json={"csv": data, "time_limit": 30})
     assert again.status_code == 200  # the slots are free again

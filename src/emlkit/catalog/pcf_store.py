@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from .records import _dump, _now
+from .records import dump_json, utc_now
 from .run import Run
 from .store import Catalog, filtered_select
 
@@ -67,8 +67,8 @@ def save_shard(run: Run, records: Iterable[dict], checkpoint: dict) -> None:
     for r in records:
         rows.append((run.id, _poly_text(r["a"]), _poly_text(r["b"]), str(r["kind"]),
                      r.get("formula"), r.get("constant"), r.get("value"), r.get("digits"),
-                     r.get("index"), _dump(r)))
-    cp = _dump(checkpoint)
+                     r.get("index"), dump_json(r)))
+    cp = dump_json(checkpoint)
     with run._catalog._transaction() as conn:
         _ensure(conn)
         if rows:
@@ -76,7 +76,7 @@ def save_shard(run: Run, records: Iterable[dict], checkpoint: dict) -> None:
                 "INSERT OR REPLACE INTO pcf_formulas (run_id, a, b, kind, formula, constant,"
                 " value, digits, idx, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.execute("UPDATE runs SET checkpoint = ?, updated = ? WHERE id = ?",
-                     (cp, _now(), run.id))
+                     (cp, utc_now(), run.id))
 
 
 def _has_table(cat: Catalog) -> bool:

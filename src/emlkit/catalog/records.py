@@ -53,7 +53,7 @@ def canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _dump(obj: Any) -> str:
+def dump_json(obj: Any) -> str:
     """Compact JSON that keeps the order of keys (results read back as they were written)."""
     try:
         return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -61,8 +61,8 @@ def _dump(obj: Any) -> str:
         raise ValueError(f"not storable as JSON: {exc}") from None
 
 
-def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class FormRecord:
         return d
 
 
-def _form_row(run_id: int, f: FormRecord) -> tuple:
+def form_row(run_id: int, f: FormRecord) -> tuple:
     if not isinstance(f, FormRecord):
         raise TypeError(f"expected a FormRecord, got {type(f).__name__}")
     return (
@@ -116,7 +116,7 @@ def _form_row(run_id: int, f: FormRecord) -> tuple:
     )
 
 
-def _record(row: sqlite3.Row) -> FormRecord:
+def form_record(row: sqlite3.Row) -> FormRecord:
     v = row["variables"]
     return FormRecord(
         rpn=row["rpn"], K=int(row["K"]), fingerprint=row["fingerprint"],

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .records import CatalogError, FormRecord, _dump, _form_row, _now, canonical_json
+from .records import CatalogError, FormRecord, canonical_json, dump_json, form_row, utc_now
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Catalog
@@ -88,8 +88,8 @@ class Run:
         >>> len(cat.forms(run_id=run.id)), run.checkpoint()
         (1, {'step': 1})
         """
-        rows = [_form_row(self.id, f) for f in forms]
-        cp = _dump(checkpoint) if checkpoint is not None else None
+        rows = [form_row(self.id, f) for f in forms]
+        cp = dump_json(checkpoint) if checkpoint is not None else None
         with self._catalog._transaction() as conn:
             if rows:
                 conn.executemany(
@@ -101,7 +101,7 @@ class Run:
                     " ELSE max(verified_digits, excluded.verified_digits) END",
                     rows,
                 )
-            now = _now()
+            now = utc_now()
             if cp is not None:
                 conn.execute(
                     "UPDATE runs SET checkpoint = ?, updated = ? WHERE id = ?", (cp, now, self.id)
@@ -121,9 +121,9 @@ class Run:
         >>> run.finish({"n": 3}); run.result
         {'n': 3}
         """
-        text = _dump(result)
+        text = dump_json(result)
         with self._catalog._transaction() as conn:
-            now = _now()
+            now = utc_now()
             conn.execute(
                 "UPDATE runs SET finished = 1, result = ?, updated = ? WHERE id = ?",
                 (text, now, self.id),
@@ -164,8 +164,7 @@ class Run:
         except ImportError:  # pragma: no cover - not POSIX: no lock
             yield
             return
-        fh = open(d / "lock", "a+")
-        try:
+        with open(d / "lock", "a+") as fh:  # held open, and locked, across the yield
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -173,8 +172,6 @@ class Run:
                     f"run {self.id} in {self._catalog.path} is in use by another process"
                 ) from None
             yield
-        finally:
-            fh.close()
 
     def data_dir(self, create: bool = True) -> Path | None:
         """A folder beside the catalog for this run's bulk state (e.g. enumeration levels).

@@ -22,9 +22,9 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
-from .records import CatalogError, FormRecord, _now, _record, canonical_json, default_path
+from .records import CatalogError, FormRecord, canonical_json, default_path, form_record, utc_now
 from .run import Run
 
 __all__ = ["Catalog", "Run", "FormRecord", "CatalogError", "default_path", "canonical_json"]
@@ -175,7 +175,7 @@ class Catalog:
             self.conn.execute("BEGIN IMMEDIATE")
             return self.conn
 
-        def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
             if exc_type is None:
                 self.conn.execute("COMMIT")
             else:
@@ -189,7 +189,7 @@ class Catalog:
             return None
         return self.path.with_name(self.path.name + ".d")
 
-    def __enter__(self) -> Catalog:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -237,7 +237,7 @@ class Catalog:
                 "SELECT * FROM runs WHERE kind = ? AND params = ?", (kind, text)
             ).fetchone()
             if row is None:
-                now = _now()
+                now = utc_now()
                 conn.execute(
                     "INSERT INTO runs (kind, params, started, updated) VALUES (?, ?, ?, ?)",
                     (kind, text, now, now),
@@ -293,7 +293,7 @@ class Catalog:
         >>> [f.rpn for f in cat.forms(K=3)], len(cat.forms(limit=1))
         (['1 1 E'], 1)
         """
-        return [_record(r) for r in self._form_rows(run_id, K, label, limit)]
+        return [form_record(r) for r in self._form_rows(run_id, K, label, limit)]
 
     def export(
         self,
@@ -326,8 +326,8 @@ class Catalog:
                 w.writerow(["" if r[c] is None else r[c] for c in cols])
         else:
             runs = [r.as_dict() for r in self.runs() if run_id is None or r.id == run_id]
-            for r in runs:
-                del r["checkpoint"]
+            for run in runs:
+                del run["checkpoint"]
             forms = []
             for r in rows:
                 d = {c: r[c] for c in cols}

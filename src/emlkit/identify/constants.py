@@ -199,10 +199,11 @@ def get(name: str) -> Constant:
     --------
     >>> get("ln2").name, get("apery").name, get("E**pi").name
     ('log(2)', 'zeta(3)', 'exp(pi)')
-    >>> get("catalon")
+    >>> get("catalon")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    emlkit.identify.constants.UnknownConstantError: unknown constant 'catalon'; did you mean Catalan?
+    emlkit.identify.constants.UnknownConstantError: unknown constant 'catalon';
+    did you mean Catalan?
     """
     if not isinstance(name, str):
         raise UnknownConstantError(f"a constant name must be text, not {type(name).__name__}")

@@ -223,10 +223,11 @@ def identify(
     1.2020569031595942853997381615114 = zeta(3)  (mobius; 32 digits matched, significance 53.2)
     >>> identify("3.14159265358979323846264338328", basis=["e"]).best is None
     True
-    >>> identify("2.7182818", max_coeff=1000)
+    >>> identify("2.7182818", max_coeff=1000)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    emlkit.errors.DomainError: too few digits: relations with coefficients up to 1000 need at least 13 digits, 8 given
+    emlkit.errors.DomainError: too few digits: relations with coefficients up to 1000 need at
+    least 13 digits, 8 given
     """
     start = time.perf_counter()
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

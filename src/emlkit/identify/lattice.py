@@ -1,8 +1,9 @@
 """Integer relations among real numbers: one LLL reduction (python-flint), PSLQ as a fallback.
 
 For values v_1..v_n known to D digits, the lattice spanned by the rows [e_i | round(v_i·2^P)]
-(values scaled so the largest is about 1, 2^P ≈ 10^(D-2)) has a short vector (c, Σ c_i v_i 10^P) exactly
-when Σ c_i v_i ≈ 0 with small c; LLL finds it in microseconds for n ≤ 10.
+(values scaled so the largest is about 1, 2^P ≈ 10^(D-2)) has a short vector
+(c, Σ c_i v_i 10^P) exactly when Σ c_i v_i ≈ 0 with small c; LLL finds it in microseconds for
+n ≤ 10.
 
 >>> import mpmath
 >>> mpmath.mp.dps = 30

@@ -72,8 +72,8 @@ class Identification:
         Description length: the digits of the coefficients (ranking key).
     spare_digits : float
         Digits explained beyond what a relation of this shape and size fits by chance, after
-        the look-elsewhere cost of every search run (hits need ``emlkit.identify.MARGIN``); about one
-        random number in 10^spare_digits gets such a relation by luck.
+        the look-elsewhere cost of every search run (hits need ``emlkit.identify.MARGIN``);
+        about one random number in 10^spare_digits gets such a relation by luck.
     eml : str or None
         The pure EML form (found by the EML recognizer), when there is one.
 

@@ -1,4 +1,5 @@
-"""The relation shapes tried, shortest description first: each turns an integer relation into a formula.
+"""The relation shapes tried, shortest description first: each turns an integer relation into a
+formula.
 
 Every strategy builds one vector of numbers per basis choice, asks :func:`find_relation` for
 an integer relation that uses the target, and turns it into a :class:`Found`: the relation,
@@ -338,8 +339,10 @@ def power_product(t: Target, basis: Sequence[str], size: int = 2) -> Iterator[Fo
 
     >>> from emlkit.identify.target import read_target
     >>> f = next(power_product(read_target("0.852556797635011581847042853192"), ["pi", "zeta(3)"]))
-    >>> f.relation, f.terms                 # x = 7 zeta(3) / pi^2
-    ((1, 0, 0, 0, -1, 2, -1), ('log(x)', 'log(2)', 'log(3)', 'log(5)', 'log(7)', 'log(pi)', 'log(zeta(3))'))
+    >>> f.relation                          # x = 7 zeta(3) / pi^2
+    (1, 0, 0, 0, -1, 2, -1)
+    >>> f.terms
+    ('log(x)', 'log(2)', 'log(3)', 'log(5)', 'log(7)', 'log(pi)', 'log(zeta(3))')
     """
     import mpmath
 

@@ -15,8 +15,9 @@ proven), and the truncation of the fraction at depth n is bounded in one of two 
 from the limit by less than one unit in its last digit (under the assumption above when not
 proven). A PCF that does not reach ``digits`` within ``max_depth`` gets a status instead
 (numba compiles the per-PCF loop when installed; otherwise a NumPy version vectorised over the
-rows gives the same results, about 10x slower; the loop also gives up early once the observed rate puts the target beyond twice
-``max_depth``, and a row whose terms a(k), b(k) outgrow 2^31 ends there as inconclusive).
+rows gives the same results, about 10x slower; the loop also gives up early once the observed
+rate puts the target beyond twice ``max_depth``, and a row whose terms a(k), b(k) outgrow 2^31
+ends there as inconclusive).
 
 >>> res = evaluate_box([[1, 2], [1, 1]], [[0, 0, 1], [-1, 1, 0]], digits=30)
 >>> res.decimal(0), res.status_of(1)

@@ -73,9 +73,9 @@ def deep_identify(result: SearchResult, *, classes: int = 20, digits: int = 60,
     """
     if classes < 0 or digits < 20:
         raise ValueError("classes must be >= 0 and digits >= 20")
-    from .search import _open_catalog
+    from .search import open_catalog
 
-    cat, own_cat = _open_catalog(catalog)
+    cat, own_cat = open_catalog(catalog)
     try:
         run, tried, stored = None, [], {}
         if cat is not None:

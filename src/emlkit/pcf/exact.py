@@ -165,7 +165,7 @@ def _segment(pcf: PCF, start: int, stop: int, scale: int) -> Matrix:
         leaves = [tuple(e(s) for e in polys) for s in range(start, full, _POLY_CHUNK)]
         if full < stop:
             leaves.append(_segment_small(pcf, full, stop, scale))
-        return matrix_product(leaves)  # type: ignore[arg-type]
+        return matrix_product(leaves)
     return _segment_small(pcf, start, stop, scale)
 
 
@@ -202,12 +202,12 @@ def _check_depth(depth: Any) -> int:
     return depth
 
 
-def _start(pcf: PCF) -> tuple[Matrix, int]:
+def start_matrix(pcf: PCF) -> tuple[Matrix, int]:
     scale, num, den = integer_terms(pcf)
     return (den, num, 0, den), scale
 
 
-def _advance(pcf: PCF, m: Matrix, start: int, stop: int, scale: int) -> Matrix:
+def advance(pcf: PCF, m: Matrix, start: int, stop: int, scale: int) -> Matrix:
     """m · M_start ⋯ M_{stop-1}."""
     if stop <= start:
         return m
@@ -230,8 +230,8 @@ def pq(pcf: PCF, depth: int, reduce: bool = False) -> tuple[Any, Any, Any, Any]:
     ((312120, 62531), -64)
     """
     n = _check_depth(depth)
-    m, scale = _start(pcf)
-    p1, p, q1, q = _advance(pcf, m, 1, n + 1, scale)
+    m, scale = start_matrix(pcf)
+    p1, p, q1, q = advance(pcf, m, 1, n + 1, scale)
     if reduce:
         g1, g = gcd(int(p1), int(q1)) or 1, gcd(int(p), int(q)) or 1
         p1, q1, p, q = p1 // g1, q1 // g1, p // g, q // g
@@ -282,11 +282,11 @@ def convergents(pcf: PCF, depths: int | Iterable[int]) -> list[Fraction | None]:
     wanted = [depths] if isinstance(depths, int) else list(depths)
     for d in wanted:
         _check_depth(d)
-    m, scale = _start(pcf)
+    m, scale = start_matrix(pcf)
     done = 0
     found: dict[int, Fraction | None] = {}
     for d in sorted(set(wanted)):
-        m = _advance(pcf, m, done + 1, d + 1, scale)
+        m = advance(pcf, m, done + 1, d + 1, scale)
         done = d
         p, q = int(m[1]), int(m[3])
         found[d] = None if q == 0 else Fraction(p, q)

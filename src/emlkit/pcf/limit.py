@@ -190,7 +190,7 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
     'oscillating'
     """
     from ._tails import tail_certificate
-    from .exact import MAX_EXACT_DEPTH, _advance, _start
+    from .exact import MAX_EXACT_DEPTH, advance, start_matrix
 
     if not isinstance(pcf, PCF):
         raise DomainError(f"limit needs a PCF, not {type(pcf).__name__}")
@@ -220,14 +220,14 @@ def limit(pcf: PCF, digits: int = 50, max_depth: int | None = None) -> Limit:
         cert = tail_certificate(pcf)
     dps = digits + 15
     want = -(digits + 1.0)  # log10 of the relative error aimed at (one guard digit)
-    m, scale = _start(pcf)
+    m, scale = start_matrix(pcf)
     log_scale = math.log10(scale)
     log_det = 2 * log10_abs(m[0])  # the start matrix [[d0, a0 d0], [0, d0]]
     done = 0
     samples: list[Sample] = []
     n = min(max_depth, 16)
     while True:
-        m = _advance(pcf, m, done + 1, n + 1, scale)
+        m = advance(pcf, m, done + 1, n + 1, scale)
         # det M'_k = -D² b(k) (k ≥ 2), -D b(1): the exact determinant only in proven_digits
         log_det += log_b_sum(pcf, done + 1, n + 1) + log_scale * (2 * (n - done) - (done == 0))
         done = n

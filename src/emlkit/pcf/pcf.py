@@ -1,4 +1,5 @@
-"""The PCF value type: an interned, immutable polynomial continued fraction a(0) + b(1)/(a(1) + ...).
+"""The PCF value type: an interned, immutable polynomial continued fraction
+a(0) + b(1)/(a(1) + ...).
 
 >>> p = PCF("2n+1", "n^2")
 >>> p is PCF([1, 2], [0, 0, 1])
@@ -73,7 +74,7 @@ class PCF:
         object.__setattr__(self, "b", pb)
         object.__setattr__(self, "_hash", hash(("PCF", key)))
         cls._pool[key] = self
-        return self  # type: ignore[return-value]
+        return self
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("PCF is immutable")

@@ -39,13 +39,13 @@ def as_box(box: Any) -> CoefficientBox:
     if isinstance(box, dict):
         return CoefficientBox(**box)
     if isinstance(box, (tuple, list)) and len(box) in (3, 4):
-        return CoefficientBox(int(box[0]), int(box[1]), tuple(box[2]),  # type: ignore[arg-type]
+        return CoefficientBox(int(box[0]), int(box[1]), tuple(box[2]),
                               tuple(box[3]) if len(box) == 4 and box[3] else None)
     raise ValueError(f"cannot read a box from {box!r} (use CoefficientBox(deg_a, deg_b, "
                      "(low, high)))")
 
 
-def _open_catalog(catalog: Any) -> tuple[Any, bool]:
+def open_catalog(catalog: Any) -> tuple[Any, bool]:
     from ..catalog import Catalog
 
     if catalog is None:
@@ -135,7 +135,7 @@ def search(
 
     mobius_table(p.constants, p.bound, p.scaled)  # bad constants fail here, before any work
     t0 = time.perf_counter()
-    cat, own_cat = _open_catalog(catalog)
+    cat, own_cat = open_catalog(catalog)
     run = None
     done: dict[str, dict] = {}
     records: list[dict] = []

@@ -121,7 +121,8 @@ def parse(text: str, format: str = "eml", *, variables: Iterable[str] | None = N
     _check_format(format, (*FORMATS, "auto"))
     if format == "auto":
         format = detect_format(text)
-    return _MODULES[format].parse(text, variables=variables)
+    parsed: Expr = _MODULES[format].parse(text, variables=variables)  # each format's parse
+    return parsed
 
 
 def to_text(expr: Expr, format: str = "eml", *, let: bool = False) -> str:
@@ -166,10 +167,12 @@ def to_text(expr: Expr, format: str = "eml", *, let: bool = False) -> str:
         raise TypeError(f"to_text() needs an Expr, got {type(expr).__name__}")
     _check_format(format, FORMATS)
     if let and format in _LET_FORMATS:
-        return _MODULES[format].to_text(expr, let=True)
+        text: str = _MODULES[format].to_text(expr, let=True)
+        return text
     if let and format not in _DAG_FORMATS:
         raise ValueError(
             f"let=True is not available for format {format!r}: expected one of "
             f"{', '.join(repr(f) for f in _LET_FORMATS + _DAG_FORMATS)}"
         )
-    return _MODULES[format].to_text(expr)
+    plain: str = _MODULES[format].to_text(expr)
+    return plain

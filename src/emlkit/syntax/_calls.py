@@ -122,7 +122,7 @@ def render_call(
     root = True
     while stack:
         item = stack.pop()
-        if type(item) is str:
+        if isinstance(item, str):
             parts.append(item)
         elif not root and item in names:
             parts.append(names[item])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from ..errors import ParseError
 from ..expr import ONE, Eml, Expr, Var, postorder
@@ -61,6 +62,8 @@ _OWN_LINE = re.compile(
 _OWN_FOOTER = re.compile(r"\}[ \t\r\n]*\Z")
 _KEYWORDS = frozenset({"strict", "graph", "digraph", "node", "edge", "subgraph"})
 _ID_KINDS = ("ID", "STRING")
+# an edge as read: (tail node, head node, its label or None, input position)
+_Edge = tuple[str, str, str | None, int]
 
 
 def _keyword(token: Token) -> str:
@@ -165,8 +168,8 @@ def parse(text: str, *, variables: Iterable[str] | None = None) -> Expr:
     ts.expect("LBRACE", "'{' opening the digraph")
 
     # node id -> [label, position of the label (or of the node's first mention)]
-    nodes: dict[str, list] = {}
-    edges: list[tuple[str, str, str | None, int]] = []
+    nodes: dict[str, list[Any]] = {}
+    edges: list[_Edge] = []
     defaults: dict[str, str | None] = {"node": None, "edge": None}
 
     def mention(token: Token) -> str:
@@ -221,12 +224,12 @@ def parse(text: str, *, variables: Iterable[str] | None = None) -> Expr:
     return _build(text, nodes, edges, allowed)
 
 
-def _read_own_layout(text: str) -> tuple[dict[str, list], list] | None:
+def _read_own_layout(text: str) -> tuple[dict[str, list[Any]], list[_Edge]] | None:
     """Nodes and edges of text in exactly :func:`to_text`'s layout, else None (use the lexer)."""
     if not text.startswith(_OWN_HEADER):
         return None
-    nodes: dict[str, list] = {}
-    edges: list[tuple[str, str, str | None, int]] = []
+    nodes: dict[str, list[Any]] = {}
+    edges: list[_Edge] = []
     position = len(_OWN_HEADER)
     match_line = _OWN_LINE.match
     while True:
@@ -249,8 +252,8 @@ def _read_own_layout(text: str) -> tuple[dict[str, list], list] | None:
 
 def _build(
     text: str,
-    nodes: dict[str, list],
-    edges: list[tuple[str, str, str | None, int]],
+    nodes: dict[str, list[Any]],
+    edges: list[_Edge],
     allowed: frozenset[str] | None,
 ) -> Expr:
     leaves: dict[str, Expr] = {}
@@ -260,7 +263,7 @@ def _build(
             leaves[name] = ONE
         elif label != "eml":
             leaves[name] = make_var(label, text, where, allowed)
-    children: dict[str, list] = {name: [None, None] for name in nodes if name not in leaves}
+    children: dict[str, list[Any]] = {name: [None, None] for name in nodes if name not in leaves}
     has_parent: set[str] = set()
     for src, dst, label, where in edges:
         if src in leaves:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..errors import ParseError
@@ -31,9 +31,20 @@ __all__ = ["parse", "to_text", "FORMAT_TAG", "VERSION"]
 FORMAT_TAG = "emlkit"
 VERSION = 1
 _KEYS = ("format", "version", "nodes", "root")
+# (container, element positions, [pending object key]) for each open array or object
+_Frame = tuple[Any, Any, list[str | None]]
 
 _WS = re.compile(r"[ \t\n\r]*")
-_scan_scalar = json.JSONDecoder().scan_once
+# the decoder's scanner (set in JSONDecoder.__init__; typeshed does not declare it)
+_scan_scalar: Callable[[str, int], tuple[Any, int]] = (
+    json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+)
+
+
+def _skip_ws(text: str, i: int) -> int:
+    """The index of the first non-whitespace character at or after ``i``."""
+    m = _WS.match(text, i)
+    return m.end() if m else i
 
 
 class _Located:
@@ -53,9 +64,9 @@ def _load(text: str) -> _Located:
     """Read JSON iteratively, recording positions; raise ParseError on invalid JSON."""
     located = _Located()
     where = located.where
-    stack: list[tuple[Any, Any, list[str | None]]] = []  # (container, positions, [pending key])
+    stack: list[_Frame] = []
     n = len(text)
-    i = _WS.match(text, 0).end()
+    i = _skip_ws(text, 0)
     state = "value"
     while True:
         if state == "value":
@@ -67,18 +78,18 @@ def _load(text: str) -> _Located:
                 where[id(container)] = positions
                 _attach(stack, located, container, start)
                 stack.append((container, positions, [None]))
-                i = _WS.match(text, i + 1).end()
+                i = _skip_ws(text, i + 1)
                 closer = "]" if ch == "[" else "}"
                 if text.startswith(closer, i):
                     stack.pop()
-                    i = _WS.match(text, i + 1).end()
+                    i = _skip_ws(text, i + 1)
                     state = "after"
                 else:
                     state = "value" if ch == "[" else "key"
                 continue
             value, i = _scalar(text, i)
             _attach(stack, located, value, start)
-            i = _WS.match(text, i).end()
+            i = _skip_ws(text, i)
             state = "after"
         elif state == "key":
             if not text.startswith('"', i):
@@ -92,10 +103,10 @@ def _load(text: str) -> _Located:
                 )
             pending[0] = key
             located.keys.setdefault(id(container), {})[key] = key_start
-            i = _WS.match(text, i).end()
+            i = _skip_ws(text, i)
             if not text.startswith(":", i):
                 raise _json_error("expected ':' after the key", text, i)
-            i = _WS.match(text, i + 1).end()
+            i = _skip_ws(text, i + 1)
             state = "value"
         else:  # after a value
             if not stack:
@@ -105,17 +116,17 @@ def _load(text: str) -> _Located:
             container = stack[-1][0]
             is_list = isinstance(container, list)
             if text.startswith(",", i):
-                i = _WS.match(text, i + 1).end()
+                i = _skip_ws(text, i + 1)
                 state = "value" if is_list else "key"
             elif text.startswith("]" if is_list else "}", i):
                 stack.pop()
-                i = _WS.match(text, i + 1).end()
+                i = _skip_ws(text, i + 1)
             else:
                 closer = "']'" if is_list else "'}'"
                 raise _json_error(f"expected ',' or {closer}", text, i)
 
 
-def _attach(stack: list, located: _Located, value: Any, start: int) -> None:
+def _attach(stack: list[_Frame], located: _Located, value: Any, start: int) -> None:
     if not stack:
         located.value = value
         return
@@ -208,7 +219,7 @@ def parse(text: str, *, variables: Iterable[str] | None = None) -> Expr:
         raise ParseError(
             f"expected a JSON object with keys {', '.join(_KEYS)}, found {type(doc).__name__}",
             text,
-            _WS.match(text, 0).end(),
+            _skip_ws(text, 0),
         )
     at = where[id(doc)]
     for key in doc:
@@ -223,7 +234,7 @@ def parse(text: str, *, variables: Iterable[str] | None = None) -> Expr:
             raise ParseError(
                 f"missing key {key!r}: expected all of {', '.join(_KEYS)}",
                 text,
-                _WS.match(text, 0).end(),
+                _skip_ws(text, 0),
             )
     if doc["format"] != FORMAT_TAG:
         raise ParseError(

@@ -17,10 +17,11 @@ def picture_path(path: str | Path) -> tuple[Path, str]:
 
     >>> picture_path("out/Tree.SVG")
     (PosixPath('out/Tree.SVG'), '.svg')
-    >>> picture_path("tree.pdf")
+    >>> picture_path("tree.pdf")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    emlkit.errors.DomainError: cannot draw to 'tree.pdf': unsupported file type '.pdf', use .svg or .png
+    emlkit.errors.DomainError: cannot draw to 'tree.pdf': unsupported file type '.pdf',
+    use .svg or .png
     """
     p = Path(path)
     suffix = p.suffix.lower()

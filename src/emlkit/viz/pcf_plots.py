@@ -74,7 +74,8 @@ def plot_convergence(pcfs: Sequence[tuple[Sequence[int], Sequence[int]]], path: 
     """
     import mpmath
 
-    from ..pcf._evaluate import pq_at
+    from ..pcf.exact import pq
+    from ..pcf.pcf import PCF
 
     plt, p = _figure(path)
     if not pcfs:
@@ -82,7 +83,7 @@ def plot_convergence(pcfs: Sequence[tuple[Sequence[int], Sequence[int]]], path: 
     fig, ax = plt.subplots(figsize=(6, 4))
     with mpmath.workdps(60 + 3 * depth):
         for a, b in pcfs:
-            _, P, _, Q = pq_at(a, b, 2 * depth)
+            _, P, _, Q = (int(v) for v in pq(PCF(list(a), list(b)), 2 * depth))
             L = mpmath.mpf(P) / Q
             ns, es = [], []
             p0, p1, q0, q1 = 1, a[0], 0, 1

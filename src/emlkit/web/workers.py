@@ -3,9 +3,9 @@
 Each worker is a process that runs one call at a time (so mpmath's global precision and
 matplotlib are never shared by two requests). Workers are forked by a ``forkserver`` that has
 imported and warmed up the panels once (:mod:`emlkit.web._preload`), so a new or replacing worker
-starts warm at once; where ``forkserver`` does not exist they are ``spawn``-ed. A call that takes longer than its
-time limit gets its worker terminated and replaced, so one slow input (a formula whose
-constants take minutes to build) can never hold the server.
+starts warm at once; where ``forkserver`` does not exist they are ``spawn``-ed. A call that takes
+longer than its time limit gets its worker terminated and replaced, so one slow input (a formula
+whose constants take minutes to build) can never hold the server.
 
 >>> pool = WorkerPool(1)
 >>> pool.call(pow, (2, 10), {}, timeout=60)
