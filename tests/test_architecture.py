@@ -401,21 +401,6 @@ def test_library_never_prints(modules: dict[str, ast.Module]) -> None:
 ALLOWED_PRIVATE: dict[tuple[str, str], str] = {
     ("emlkit.backends.codegen", "emlkit.backends.mpmath._constant_ops"):
         "constant folding reuses the mpmath backend's high-precision ops",
-    ("emlkit.cli", "emlkit.commands._argtypes"):
-        "the top-level parser uses the commands' argparse types",
-    ("emlkit.commands.catalog", "emlkit.pcf._results"): "reads stored PCF search results",
-    ("emlkit.commands.pcf", "emlkit.cli._Parser"): "cli._Parser for `eml pcf search`",
-    ("emlkit.commands.pcf", "emlkit.viz._files"): "checks the picture file name before work",
-    ("emlkit.compiler.constants", "emlkit.expr._from_rpn"):
-        "fast rebuild of the shipped table's trusted RPN",
-    ("emlkit.compiler.templates", "emlkit.expr._from_rpn"):
-        "fast rebuild of the shipped table's trusted RPN",
-    ("emlkit.compiler.functions", "emlkit.compiler.lowering._log_of"):
-        "the function table uses lowering helpers (the lazy cycle above)",
-    ("emlkit.compiler.functions", "emlkit.compiler.lowering._mp"):
-        "the function table uses lowering's mpmath context (the lazy cycle above)",
-    ("emlkit.decompiler", "emlkit.decompiler.recognize._name_constant"):
-        "names a constant subtree while decompiling",
     ("emlkit.regress.exact", "emlkit.regress.verify._default_names"): "default variable names",
     ("emlkit.regress.tables", "emlkit.search.arithmetic._row_keys"):
         "the second value index hashes rows like the enumerator (one value index: issue 15)",

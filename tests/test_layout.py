@@ -50,7 +50,6 @@ ALLOWED_LAYOUT: dict[str, str] = {
     "backends/test_eval_torch.py": _BACKENDS_EVAL,
     "compiler/test_compile_inputs.py": "compile() inputs; name it test_compiler_inputs.py "
                                        "(registry)",
-    "compiler/test_decompiler.py": "decompiler tests; move to tests/decompiler/ (registry)",
     "regress/test_sklearn_checks.py": "scikit-learn's checks of regress/estimator.py; name it "
                                       "test_estimator_sklearn.py (regress)",
     "regress/test_sr_nguyen_script.py": "tests benchmarks/sr_nguyen.py; move to "

@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.digits > MAX_DIGITS:  # before any progress note: one line, nothing else
         raise UsageError(f"--digits: {args.digits} is above the limit {MAX_DIGITS}")
     if args.plot:  # a bad file name is refused before any work
-        from ..viz._files import picture_path
+        from ..viz import picture_path
 
         picture_path(args.plot)
     pcf = PCF(args.a, args.b)

@@ -6,6 +6,7 @@
 3
 """
 
+from ._files import picture_path
 from .chain import ChainLayout, draw_chain, layout_chain
 from .convergence import convergence_digits, draw_convergence
 from .tree import DrawnNode, TreeLayout, draw, layout_dag, to_svg
@@ -20,5 +21,6 @@ __all__ = [
     "draw_convergence",
     "layout_chain",
     "layout_dag",
+    "picture_path",
     "to_svg",
 ]
