@@ -19,7 +19,7 @@ functions in about a second; ``t = 3`` for two). Then, in order:
 Lookups are tolerant: the tolerance of each needed value is propagated from the noise level
 (``rtol``, relative to ``|y|``, default ``1e-5``) plus float rounding, so noisy data still hit.
 A needed value known only to a factor (noise through ``exp``) at some match points is looked
-up by the others (:meth:`emlkit.regress.tables.ValueIndex.lookup`, ``loose``).
+up by the others (:meth:`emlkit.search.value_index.ValueIndex.lookup`, ``loose``).
 Every hit is re-evaluated at the match points, then checked on the held-out samples
 (:func:`emlkit.regress.verify.verify_on_data`): ``exact`` means the held-out error is within
 the noise level estimated from the best match (at most ``10 x`` its training error, and at
@@ -37,6 +37,7 @@ import numpy as np
 
 from ..expr import Eml, Expr
 from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
+from ..search.value_index import needed_right
 from ._candidate import Candidate
 from .tables import Table, build_table
 from .targets import target_values
@@ -246,7 +247,7 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
             return
         EA = table.E[s:s + step]
         with np.errstate(all="ignore"):
-            need = exp_guarded(EA - ym[None, :])
+            need = needed_right(EA, ym[None, :])
             tol = 3 * np.abs(need) * (rt * absy[None, :] + _FLOAT * (np.abs(EA) + absy[None, :]))
         # where B is only known to a factor e^0.01 or worse the lookup keys on a sharper point
         # (see ValueIndex.lookup; ``sharp`` of them at least)
@@ -271,7 +272,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
     tried = 0
     n_before = len(found)
     with np.errstate(all="ignore"):  # B = exp(exp(A) - y) for every row A, and its error
-        Ball = exp_guarded(table.E - ym[None, :])
+        Ball = needed_right(table.E, ym[None, :])
         errB = np.abs(Ball) * (rt * absy[None, :] + _FLOAT * (np.abs(table.E) + absy[None, :]))
     for small_depth in small_depths:
         small = np.flatnonzero(table.depth <= small_depth)
@@ -290,10 +291,10 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
             es, ls, sx = table.E[s], table.L[s], table.expr(s)  # exp, ln and tree of row s
             with np.errstate(all="ignore"):
                 # (i) y = eml(A, eml(C, D)), A = row s: D = exp(exp(C) - B)
-                B = exp_guarded(es - ym)
+                B = needed_right(es, ym)
                 tolB = rt * absy + _FLOAT * (np.abs(es) + absy)  # relative error of B
                 if np.isfinite(B).sum() >= 3:
-                    D = exp_guarded(table.E - B[None, :])
+                    D = needed_right(table.E, B[None, :])
                     tolD = 3 * np.abs(D) * (np.abs(B)[None, :] * tolB[None, :]
                                             + _FLOAT * (np.abs(table.E) + np.abs(B)[None, :]))
                     c, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
@@ -325,7 +326,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                 consider(yhat, table.K[a] + table.K[c] + table.K[s] + 2,
                          lambda h: Eml(table.expr(int(a[h])), Eml(table.expr(int(c[h])), sx)))
                 # (iv) C = row s: D = exp(exp(C) - B)
-                D = exp_guarded(es[None, :] - Ball)
+                D = needed_right(es[None, :], Ball)
                 tolD = 3 * np.abs(D) * (errB + _FLOAT * (np.abs(es)[None, :] + np.abs(Ball)))
                 a, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
                 yhat = eml_arrays(table.E[a], log_guarded(

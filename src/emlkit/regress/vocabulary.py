@@ -38,9 +38,9 @@ import numpy as np
 
 from ..search.arithmetic import exp_guarded, log_guarded
 from ..search.grammar import Grammar, enumerate_grammar, known_op
+from ..search.value_index import ValueIndex, needed_right
 from ._candidate import Candidate
 from .polynomial import fit_polynomials
-from .tables import ValueIndex
 
 __all__ = ["search_vocabulary", "resolve_vocabulary", "VOCABULARIES"]
 
@@ -121,7 +121,7 @@ def _needed(op: str, A: np.ndarray, t: np.ndarray, rt: float):
             tol = np.abs(B) * (rt + _FLOAT)
         elif op == "eml":
             eA = exp_guarded(A)
-            B = exp_guarded(eA - t[None, :])
+            B = needed_right(eA, t[None, :])
             tol = np.abs(B) * (rt * at + _FLOAT * (np.abs(eA) + at))
             tol = np.where(tol > 1e-2 * np.abs(B), np.nan, tol)  # B only known to a factor
         else:
