@@ -91,7 +91,6 @@ HEAVY_LAZY_EXTRA: dict[str, tuple[str, ...]] = {"flint": ("emlkit.pcf", "emlkit.
 # Known heavy-library imports outside their rule (module, library) -> reason.
 ALLOWED_HEAVY: dict[tuple[str, str], str] = {
     ("emlkit.regress.trainable", "torch"): "training loop uses torch directly, lazily",
-    ("emlkit.search._recognizer_checks", "flint"): "certifies candidates with arb, lazily",
     ("emlkit.regress.plots", "matplotlib"): "regression plots draw outside viz/, lazily",
 }
 

@@ -143,30 +143,20 @@ def arb_digits(
 ) -> tuple[bool, int, str]:
     """Certify ``expr`` with arb at each point; digits proven against the reference values."""
     try:
-        import flint
-
-        from ..backends import certify
+        from ..backends.arb import certify, distance_bound
     except ImportError:  # python-flint is an optional extra
         return False, 0, "arb not installed (pip install emlkit[arb])"
+    import mpmath
+
     certs = certify(expr, points, dps=dps)
     digits = 10**6
     for c, ref in zip(certs, refs):
         if not c.certified:
             where = f" at node K={c.node.K}" if c.node is not None else ""
             return False, 0, f"arb: {c.reason}{where}"
-        import mpmath
-
-        saved = flint.ctx.prec
-        flint.ctx.prec = int(dps * 3.33) + 64
-        try:
-            with mpmath.workdps(dps + 15):
-                ref_ball = flint.acb(flint.arb(mpmath.nstr(ref.real, dps + 12)),
-                                     flint.arb(mpmath.nstr(ref.imag, dps + 12)))
-                bound = abs(c.value - ref_ball).upper()
-                diff = mpmath.mpf(bound.str(dps, radius=False)) * (1 + mpmath.mpf(10) ** -20)
-                digits = min(digits, agreement(diff, abs(ref)))
-        finally:
-            flint.ctx.prec = saved
+        diff = distance_bound(c.value, ref, dps)
+        with mpmath.workdps(dps + 15):
+            digits = min(digits, agreement(diff, abs(ref)))
     return True, min(digits, dps), ""
 
 
