@@ -112,9 +112,9 @@ class _RowValues:
         K, a, b = (np.array(x, dtype=np.int64) for x in zip(*rows))
         vals = np.empty((len(rows), en.P), dtype=np.complex128)
         leaf = a < 0
-        for i in np.flatnonzero(leaf):
-            r = int(b[i] - en.ids(int(K[i])).start)
-            vals[i] = en.values(int(K[i]), r, r + 1)[0]
+        for k in np.unique(K[leaf]):  # rows of the table, level by level
+            sel = np.flatnonzero(leaf & (K == k))
+            vals[sel] = en._rows_values(int(k), b[sel] - en.ids(int(k)).start)
         if (~leaf).any():  # values of roots, recomputed from the children's stored exp and log
             sel = np.flatnonzero(~leaf)
             vals[sel] = eml_arrays(en._gather("expv", a[sel]), en._gather("logv", b[sel]))
