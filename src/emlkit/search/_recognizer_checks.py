@@ -23,11 +23,23 @@ import numpy as np
 
 from ..expr import Eml, Expr, Var, postorder
 from .arithmetic import eml_arrays, exp_guarded, log_guarded
-from .targets import Samples, Target
+from .samples import Samples
+from .targets import Target
 
-__all__ = ["Check", "check_constant", "check_value", "check_samples", "arb_digits",
-           "readable_checked", "float_eval", "agreement", "same_values", "mp_env", "mp_target",
-           "SAMPLE_DIGITS"]
+__all__ = [
+    "SAMPLE_DIGITS",
+    "Check",
+    "agreement",
+    "arb_digits",
+    "check_constant",
+    "check_samples",
+    "check_value",
+    "float_eval",
+    "mp_env",
+    "mp_target",
+    "readable_checked",
+    "same_values",
+]
 
 #: A float64 sample holds no more significant digits than this.
 SAMPLE_DIGITS = 17
@@ -59,7 +71,7 @@ def readable(expr: Expr) -> str:
         from ..decompiler import decompile
 
         return str(decompile(expr))
-    except Exception:  # the EML form is the answer; a failed reading must not lose it
+    except Exception:  # noqa: BLE001 - the EML form is the answer; a failed reading must not lose it
         return str(expr)
 
 

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from ._recognizer_checks import mp_env
-from .targets import Samples, Target
+from .samples import Samples
+from .targets import Target
 
 __all__ = ["SAMPLE_RTOL", "Setup", "memory_limit", "setup"]
 

@@ -27,7 +27,7 @@ from ._recognizer_checks import (
 )
 from ._recognizer_setup import Setup, memory_limit
 from .recognition import Candidate, Recognition
-from .targets import Samples
+from .samples import Samples
 
 __all__ = ["vocabulary_names", "vocabulary_search"]
 

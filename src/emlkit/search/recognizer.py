@@ -52,7 +52,8 @@ from ._recognizer_checks import (
 from ._recognizer_setup import Setup, memory_limit, setup
 from .enumerate import Enumeration, eml_arrays, enumerate_forms
 from .recognition import Candidate, Recognition
-from .targets import Samples, Target, to_samples, to_target
+from .samples import Samples, to_samples
+from .targets import Target, to_target
 
 __all__ = ["Candidate", "Recognition", "recognize"]
 
