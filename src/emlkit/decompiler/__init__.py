@@ -25,7 +25,7 @@ from typing import Any
 from ..expr import Eml, Expr, Var, postorder
 from .recognize import recognize_nodes
 
-__all__ = ["to_sympy", "decompile"]
+__all__ = ["decompile", "to_sympy"]
 
 
 def to_sympy(expr: Expr, *, positive: bool = False) -> Any:

@@ -21,7 +21,7 @@ Lookups are tolerant: the tolerance of each needed value is propagated from the 
 A needed value known only to a factor (noise through ``exp``) at some match points is looked
 up by the others (:meth:`emlkit.search.value_index.ValueIndex.lookup`, ``loose``).
 Every hit is re-evaluated at the match points, then checked on the held-out samples
-(:func:`emlkit.regress.verify.verify_on_data`): ``exact`` means the held-out error is within
+(:func:`emlkit.regress.holdout.verify_on_data`): ``exact`` means the held-out error is within
 the noise level estimated from the best match (at most ``10 x`` its training error, and at
 most ``rtol``). Complex ``y`` works the same way.
 """
@@ -39,9 +39,9 @@ from ..expr import Eml, Expr
 from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
 from ..search.value_index import needed_right
 from ._candidate import Candidate
+from .holdout import default_names, verify_on_data
+from .random_targets import target_values
 from .tables import Table, build_table
-from .targets import target_values
-from .verify import _default_names, verify_on_data
 
 __all__ = ["search_exact"]
 
@@ -80,7 +80,7 @@ def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int 
         bad = np.argwhere(~np.isfinite(arr))
         if len(bad):
             raise ValueError(f"{name} has a non-finite value at index {tuple(int(i) for i in bad[0])}")
-    variables = tuple(variables) if variables is not None else _default_names(X.shape[1])
+    variables = tuple(variables) if variables is not None else default_names(X.shape[1])
     if len(variables) != X.shape[1]:
         raise ValueError(f"{len(variables)} variable names for {X.shape[1]} columns of X")
     if max_vars is not None and len(variables) > max_vars:
@@ -255,7 +255,7 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
         a = a + s
         yhat = eml_arrays(table.E[a], table.L[b])
         consider(yhat, table.K[a] + table.K[b] + 1,
-                 lambda h: Eml(table.expr(int(a[h])), table.expr(int(b[h]))))
+                 lambda h, a=a, b=b: Eml(table.expr(int(a[h])), table.expr(int(b[h]))))
 
 
 def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found,
@@ -301,7 +301,8 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                     inner = eml_arrays(table.E[c], table.L[d])
                     yhat = eml_arrays(np.broadcast_to(es, inner.shape), log_guarded(inner))
                     consider(yhat, table.K[s] + table.K[c] + table.K[d] + 2,
-                             lambda h: Eml(sx, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
+                             lambda h, c=c, d=d, sx=sx: Eml(
+                                 sx, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
                 # (ii) y = eml(eml(E, F), B), B = row s: F = exp(exp(E)) / (y + ln B)
                 S = ym + ls
                 if (np.isfinite(S) & (S != 0)).sum() >= 3:
@@ -313,7 +314,8 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                     inner = eml_arrays(table.E[e], table.L[f])
                     yhat = eml_arrays(exp_guarded(inner), np.broadcast_to(ls, inner.shape))
                     consider(yhat, table.K[s] + table.K[e] + table.K[f] + 2,
-                             lambda h: Eml(Eml(table.expr(int(e[h])), table.expr(int(f[h]))), sx))
+                             lambda h, e=e, f=f, sx=sx: Eml(
+                                 Eml(table.expr(int(e[h])), table.expr(int(f[h]))), sx))
                 # y = eml(A, eml(C, D)) with C or D = row s, A over the table, B = Ball:
                 # (iii) D = row s: C = ln(B + ln D), which damps the noise of B where (i)
                 # amplifies it
@@ -324,7 +326,8 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                 yhat = eml_arrays(table.E[a], log_guarded(
                     eml_arrays(table.E[c], np.broadcast_to(ls, (len(c), len(ls))))))
                 consider(yhat, table.K[a] + table.K[c] + table.K[s] + 2,
-                         lambda h: Eml(table.expr(int(a[h])), Eml(table.expr(int(c[h])), sx)))
+                         lambda h, a=a, c=c, sx=sx: Eml(
+                             table.expr(int(a[h])), Eml(table.expr(int(c[h])), sx)))
                 # (iv) C = row s: D = exp(exp(C) - B)
                 D = needed_right(es[None, :], Ball)
                 tolD = 3 * np.abs(D) * (errB + _FLOAT * (np.abs(es)[None, :] + np.abs(Ball)))
@@ -332,7 +335,8 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                 yhat = eml_arrays(table.E[a], log_guarded(
                     eml_arrays(np.broadcast_to(es, (len(d), len(es))), table.L[d])))
                 consider(yhat, table.K[a] + table.K[s] + table.K[d] + 2,
-                         lambda h: Eml(table.expr(int(a[h])), Eml(sx, table.expr(int(d[h])))))
+                         lambda h, a=a, d=d, sx=sx: Eml(
+                             table.expr(int(a[h])), Eml(sx, table.expr(int(d[h])))))
             tried += 1
             bar.update(3, found=len(found), tried=tried)
 
@@ -340,7 +344,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
 def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate]:
     if not found:
         return []
-    from .verify import rounding_digits, verify_on_data
+    from .holdout import rounding_digits, verify_on_data
 
     best_train = min(found.values())
     noise = max(best_train, 1e-12)

@@ -42,7 +42,7 @@ from ..search.value_index import ValueIndex, needed_right
 from ._candidate import Candidate
 from .polynomial import fit_polynomials
 
-__all__ = ["search_vocabulary", "resolve_vocabulary", "VOCABULARIES"]
+__all__ = ["VOCABULARIES", "resolve_vocabulary", "search_vocabulary"]
 
 #: Named vocabularies (the constant ``1`` is always included).
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -254,7 +254,7 @@ def search_vocabulary(
     # 1. direct lookups
     for t, root in targets:
         extra = 0 if root is None else 1
-        i, r = index.lookup(t[None, :], 3 * (rt * np.abs(t) + _FLOAT * np.abs(t))[None, :] + 1e-300)
+        _, r = index.lookup(t[None, :], 3 * (rt * np.abs(t) + _FLOAT * np.abs(t))[None, :] + 1e-300)
         if len(r):
             texts = [wrap(root, en.formula(int(gids[row])), vals[row]) for row in r]
             consider(np.array([w[1] for w in texts]), sizes[r] + extra,
