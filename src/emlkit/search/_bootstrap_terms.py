@@ -10,99 +10,71 @@ base, sizes, and conversions (all iterative, sharing subterms).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["as_tuple", "dag_size", "expand", "substitute", "term_call", "term_rpn", "to_eml"]
+__all__ = [
+    "as_tuple", "dag_size", "expand", "fold", "substitute", "term_call", "term_rpn", "to_eml",
+]
 
 
-def substitute(body: tuple, env: dict[str, tuple]) -> tuple:
-    """``body`` with its variable leaves replaced from ``env`` (iterative, shares subterms)."""
-    memo: dict[int, tuple] = {}
-    stack: list[tuple[tuple, bool]] = [(body, False)]
+def fold(term: Any, fn: Callable[[Any, list[Any]], Any]) -> Any:
+    """``fn(t, values of t's children)`` bottom up, once per distinct subterm (iterative).
+
+    >>> fold(("plus", ("x",), ("x",)), lambda t, kids: 1 + sum(kids))
+    3
+    """
+    memo: dict[int, Any] = {}
+    stack: list[tuple[Any, bool]] = [(term, False)]
     while stack:
         t, ready = stack.pop()
         if id(t) in memo:
             continue
-        if len(t) == 1:
-            memo[id(t)] = env.get(t[0], t)
-        elif not ready:
+        if len(t) > 1 and not ready:
             stack.append((t, True))
             stack.extend((c, False) for c in t[1:])
-        else:
-            memo[id(t)] = (t[0], *(memo[id(c)] for c in t[1:]))
-    return memo[id(body)]
+            continue
+        memo[id(t)] = fn(t, [memo[id(c)] for c in t[1:]])
+    return memo[id(term)]
+
+
+def substitute(body: tuple, env: dict[str, tuple]) -> tuple:
+    """``body`` with its variable leaves replaced from ``env`` (shares subterms)."""
+    return fold(body, lambda t, kids: env.get(t[0], t) if len(t) == 1 else (t[0], *kids))
 
 
 def expand(term: tuple, expansions: dict[str, tuple]) -> tuple:
     """Replace every derived block in ``term`` by its expansion over the base."""
-    memo: dict[int, tuple] = {}
-    stack: list[tuple[tuple, bool]] = [(term, False)]
-    while stack:
-        t, ready = stack.pop()
-        if id(t) in memo:
-            continue
-        if len(t) > 1 and not ready:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
-        kids = [memo[id(c)] for c in t[1:]]
+
+    def step(t: tuple, kids: list[tuple]) -> tuple:
         body = expansions.get(t[0])
         if body is None:
-            memo[id(t)] = (t[0], *kids)
-        else:
-            memo[id(t)] = substitute(body, dict(zip(("x", "y"), kids)))
-    return memo[id(term)]
+            return (t[0], *kids)
+        return substitute(body, dict(zip(("x", "y"), kids)))
+
+    return fold(term, step)
 
 
 def dag_size(term: tuple) -> int:
     """Tokens of the fully inlined tree (memoised on shared subterms)."""
-    size: dict[int, int] = {}
-    stack: list[tuple[tuple, bool]] = [(term, False)]
-    while stack:
-        t, ready = stack.pop()
-        if id(t) in size:
-            continue
-        if len(t) > 1 and not ready:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
-        size[id(t)] = 1 + sum(size[id(c)] for c in t[1:])
-    return size[id(term)]
+    return fold(term, lambda t, kids: 1 + sum(kids))
 
 
 def to_eml(term: tuple) -> Any:
     """A term over {1, eml, variables} as an interned EML expression."""
     from ..expr import ONE, Eml, Var
 
-    memo: dict[int, Any] = {}
-    stack: list[tuple[tuple, bool]] = [(term, False)]
-    while stack:
-        t, ready = stack.pop()
-        if id(t) in memo:
-            continue
-        if len(t) > 1 and not ready:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
+    def step(t: tuple, kids: list[Any]) -> Any:
         if t[0] == "eml":
-            memo[id(t)] = Eml(memo[id(t[1])], memo[id(t[2])])
-        else:
-            memo[id(t)] = ONE if t[0] == "1" else Var(t[0])
-    return memo[id(term)]
+            return Eml(kids[0], kids[1])
+        return ONE if t[0] == "1" else Var(t[0])
+
+    return fold(term, step)
 
 
 def as_tuple(obj: Any) -> tuple:
     """A term read back from JSON (nested lists) as nested tuples."""
-    out: dict[int, tuple] = {}
-    stack = [(obj, False)]
-    while stack:
-        t, ready = stack.pop()
-        if len(t) > 1 and not ready:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
-        out[id(t)] = (t[0], *(out[id(c)] for c in t[1:]))
-    return out[id(obj)]
+    return fold(obj, lambda t, kids: (t[0], *kids))
 
 
 def term_call(term: tuple) -> str:
@@ -111,19 +83,11 @@ def term_call(term: tuple) -> str:
     >>> term_call(("eml", ("1",), ("exp", ("eml", ("1",), ("x",)))))
     'eml(1, exp(eml(1, x)))'
     """
-    done: dict[int, str] = {}
-    stack: list[tuple[tuple, bool]] = [(term, False)]
-    while stack:
-        t, ready = stack.pop()
-        if len(t) > 1 and not ready:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
-        done[id(t)] = t[0] if len(t) == 1 else f"{t[0]}({', '.join(done[id(c)] for c in t[1:])})"
-    return done[id(term)]
+    return fold(term, lambda t, kids: t[0] if len(t) == 1 else f"{t[0]}({', '.join(kids)})")
 
 
 def term_rpn(term: tuple) -> str:
+    """The term in RPN over the block names (``E`` for ``eml``), written out as a tree."""
     out: list[str] = []
     stack: list[tuple[tuple, bool]] = [(term, False)]
     while stack:
