@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..progress import Progress
@@ -124,27 +125,38 @@ def bootstrap(
     expansions: dict[str, tuple] = {}
     eml_base = set(base_names) <= {"1", "eml"}
     cat, run = open_run(catalog, base, max_K, names, dps, domain)
+    cfg = _Config(names, eml_base, max_K, time_limit, progress, dps, memory_limit_bytes, t_start,
+                  check_expansions, domain)
     try:
         if run is not None and run.finished and run.result:
             return from_dict(run.result, names)
         if run is not None and hasattr(run, "lock"):
             with run.lock():  # one process per run
-                return _bootstrap(result, names, blocks, expansions, eml_base, run, max_K,
-                                  time_limit, progress, dps, memory_limit_bytes, t_start,
-                                  check_expansions, domain)
-        return _bootstrap(result, names, blocks, expansions, eml_base, run, max_K,
-                          time_limit, progress, dps, memory_limit_bytes, t_start,
-                          check_expansions, domain)
+                return _bootstrap(result, blocks, expansions, run, cfg)
+        return _bootstrap(result, blocks, expansions, run, cfg)
     finally:
         if cat is not None and cat is not catalog:
             cat.close()
 
 
-def _bootstrap(result: BootstrapResult, names: list[str], blocks: list[Op],
-               expansions: dict[str, tuple], eml_base: bool, run: Any, max_K: int,
-               time_limit: float | None, progress: bool | Progress, dps: int,
-               memory_limit_bytes: int, t_start: float,
-               check_expansions: bool, domain: str) -> BootstrapResult:
+@dataclass(frozen=True)
+class _Config:
+    """The settings of one :func:`bootstrap` call that its search loop reads."""
+
+    names: list[str]
+    eml_base: bool
+    max_K: int
+    time_limit: float | None
+    progress: bool | Progress
+    dps: int
+    memory_limit_bytes: int
+    t_start: float
+    check_expansions: bool
+    domain: str
+
+
+def _bootstrap(result: BootstrapResult, blocks: list[Op], expansions: dict[str, tuple],
+               run: Any, cfg: _Config) -> BootstrapResult:
     if run is not None:
         for d in (run.checkpoint() or {}).get("chain", []):
             step = Step(**{k: v for k, v in d.items() if k not in ("label", "blocks")})
@@ -152,35 +164,35 @@ def _bootstrap(result: BootstrapResult, names: list[str], blocks: list[Op],
             _add_block(step, blocks, expansions)
             result.chain.append(step)
             result.resumed += 1
-    bar = progress if isinstance(progress, Progress) else Progress(
-        "bootstrap", total=len(names), enabled=bool(progress), unit="prim", memory=True)
-    npoints = ENUM_POINTS[domain][2]
+    bar = cfg.progress if isinstance(cfg.progress, Progress) else Progress(
+        "bootstrap", total=len(cfg.names), enabled=bool(cfg.progress), unit="prim", memory=True)
+    npoints = ENUM_POINTS[cfg.domain][2]
     try:
         while True:
             have = set(result.found())
-            missing = [n for n in names if n not in have]
+            missing = [n for n in cfg.names if n not in have]
             bar.update(len(have), found=len(result.chain), missing=len(missing))
             if not missing:
                 break
-            remaining = None if time_limit is None else time_limit - (
-                time.perf_counter() - t_start)
+            remaining = None if cfg.time_limit is None else cfg.time_limit - (
+                time.perf_counter() - cfg.t_start)
             if remaining is not None and remaining <= 0:
-                result.stopped = f"time limit of {time_limit:g} s reached"
+                result.stopped = f"time limit of {cfg.time_limit:g} s reached"
                 break
             t0 = time.perf_counter()
-            hits, info = search_round(missing, blocks, max_K, npoints, remaining,
-                                      memory_limit_bytes, dps, domain)
-            new = [_make_step(name, term, grammar, expansions, eml_base, dps, 0.0)
+            hits, info = search_round(missing, blocks, cfg.max_K, npoints, remaining,
+                                      cfg.memory_limit_bytes, cfg.dps, cfg.domain)
+            new = [_make_step(name, term, grammar, expansions, cfg.eml_base, cfg.dps, 0.0)
                    for name, term, grammar in hits]
             result.searched_K = info["K"]
             for step in new:
                 step.seconds = time.perf_counter() - t0
             if not new:
-                if info["hits"] and npoints < len(ENUM_POINTS[domain][0]):
+                if info["hits"] and npoints < len(ENUM_POINTS[cfg.domain][0]):
                     npoints += 1  # a float coincidence: look again with one more test point
                     continue
                 if info["timed_out"]:
-                    result.stopped = f"time limit of {time_limit:g} s reached"
+                    result.stopped = f"time limit of {cfg.time_limit:g} s reached"
                 elif info["memory"]:
                     result.stopped = "memory limit reached"
                 break
@@ -189,19 +201,19 @@ def _bootstrap(result: BootstrapResult, names: list[str], blocks: list[Op],
                 result.chain.append(step)
                 bar.write(f"bootstrap: {step.label:<12} K={step.K:<3} {step.witness}")
             if run is not None:
-                save(run, result, new, eml_base, expansions)
+                save(run, result, new, cfg.eml_base, expansions)
     except KeyboardInterrupt:
         bar.close("interrupted")
         raise
     have = set(result.found())
-    result.missing = [n for n in names if n not in have]
+    result.missing = [n for n in cfg.names if n not in have]
     result.complete = not result.missing
-    result.seconds = time.perf_counter() - t_start
-    if check_expansions:
+    result.seconds = time.perf_counter() - cfg.t_start
+    if cfg.check_expansions:
         t_check = time.perf_counter()
-        _check_expansions(result, blocks, expansions, domain)
+        _check_expansions(result, blocks, expansions, cfg.domain)
         result.check_seconds = time.perf_counter() - t_check
-    if not isinstance(progress, Progress):
+    if not isinstance(cfg.progress, Progress):
         bar.close(result.verdict() if bar.enabled else None)
     if run is not None and (result.complete or result.stopped is None):
         run.finish(result.as_dict())
