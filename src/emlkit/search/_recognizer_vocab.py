@@ -103,6 +103,7 @@ def _term_check(su: Setup, grammar: Any) -> Callable[[Any], Check]:
                 return evaluate_term_mp(term, grammar, env)
 
         if isinstance(target, Samples):
+            assert su.idx_mp is not None
             return check_samples(lambda i: at(mp_env(target, i)), target, su.idx_mp,
                                  su.verify_rtol, su.dps)
         return check_value(at({}), target, su.dps)
@@ -117,7 +118,8 @@ def _attempt(su: Setup, grammar: Any, max_K: int, stop: bool, bar: Progress,
 
     remaining = (_DEFAULT_VOCAB_SECONDS if su.deadline is None
                  else max(su.deadline - time.perf_counter(), 0.1))
-    ge = enumerate_grammar(grammar, max_K, points=su.points, time_limit=remaining,
+    ge = enumerate_grammar(grammar, max_K, points=su.points,  # type: ignore[arg-type]
+                           time_limit=remaining,
                            memory_limit_bytes=memory_limit(), progress=bar,
                            targets=su.tvec[None, :] if stop else None, stop_on_hit=stop)
     complete = ge.complete or bool(stop and ge.hits)
@@ -162,7 +164,7 @@ def _compiled(su: Setup, formula: str, K: int, res: Check) -> Candidate:
                    for m, r in zip(mine, res.values)):
             note = "the compiled pure EML form differs from the formula at the checked points"
         target = su.target
-        refs = (res.values if not isinstance(target, Samples)
+        refs = (res.values if not isinstance(target, Samples) or su.idx_mp is None
                 else [mpmath.mpc(complex(target.y[i])) for i in su.idx_mp])
         cert, adigits, why = arb_digits(expr, su.arb_points(), refs, su.dps)
         if cert:

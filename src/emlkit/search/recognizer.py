@@ -299,7 +299,7 @@ def _eml_search(su: Setup, max_K: int | None, bar: Progress, start: float) -> Re
         complete = en.complete
         rows = _sieve(en, su.tvec, su.sieve_rtol, bar, mitm)
         found, done = _verify_rows(su, en, rows, check, bar, notes,
-                                   stop_at_first=not su.samples and target.exact)
+                                   stop_at_first=isinstance(target, Target) and target.exact)
         complete = complete and done
         if step == N or (found and found[0][0] <= (en.max_K + 2 if mitm else en.max_K)):
             break  # (a form beyond the bound of a small table may not be the shortest)
