@@ -277,7 +277,7 @@ def _eml_search(su: Setup, max_K: int | None, bar: Progress, start: float) -> Re
     if max_K is None:
         max_K = _DEFAULT_K.get(len(su.variables), 13)
     N = max(1, max_K - 2 if max_K % 2 else max_K - 3)
-    mitm = su.samples or float(max(target.tol_re, target.tol_im)) <= 1e-14  # type: ignore[union-attr]
+    mitm = isinstance(target, Samples) or float(max(target.tol_re, target.tol_im)) <= 1e-14
     if not mitm:
         notes.append("meet in the middle needs a target known to 1e-14; "
                      "searched the table only")
