@@ -70,7 +70,8 @@ def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int 
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ValueError(f"y has shape {y.shape} but X has {X.shape[0]} rows")
     if X.shape[0] < 6:
-        raise ValueError(f"need at least 6 samples for matching and held-out checks, got {X.shape[0]}")
+        raise ValueError("need at least 6 samples for matching and held-out checks, "
+                         f"got {X.shape[0]}")
     try:
         X = X.astype(np.complex128)
         y = y.astype(np.complex128)
@@ -79,7 +80,8 @@ def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int 
     for name, arr in (("X", X), ("y", y)):
         bad = np.argwhere(~np.isfinite(arr))
         if len(bad):
-            raise ValueError(f"{name} has a non-finite value at index {tuple(int(i) for i in bad[0])}")
+            where = tuple(int(i) for i in bad[0])
+            raise ValueError(f"{name} has a non-finite value at index {where}")
     variables = tuple(variables) if variables is not None else default_names(X.shape[1])
     if len(variables) != X.shape[1]:
         raise ValueError(f"{len(variables)} variable names for {X.shape[1]} columns of X")

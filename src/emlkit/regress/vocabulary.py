@@ -71,10 +71,10 @@ def resolve_vocabulary(vocabulary: str | Sequence[str]) -> tuple[str, ...]:
     ('1', 'plus', 'subtract', 'times', 'divide')
     >>> resolve_vocabulary(["+", "*", "sin"])
     ('1', 'plus', 'times', 'sin')
-    >>> resolve_vocabulary("trig")
+    >>> resolve_vocabulary("trig")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown vocabulary 'trig'; named ones: arith, standard, calculator (or give a list of block names)
+    ValueError: unknown vocabulary 'trig'; named ones: arith, standard, calculator (or give ...
     """
     if isinstance(vocabulary, str):
         if "," in vocabulary:
@@ -361,7 +361,9 @@ def _candidates(found, X, y, ih, variables, rtol, names, deadline) -> list[Candi
             rmse = float(np.sqrt(np.mean(np.abs(fit - y) ** 2)))
         held = float(np.max(rel[ih])) if len(ih) else math.inf
         exact = bool(held <= hold_tol)
-        digits = (16 if held == 0 else int(min(16, math.floor(-math.log10(held))))) if exact else None
+        digits = None
+        if exact:
+            digits = 16 if held == 0 else int(min(16, math.floor(-math.log10(held))))
         out.append(Candidate(expr, shown, rmse if math.isfinite(rmse) else math.inf, exact,
                              "vocabulary", digits,
                              {"K_vocabulary": K, "vocabulary": list(names),
