@@ -25,7 +25,7 @@ from typing import Any
 from ..expr import Eml, Expr, Var, postorder
 from .recognize import recognize_nodes
 
-__all__ = ["to_sympy", "decompile"]
+__all__ = ["decompile", "to_sympy"]
 
 
 def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
@@ -84,7 +84,10 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     known = recognize_nodes(expr)
     pos = {name: sympy.Symbol(name, positive=True) for name in expr.free_vars}
     values: dict[int, Any] = {}
+    needed = _read_nodes(expr, known)
     for node in postorder(expr):
+        if id(node) not in needed:
+            continue  # inside a named node or a constant subtree: its value is never read
         if id(node) in known:
             values[id(node)] = known[id(node)].xreplace(pos)
         elif isinstance(node, Eml) and node.is_constant:
@@ -101,6 +104,22 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     result = result.replace(_is_exp_of_log_product, _as_power)  # exp(y*log(x)) -> x**y
     back = {sym: sympy.Symbol(name) for name, sym in pos.items()}
     return result.xreplace(back)
+
+
+def _read_nodes(expr: Expr, known: dict[int, Any]) -> set[int]:
+    """ids of the nodes whose values :func:`decompile` reads: the root, and the children of
+    every unnamed non-constant ``eml`` node reached (a named node or a constant subtree is
+    written from its own value, never from its children's)."""
+    needed = {id(expr)}
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Eml) and not node.is_constant and id(node) not in known:
+            for child in (node.left, node.right):
+                if id(child) not in needed:
+                    needed.add(id(child))
+                    stack.append(child)
+    return needed
 
 
 def _exact_constant(node: Expr) -> Any:

@@ -1,4 +1,5 @@
-"""The result record shared by every regression path (search, vocabulary, gradient)."""
+"""The result record shared by every regression path (search, vocabulary, gradient): the
+search's :class:`~emlkit.search.candidate.FormulaCandidate` with its fit to the data."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..expr import Expr
+from ..search.candidate import FormulaCandidate
 
 __all__ = ["Candidate"]
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(FormulaCandidate):
     """One formula proposed for data ``(X, y)``.
 
     Parameters
@@ -36,12 +38,11 @@ class Candidate:
     --------
     >>> import emlkit as ek
     >>> c = Candidate(ek.parse("eml(x, 1)"), "exp(x)", 0.0, True, "search", 50)
-    >>> c.K, c.depth
-    (3, 1)
+    >>> c.K, c.depth, c.rpn
+    (3, 1, 'x 1 E')
     """
 
     expr: Expr
-    formula: str
     rmse: float
     exact: bool
     source: str

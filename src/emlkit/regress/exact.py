@@ -19,9 +19,9 @@ functions in about a second; ``t = 3`` for two). Then, in order:
 Lookups are tolerant: the tolerance of each needed value is propagated from the noise level
 (``rtol``, relative to ``|y|``, default ``1e-5``) plus float rounding, so noisy data still hit.
 A needed value known only to a factor (noise through ``exp``) at some match points is looked
-up by the others (:meth:`emlkit.regress.tables.ValueIndex.lookup`, ``loose``).
+up by the others (:meth:`emlkit.search.value_index.ValueIndex.lookup`, ``loose``).
 Every hit is re-evaluated at the match points, then checked on the held-out samples
-(:func:`emlkit.regress.verify.verify_on_data`): ``exact`` means the held-out error is within
+(:func:`emlkit.regress.holdout.verify_on_data`): ``exact`` means the held-out error is within
 the noise level estimated from the best match (at most ``10 x`` its training error, and at
 most ``rtol``). Complex ``y`` works the same way.
 """
@@ -37,10 +37,11 @@ import numpy as np
 
 from ..expr import Eml, Expr
 from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
+from ..search.value_index import needed_right
 from ._candidate import Candidate
+from .holdout import default_names, verify_on_data
+from .random_targets import target_values
 from .tables import Table, build_table
-from .targets import target_values
-from .verify import _default_names, verify_on_data
 
 __all__ = ["search_exact"]
 
@@ -69,7 +70,8 @@ def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int 
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ValueError(f"y has shape {y.shape} but X has {X.shape[0]} rows")
     if X.shape[0] < 6:
-        raise ValueError(f"need at least 6 samples for matching and held-out checks, got {X.shape[0]}")
+        raise ValueError("need at least 6 samples for matching and held-out checks, "
+                         f"got {X.shape[0]}")
     try:
         X = X.astype(np.complex128)
         y = y.astype(np.complex128)
@@ -78,8 +80,9 @@ def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int 
     for name, arr in (("X", X), ("y", y)):
         bad = np.argwhere(~np.isfinite(arr))
         if len(bad):
-            raise ValueError(f"{name} has a non-finite value at index {tuple(int(i) for i in bad[0])}")
-    variables = tuple(variables) if variables is not None else _default_names(X.shape[1])
+            where = tuple(int(i) for i in bad[0])
+            raise ValueError(f"{name} has a non-finite value at index {where}")
+    variables = tuple(variables) if variables is not None else default_names(X.shape[1])
     if len(variables) != X.shape[1]:
         raise ValueError(f"{len(variables)} variable names for {X.shape[1]} columns of X")
     if max_vars is not None and len(variables) > max_vars:
@@ -246,7 +249,7 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
             return
         EA = table.E[s:s + step]
         with np.errstate(all="ignore"):
-            need = exp_guarded(EA - ym[None, :])
+            need = needed_right(EA, ym[None, :])
             tol = 3 * np.abs(need) * (rt * absy[None, :] + _FLOAT * (np.abs(EA) + absy[None, :]))
         # where B is only known to a factor e^0.01 or worse the lookup keys on a sharper point
         # (see ValueIndex.lookup; ``sharp`` of them at least)
@@ -254,7 +257,7 @@ def _one_level(table: Table, ym, absy, rt, consider, deadline: float | None,
         a = a + s
         yhat = eml_arrays(table.E[a], table.L[b])
         consider(yhat, table.K[a] + table.K[b] + 1,
-                 lambda h: Eml(table.expr(int(a[h])), table.expr(int(b[h]))))
+                 lambda h, a=a, b=b: Eml(table.expr(int(a[h])), table.expr(int(b[h]))))
 
 
 def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found,
@@ -271,7 +274,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
     tried = 0
     n_before = len(found)
     with np.errstate(all="ignore"):  # B = exp(exp(A) - y) for every row A, and its error
-        Ball = exp_guarded(table.E - ym[None, :])
+        Ball = needed_right(table.E, ym[None, :])
         errB = np.abs(Ball) * (rt * absy[None, :] + _FLOAT * (np.abs(table.E) + absy[None, :]))
     for small_depth in small_depths:
         small = np.flatnonzero(table.depth <= small_depth)
@@ -290,17 +293,18 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
             es, ls, sx = table.E[s], table.L[s], table.expr(s)  # exp, ln and tree of row s
             with np.errstate(all="ignore"):
                 # (i) y = eml(A, eml(C, D)), A = row s: D = exp(exp(C) - B)
-                B = exp_guarded(es - ym)
+                B = needed_right(es, ym)
                 tolB = rt * absy + _FLOAT * (np.abs(es) + absy)  # relative error of B
                 if np.isfinite(B).sum() >= 3:
-                    D = exp_guarded(table.E - B[None, :])
+                    D = needed_right(table.E, B[None, :])
                     tolD = 3 * np.abs(D) * (np.abs(B)[None, :] * tolB[None, :]
                                             + _FLOAT * (np.abs(table.E) + np.abs(B)[None, :]))
                     c, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
                     inner = eml_arrays(table.E[c], table.L[d])
                     yhat = eml_arrays(np.broadcast_to(es, inner.shape), log_guarded(inner))
                     consider(yhat, table.K[s] + table.K[c] + table.K[d] + 2,
-                             lambda h: Eml(sx, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
+                             lambda h, c=c, d=d, sx=sx: Eml(
+                                 sx, Eml(table.expr(int(c[h])), table.expr(int(d[h])))))
                 # (ii) y = eml(eml(E, F), B), B = row s: F = exp(exp(E)) / (y + ln B)
                 S = ym + ls
                 if (np.isfinite(S) & (S != 0)).sum() >= 3:
@@ -312,7 +316,8 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                     inner = eml_arrays(table.E[e], table.L[f])
                     yhat = eml_arrays(exp_guarded(inner), np.broadcast_to(ls, inner.shape))
                     consider(yhat, table.K[s] + table.K[e] + table.K[f] + 2,
-                             lambda h: Eml(Eml(table.expr(int(e[h])), table.expr(int(f[h]))), sx))
+                             lambda h, e=e, f=f, sx=sx: Eml(
+                                 Eml(table.expr(int(e[h])), table.expr(int(f[h]))), sx))
                 # y = eml(A, eml(C, D)) with C or D = row s, A over the table, B = Ball:
                 # (iii) D = row s: C = ln(B + ln D), which damps the noise of B where (i)
                 # amplifies it
@@ -323,15 +328,17 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                 yhat = eml_arrays(table.E[a], log_guarded(
                     eml_arrays(table.E[c], np.broadcast_to(ls, (len(c), len(ls))))))
                 consider(yhat, table.K[a] + table.K[c] + table.K[s] + 2,
-                         lambda h: Eml(table.expr(int(a[h])), Eml(table.expr(int(c[h])), sx)))
+                         lambda h, a=a, c=c, sx=sx: Eml(
+                             table.expr(int(a[h])), Eml(table.expr(int(c[h])), sx)))
                 # (iv) C = row s: D = exp(exp(C) - B)
-                D = exp_guarded(es[None, :] - Ball)
+                D = needed_right(es[None, :], Ball)
                 tolD = 3 * np.abs(D) * (errB + _FLOAT * (np.abs(es)[None, :] + np.abs(Ball)))
                 a, d = table.lookup(D, tolD, _WINDOW, _LOOSE, sharp)
                 yhat = eml_arrays(table.E[a], log_guarded(
                     eml_arrays(np.broadcast_to(es, (len(d), len(es))), table.L[d])))
                 consider(yhat, table.K[a] + table.K[s] + table.K[d] + 2,
-                         lambda h: Eml(table.expr(int(a[h])), Eml(sx, table.expr(int(d[h])))))
+                         lambda h, a=a, d=d, sx=sx: Eml(
+                             table.expr(int(a[h])), Eml(sx, table.expr(int(d[h])))))
             tried += 1
             bar.update(3, found=len(found), tried=tried)
 
@@ -339,7 +346,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
 def _rank(found: dict[Expr, float], X, y, ih, variables, rtol) -> list[Candidate]:
     if not found:
         return []
-    from .verify import rounding_digits, verify_on_data
+    from .holdout import rounding_digits, verify_on_data
 
     best_train = min(found.values())
     noise = max(best_train, 1e-12)

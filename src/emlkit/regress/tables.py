@@ -5,7 +5,7 @@ A table is built level by level: depth ``k`` holds every ``eml(a, b)`` with ``a,
 table and ``max(depth a, depth b) = k - 1``, computed in the search arithmetic of
 :mod:`emlkit.search.enumerate` (complex128, guarded ``exp``/``ln``, snapping), and kept only
 when its value vector is finite and differs from every vector already present (quantised
-30-bit hash of :func:`emlkit.search.enumerate._row_keys`). Over ``{1, x}`` depth <= 4 is about
+30-bit hash of :func:`emlkit.search.value_index.row_keys`). Over ``{1, x}`` depth <= 4 is about
 2.1 million trees; the distinct ones at 8 real points are far fewer (see :func:`build_table`).
 Tables are cached in memory per process, keyed by the points.
 """
@@ -18,137 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..expr import ONE, Eml, Expr, Var
-from ..search.arithmetic import _row_keys, eml_arrays, exp_guarded, log_guarded
+from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
+from ..search.value_index import ValueIndex, row_keys
 
 __all__ = ["Table", "ValueIndex", "build_table"]
 
 _CACHE: dict[tuple, Table] = {}
 _CHUNK = 1 << 17  # pairs per block
-_HITS = 1 << 21  # candidate rows checked at once by Table.lookup
-_UNKNOWN = 0.5  # relative tolerance past which a needed value is unknown at that point
-
-
-class ValueIndex:
-    """Rows of value vectors sorted by the real part at a point, for tolerant lookup.
-
-    A query is answered from the window of rows around it in the sort by its first point; with
-    ``loose`` given (see :meth:`lookup`), a query whose window there is too wide (or which has
-    no usable value there) is answered from the point where its relative tolerance is smallest
-    (one sort per point, built when first needed).
-
-    >>> ix = ValueIndex(np.array([[0.5, 1.0], [0.25, 2.0]], dtype=complex))
-    >>> ix.lookup(np.array([[0.25, 2.0]]), np.full((1, 2), 1e-12))
-    (array([0]), array([1]))
-    """
-
-    def __init__(self, vals: np.ndarray) -> None:
-        self.vals = vals
-        key = vals[:, 0].real
-        self.order = np.argsort(key, kind="stable")
-        self.key = key[self.order]
-        self._orders: np.ndarray | None = None  # (P, M): the sort by each point
-        self._keys: np.ndarray | None = None
-
-    def _all_sorts(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._orders is None:
-            re = self.vals.real.T
-            self._orders = np.argsort(re, axis=1, kind="stable")
-            self._keys = np.take_along_axis(re, self._orders, axis=1)
-        assert self._keys is not None
-        return self._orders, self._keys
-
-    @staticmethod
-    def _window(key: np.ndarray, k: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """First row and row count of each window ``[k - w, k + w]`` (0 rows where not finite)."""
-        bad = ~(np.isfinite(k) & np.isfinite(w))
-        k = np.where(bad, np.inf, k)
-        w = np.where(bad, 0.0, w)
-        lo = np.searchsorted(key, k - w, "left")
-        cnt = np.searchsorted(key, k + w, "right") - lo
-        cnt[bad] = 0
-        return lo, cnt
-
-    def lookup(self, need: np.ndarray, tol: np.ndarray, max_window: int | None = None,
-               loose: float | None = None, min_sharp: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs ``(i, row)`` with ``|vals[row] - need[i]| <= tol[i]`` at every point.
-
-        ``max_window``: skip a query whose window holds more rows than this (its tolerance is
-        too wide to identify a row cheaply; bounds the work).
-
-        ``loose``: a point where a query's value or tolerance is not finite, or the tolerance
-        is more than half the value's modulus, constrains nothing; and a query whose first
-        point is so, or holds too wide a window, or has a tolerance there above ``loose`` times
-        the value's modulus while another point's is below, is answered from its sharpest
-        point (smallest relative tolerance): noise amplified through ``exp`` can make a needed
-        value unknowable at some points and sharp at others. ``min_sharp``: skip a query with
-        fewer such sharp points than this (all points, when there are fewer), which bounds the
-        work on noisy data.
-
-        >>> ix = ValueIndex(np.array([[1, 2], [1, 3], [2, 2]], dtype=complex))
-        >>> ix.lookup(np.array([[1, 3.001], [2, 2]]), np.full((2, 2), 0.01))
-        (array([0, 1]), array([1, 2]))
-        >>> ix.lookup(np.array([[np.nan, 3.001]]), np.full((1, 2), 0.01), loose=0.1)
-        (array([0]), array([1]))
-        """
-        need = np.asarray(need)
-        tol = np.asarray(tol, dtype=float)
-        Q, P = need.shape
-        lo, cnt = self._window(self.key, need[:, 0].real, tol[:, 0])
-        col = np.zeros(Q, dtype=np.int64)
-        if loose is not None:
-            with np.errstate(all="ignore"):
-                rel = tol / np.abs(need)
-                # a tolerance above half the value is past what a linearised error bound
-                # means (an exponent known to +-3 puts the value anywhere in a factor e^3)
-                free = ~(np.isfinite(need) & np.isfinite(tol)) | ~(rel <= _UNKNOWN)
-                rel = np.where(free, np.inf, rel)
-            need = np.where(free, 0, need)
-            tol = np.where(free, np.inf, tol)
-            sharp = rel <= loose
-            n_sharp = sharp.sum(axis=1)
-            any_sharp = n_sharp > 0
-            small0 = (cnt <= max_window) if max_window is not None else True
-            use0 = ~free[:, 0] & small0 & (sharp[:, 0] | ~any_sharp)
-            if min_sharp:
-                enough = n_sharp >= min(P, min_sharp)
-                use0 &= enough
-                any_sharp &= enough
-            cnt[~use0] = 0
-            alt = np.flatnonzero(~use0 & any_sharp)
-            if len(alt):
-                orders, keys = self._all_sorts()
-                j = np.argmin(rel[alt], axis=1)
-                for c in np.unique(j):
-                    qc = alt[j == c]
-                    lo[qc], cnt[qc] = self._window(keys[c], need[qc, c].real, tol[qc, c])
-                    col[qc] = c
-        if max_window is not None:
-            cnt[cnt > max_window] = 0
-        if col.any():
-            orders = self._all_sorts()[0]
-        else:
-            orders = self.order[None, :]
-        out_i, out_r = [], []
-        # blocks of rows with at most _HITS candidate rows each (memory stays bounded)
-        cum = np.cumsum(cnt)
-        start = 0
-        while start < Q:
-            base_c = cum[start - 1] if start else 0
-            stop = max(start + 1, int(np.searchsorted(cum, base_c + _HITS, "right")))
-            c = cnt[start:stop]
-            total = int(c.sum())
-            if total:
-                ai = np.repeat(np.arange(start, stop), c)
-                base = np.repeat(lo[start:stop] - (np.cumsum(c) - c), c)
-                rows = orders[col[ai], base + np.arange(total)]
-                with np.errstate(all="ignore"):
-                    ok = np.all(np.abs(self.vals[rows] - need[ai]) <= tol[ai], axis=1)
-                out_i.append(ai[ok])
-                out_r.append(rows[ok])
-            start = stop
-        if not out_i:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        return np.concatenate(out_i), np.concatenate(out_r)
 
 
 class Table:
@@ -223,7 +99,7 @@ def _add(t: Table, vals: np.ndarray, left: np.ndarray, right: np.ndarray, depth:
     vals, left, right = vals[fin], left[fin], right[fin]
     if len(vals) == 0:
         return seen
-    h, _ = _row_keys(vals)
+    h, _ = row_keys(vals)
     h, first = np.unique(h, return_index=True)
     new = ~np.isin(h, seen, assume_unique=True)
     keep = first[new]
@@ -264,8 +140,8 @@ def build_table(
     vals = np.stack([np.ones(P, np.complex128)]
                     + [np.asarray(points[v], np.complex128) + 0j for v in variables])
     t = Table(leaves, vals)
-    _, seen = np.unique(_row_keys(vals)[0], return_index=True)
-    seen = np.unique(_row_keys(vals)[0])
+    _, seen = np.unique(row_keys(vals)[0], return_index=True)
+    seen = np.unique(row_keys(vals)[0])
     for k in range(1, max_depth + 1):
         n = len(t)
         last = np.flatnonzero(t.depth == k - 1)

@@ -38,11 +38,11 @@ import numpy as np
 
 from ..search.arithmetic import exp_guarded, log_guarded
 from ..search.grammar import Grammar, enumerate_grammar, known_op
+from ..search.value_index import ValueIndex, needed_right
 from ._candidate import Candidate
 from .polynomial import fit_polynomials
-from .tables import ValueIndex
 
-__all__ = ["search_vocabulary", "resolve_vocabulary", "VOCABULARIES"]
+__all__ = ["VOCABULARIES", "resolve_vocabulary", "search_vocabulary"]
 
 #: Named vocabularies (the constant ``1`` is always included).
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -71,10 +71,10 @@ def resolve_vocabulary(vocabulary: str | Sequence[str]) -> tuple[str, ...]:
     ('1', 'plus', 'subtract', 'times', 'divide')
     >>> resolve_vocabulary(["+", "*", "sin"])
     ('1', 'plus', 'times', 'sin')
-    >>> resolve_vocabulary("trig")
+    >>> resolve_vocabulary("trig")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown vocabulary 'trig'; named ones: arith, standard, calculator (or give a list of block names)
+    ValueError: unknown vocabulary 'trig'; named ones: arith, standard, calculator (or give ...
     """
     if isinstance(vocabulary, str):
         if "," in vocabulary:
@@ -121,7 +121,7 @@ def _needed(op: str, A: np.ndarray, t: np.ndarray, rt: float):
             tol = np.abs(B) * (rt + _FLOAT)
         elif op == "eml":
             eA = exp_guarded(A)
-            B = exp_guarded(eA - t[None, :])
+            B = needed_right(eA, t[None, :])
             tol = np.abs(B) * (rt * at + _FLOAT * (np.abs(eA) + at))
             tol = np.where(tol > 1e-2 * np.abs(B), np.nan, tol)  # B only known to a factor
         else:
@@ -254,7 +254,7 @@ def search_vocabulary(
     # 1. direct lookups
     for t, root in targets:
         extra = 0 if root is None else 1
-        i, r = index.lookup(t[None, :], 3 * (rt * np.abs(t) + _FLOAT * np.abs(t))[None, :] + 1e-300)
+        _, r = index.lookup(t[None, :], 3 * (rt * np.abs(t) + _FLOAT * np.abs(t))[None, :] + 1e-300)
         if len(r):
             texts = [wrap(root, en.formula(int(gids[row])), vals[row]) for row in r]
             consider(np.array([w[1] for w in texts]), sizes[r] + extra,
@@ -361,7 +361,9 @@ def _candidates(found, X, y, ih, variables, rtol, names, deadline) -> list[Candi
             rmse = float(np.sqrt(np.mean(np.abs(fit - y) ** 2)))
         held = float(np.max(rel[ih])) if len(ih) else math.inf
         exact = bool(held <= hold_tol)
-        digits = (16 if held == 0 else int(min(16, math.floor(-math.log10(held))))) if exact else None
+        digits = None
+        if exact:
+            digits = 16 if held == 0 else int(min(16, math.floor(-math.log10(held))))
         out.append(Candidate(expr, shown, rmse if math.isfinite(rmse) else math.inf, exact,
                              "vocabulary", digits,
                              {"K_vocabulary": K, "vocabulary": list(names),

@@ -23,11 +23,23 @@ import numpy as np
 
 from ..expr import Eml, Expr, Var, postorder
 from .arithmetic import eml_arrays, exp_guarded, log_guarded
-from .targets import Samples, Target
+from .samples import Samples
+from .targets import Target
 
-__all__ = ["Check", "check_constant", "check_value", "check_samples", "arb_digits",
-           "readable_checked", "float_eval", "agreement", "same_values", "mp_env", "mp_target",
-           "SAMPLE_DIGITS"]
+__all__ = [
+    "SAMPLE_DIGITS",
+    "Check",
+    "agreement",
+    "arb_digits",
+    "check_constant",
+    "check_samples",
+    "check_value",
+    "float_eval",
+    "mp_env",
+    "mp_target",
+    "readable_checked",
+    "same_values",
+]
 
 #: A float64 sample holds no more significant digits than this.
 SAMPLE_DIGITS = 17
@@ -59,7 +71,7 @@ def readable(expr: Expr) -> str:
         from ..decompiler import decompile
 
         return str(decompile(expr))
-    except Exception:  # the EML form is the answer; a failed reading must not lose it
+    except Exception:  # noqa: BLE001 - the EML form is the answer; a failed reading must not lose it
         return str(expr)
 
 
@@ -143,30 +155,20 @@ def arb_digits(
 ) -> tuple[bool, int, str]:
     """Certify ``expr`` with arb at each point; digits proven against the reference values."""
     try:
-        import flint
-
-        from ..backends import certify
+        from ..backends.arb import certify, distance_bound
     except ImportError:  # python-flint is an optional extra
         return False, 0, "arb not installed (pip install emlkit[arb])"
+    import mpmath
+
     certs = certify(expr, points, dps=dps)
     digits = 10**6
     for c, ref in zip(certs, refs):
         if not c.certified:
             where = f" at node K={c.node.K}" if c.node is not None else ""
             return False, 0, f"arb: {c.reason}{where}"
-        import mpmath
-
-        saved = flint.ctx.prec
-        flint.ctx.prec = int(dps * 3.33) + 64
-        try:
-            with mpmath.workdps(dps + 15):
-                ref_ball = flint.acb(flint.arb(mpmath.nstr(ref.real, dps + 12)),
-                                     flint.arb(mpmath.nstr(ref.imag, dps + 12)))
-                bound = abs(c.value - ref_ball).upper()
-                diff = mpmath.mpf(bound.str(dps, radius=False)) * (1 + mpmath.mpf(10) ** -20)
-                digits = min(digits, agreement(diff, abs(ref)))
-        finally:
-            flint.ctx.prec = saved
+        diff = distance_bound(c.value, ref, dps)
+        with mpmath.workdps(dps + 15):
+            digits = min(digits, agreement(diff, abs(ref)))
     return True, min(digits, dps), ""
 
 

@@ -1,0 +1,174 @@
+"""The value index: rounded hashing of value vectors, tolerant lookup, meet in the middle.
+
+Every search that finds formulas from values (the recognizer's enumeration tables, the
+regression tables of :mod:`emlkit.regress.tables`, the vocabulary regression) keys a form by
+its *value vector*, its values at a few sample points. This module holds the three operations
+they share:
+
+* :func:`row_keys` - a hash of each vector rounded to a relative grid (``mant_bits`` bits of
+  mantissa per part), the key of observational-equivalence dedup and of exact-key lookup;
+* :class:`ValueIndex` - vectors sorted by a point's real part, queried with a tolerance per
+  point (a window of the sort, then a check at every point);
+* :func:`needed_right` - the meet-in-the-middle inversion: ``y = eml(A, B)`` holds exactly when
+  ``ln B = exp(A) - y``, so the right child that ``A`` needs is ``B = exp(exp(A) - y)``, which
+  is then looked up (:meth:`emlkit.search.Enumeration.match_roots` does the same on exact keys).
+
+>>> ix = ValueIndex(np.array([[1, 2], [1, 3], [2, 2]], dtype=complex))
+>>> ix.lookup(np.array([[2, 2.0001]]), np.full((1, 2), 1e-3))
+(array([0]), array([2]))
+>>> h, _ = row_keys(np.array([[1.0, 2.0], [1.0 + 1e-15, 2.0]], dtype=complex))
+>>> bool(h[0] == h[1])
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arithmetic import _row_keys, exp_guarded
+
+__all__ = ["ValueIndex", "needed_right", "row_keys"]
+
+_HITS = 1 << 21  # candidate rows checked at once by ValueIndex.lookup
+_UNKNOWN = 0.5  # relative tolerance past which a needed value is unknown at that point
+
+#: ``(hash, check)`` of each row of values rounded to a relative grid (see the module doc).
+row_keys = _row_keys
+
+
+def needed_right(exp_a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The right child ``B = exp(exp(A) - y)`` that makes ``eml(A, B) = y``, given ``exp(A)``.
+
+    Rows of ``exp_a`` broadcast against ``y``; non-finite where the search arithmetic's guarded
+    ``exp`` overflows.
+
+    >>> a, y = np.array([0.5, 1.0]), np.array([1.0, 2.0])
+    >>> b = needed_right(np.exp(a)[None, :], y)
+    >>> np.allclose(np.exp(a) - np.log(b[0]), y)
+    True
+    """
+    with np.errstate(all="ignore"):
+        return exp_guarded(exp_a - y)
+
+
+class ValueIndex:
+    """Rows of value vectors sorted by the real part at a point, for tolerant lookup.
+
+    A query is answered from the window of rows around it in the sort by its first point; with
+    ``loose`` given (see :meth:`lookup`), a query whose window there is too wide (or which has
+    no usable value there) is answered from the point where its relative tolerance is smallest
+    (one sort per point, built when first needed).
+
+    >>> ix = ValueIndex(np.array([[0.5, 1.0], [0.25, 2.0]], dtype=complex))
+    >>> ix.lookup(np.array([[0.25, 2.0]]), np.full((1, 2), 1e-12))
+    (array([0]), array([1]))
+    """
+
+    def __init__(self, vals: np.ndarray) -> None:
+        self.vals = vals
+        key = vals[:, 0].real
+        self.order = np.argsort(key, kind="stable")
+        self.key = key[self.order]
+        self._orders: np.ndarray | None = None  # (P, M): the sort by each point
+        self._keys: np.ndarray | None = None
+
+    def _all_sorts(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._orders is None:
+            re = self.vals.real.T
+            self._orders = np.argsort(re, axis=1, kind="stable")
+            self._keys = np.take_along_axis(re, self._orders, axis=1)
+        assert self._keys is not None
+        return self._orders, self._keys
+
+    @staticmethod
+    def _window(key: np.ndarray, k: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """First row and row count of each window ``[k - w, k + w]`` (0 rows where not finite)."""
+        bad = ~(np.isfinite(k) & np.isfinite(w))
+        k = np.where(bad, np.inf, k)
+        w = np.where(bad, 0.0, w)
+        lo = np.searchsorted(key, k - w, "left")
+        cnt = np.searchsorted(key, k + w, "right") - lo
+        cnt[bad] = 0
+        return lo, cnt
+
+    def lookup(self, need: np.ndarray, tol: np.ndarray, max_window: int | None = None,
+               loose: float | None = None, min_sharp: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(i, row)`` with ``|vals[row] - need[i]| <= tol[i]`` at every point.
+
+        ``max_window``: skip a query whose window holds more rows than this (its tolerance is
+        too wide to identify a row cheaply; bounds the work).
+
+        ``loose``: a point where a query's value or tolerance is not finite, or the tolerance
+        is more than half the value's modulus, constrains nothing; and a query whose first
+        point is so, or holds too wide a window, or has a tolerance there above ``loose`` times
+        the value's modulus while another point's is below, is answered from its sharpest
+        point (smallest relative tolerance): noise amplified through ``exp`` can make a needed
+        value unknowable at some points and sharp at others. ``min_sharp``: skip a query with
+        fewer such sharp points than this (all points, when there are fewer), which bounds the
+        work on noisy data.
+
+        >>> ix = ValueIndex(np.array([[1, 2], [1, 3], [2, 2]], dtype=complex))
+        >>> ix.lookup(np.array([[1, 3.001], [2, 2]]), np.full((2, 2), 0.01))
+        (array([0, 1]), array([1, 2]))
+        >>> ix.lookup(np.array([[np.nan, 3.001]]), np.full((1, 2), 0.01), loose=0.1)
+        (array([0]), array([1]))
+        """
+        need = np.asarray(need)
+        tol = np.asarray(tol, dtype=float)
+        Q, P = need.shape
+        lo, cnt = self._window(self.key, need[:, 0].real, tol[:, 0])
+        col = np.zeros(Q, dtype=np.int64)
+        if loose is not None:
+            with np.errstate(all="ignore"):
+                rel = tol / np.abs(need)
+                # a tolerance above half the value is past what a linearised error bound
+                # means (an exponent known to +-3 puts the value anywhere in a factor e^3)
+                free = ~(np.isfinite(need) & np.isfinite(tol)) | ~(rel <= _UNKNOWN)
+                rel = np.where(free, np.inf, rel)
+            need = np.where(free, 0, need)
+            tol = np.where(free, np.inf, tol)
+            sharp = rel <= loose
+            n_sharp = sharp.sum(axis=1)
+            any_sharp = n_sharp > 0
+            small0 = (cnt <= max_window) if max_window is not None else True
+            use0 = ~free[:, 0] & small0 & (sharp[:, 0] | ~any_sharp)
+            if min_sharp:
+                enough = n_sharp >= min(P, min_sharp)
+                use0 &= enough
+                any_sharp &= enough
+            cnt[~use0] = 0
+            alt = np.flatnonzero(~use0 & any_sharp)
+            if len(alt):
+                orders, keys = self._all_sorts()
+                j = np.argmin(rel[alt], axis=1)
+                for c in np.unique(j):
+                    qc = alt[j == c]
+                    lo[qc], cnt[qc] = self._window(keys[c], need[qc, c].real, tol[qc, c])
+                    col[qc] = c
+        if max_window is not None:
+            cnt[cnt > max_window] = 0
+        if col.any():
+            orders = self._all_sorts()[0]
+        else:
+            orders = self.order[None, :]
+        out_i, out_r = [], []
+        # blocks of rows with at most _HITS candidate rows each (memory stays bounded)
+        cum = np.cumsum(cnt)
+        start = 0
+        while start < Q:
+            base_c = cum[start - 1] if start else 0
+            stop = max(start + 1, int(np.searchsorted(cum, base_c + _HITS, "right")))
+            c = cnt[start:stop]
+            total = int(c.sum())
+            if total:
+                ai = np.repeat(np.arange(start, stop), c)
+                base = np.repeat(lo[start:stop] - (np.cumsum(c) - c), c)
+                rows = orders[col[ai], base + np.arange(total)]
+                with np.errstate(all="ignore"):
+                    ok = np.all(np.abs(self.vals[rows] - need[ai]) <= tol[ai], axis=1)
+                out_i.append(ai[ok])
+                out_r.append(rows[ok])
+            start = stop
+        if not out_i:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(out_i), np.concatenate(out_r)
