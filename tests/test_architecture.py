@@ -96,9 +96,7 @@ ALLOWED_HEAVY: dict[tuple[str, str], str] = {
 }
 
 # Known prints in library code (module) -> reason.
-ALLOWED_PRINT: dict[str, str] = {
-    "emlkit.search.enumerate": "progress=True prints one line per level (use emlkit.progress)",
-}
+ALLOWED_PRINT: dict[str, str] = {}
 # The one library module allowed to write to sys.stderr (progress lines), none to sys.stdout.
 STDERR_WRITERS = frozenset({"emlkit.progress"})
 

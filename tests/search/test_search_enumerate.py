@@ -260,3 +260,19 @@ def test_bad_max_K():
             enumerate_forms(bad, variables=())
     with pytest.raises(ValueError, match="no test points given for variable 'y'"):
         enumerate_forms(5, variables=("x", "y"), points={"x": [1j]})
+
+
+def test_progress_lines_go_to_the_progress_stream_not_stdout(capsys):
+    import io
+
+    from emlkit.progress import Progress
+
+    buf = io.StringIO()
+    bar = Progress("enumerate", stream=buf, min_interval=0, log_interval=0)
+    en = enumerate_forms(7, variables=(), progress=bar)
+    lines = [ln for ln in buf.getvalue().splitlines() if ln.startswith("K=")]
+    assert [int(ln.split()[0][2:]) for ln in lines] == [3, 5, 7]
+    assert f"new={en.counts[7]:>11,d}" in lines[-1]
+    enumerate_forms(5, variables=(), progress=True)
+    out = capsys.readouterr()
+    assert out.out == "" and "K=  5" in out.err

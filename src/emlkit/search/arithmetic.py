@@ -22,13 +22,24 @@ import numpy as np
 
 from ..semantics import SEARCH
 
-__all__ = ["SNAP_TOL", "default_points", "eml_arrays", "exp_guarded", "log_guarded"]
+__all__ = [
+    "SNAP_TOL",
+    "U64",
+    "default_points",
+    "eml_arrays",
+    "exp_guarded",
+    "log_guarded",
+    "maxabs",
+    "pair_block",
+    "row_keys",
+    "snap_in_place",
+]
 
 #: Relative size below which a part of an eml result is snapped to exactly zero (SEARCH.snap).
 SNAP_TOL = SEARCH.snap
 
 _MANT_BITS = 30
-_U = np.uint64
+U64 = np.uint64
 
 # Default test points: inside the strip |Im| < pi (both signs of Re and Im, and real points
 # so branch behaviour on the real axis is observed: a real input x means x + 0i, the upper
@@ -152,7 +163,7 @@ def eml_arrays(E: np.ndarray, L: np.ndarray) -> np.ndarray:
     """
     with np.errstate(all="ignore"):
         r = E - L
-        scale = np.maximum(_maxabs(E), _maxabs(L))
+        scale = np.maximum(maxabs(E), maxabs(L))
         thr = scale * SNAP_TOL
         re = r.real
         im = r.imag
@@ -164,20 +175,20 @@ def eml_arrays(E: np.ndarray, L: np.ndarray) -> np.ndarray:
     return r
 
 
-def _maxabs(z: np.ndarray) -> np.ndarray:
+def maxabs(z: np.ndarray) -> np.ndarray:
     return np.maximum(np.abs(z.real), np.abs(z.imag))
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser on a uint64 array (wrapping arithmetic)."""
-    z = z ^ (z >> _U(30))
-    z = z * _U(0xBF58476D1CE4E5B9)
-    z = z ^ (z >> _U(27))
-    z = z * _U(0x94D049BB133111EB)
-    return z ^ (z >> _U(31))
+    z = z ^ (z >> U64(30))
+    z = z * U64(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> U64(27))
+    z = z * U64(0x94D049BB133111EB)
+    return z ^ (z >> U64(31))
 
 
-def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray, np.ndarray]:
+def row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray, np.ndarray]:
     """(64-bit hash, 32-bit check) of each row of quantised values; rows are finite or inf."""
     re = rows.real
     im = rows.imag
@@ -210,24 +221,24 @@ def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray
     qr = qr.astype(np.int64)
     qi = qi.astype(np.int64)
     k1 = (
-        ex.view(_U) * _U(0x9E3779B97F4A7C15)
-        ^ qr.view(_U) * _U(0xC2B2AE3D27D4EB4F)
-        ^ qi.view(_U) * _U(0x165667B19E3779F9)
+        ex.view(U64) * U64(0x9E3779B97F4A7C15)
+        ^ qr.view(U64) * U64(0xC2B2AE3D27D4EB4F)
+        ^ qi.view(U64) * U64(0x165667B19E3779F9)
     )
     k2 = (
-        ex.view(_U) * _U(0xD6E8FEB86659FD93)
-        ^ qr.view(_U) * _U(0xA0761D6478BD642F)
-        ^ qi.view(_U) * _U(0xE7037ED1A0B428DB)
+        ex.view(U64) * U64(0xD6E8FEB86659FD93)
+        ^ qr.view(U64) * U64(0xA0761D6478BD642F)
+        ^ qi.view(U64) * U64(0xE7037ED1A0B428DB)
     )
-    h = np.zeros(rows.shape[0], dtype=_U)
-    c = np.full(rows.shape[0], 0x123456789, dtype=_U)
+    h = np.zeros(rows.shape[0], dtype=U64)
+    c = np.full(rows.shape[0], 0x123456789, dtype=U64)
     for p in range(rows.shape[1]):
-        h = _mix(h ^ _mix(k1[:, p] + _U(p)))
-        c = _mix(c + _mix(k2[:, p] ^ _U(p * 7919 + 1)))
-    return h, (c >> _U(32)).astype(np.uint32)
+        h = _mix(h ^ _mix(k1[:, p] + U64(p)))
+        c = _mix(c + _mix(k2[:, p] ^ U64(p * 7919 + 1)))
+    return h, (c >> U64(32)).astype(np.uint32)
 
 
-def _snap(r: np.ndarray, thr: np.ndarray) -> None:
+def snap_in_place(r: np.ndarray, thr: np.ndarray) -> None:
     """In-place snapping of eml results (see :func:`eml_arrays`)."""
     re = r.real
     im = r.imag
@@ -239,20 +250,20 @@ def _snap(r: np.ndarray, thr: np.ndarray) -> None:
     re[snap_re] = 0.0
 
 
-def _pair_block(
+def pair_block(
     Ea: np.ndarray, Lb: np.ndarray, aEa: np.ndarray | None = None, aLb: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Keys of every defined ``eml(a, b)`` of one block: ``(flat pair index, hash, check)``.
 
     ``Ea`` holds ``exp`` of the left values (``(na, P)``), ``Lb`` ``ln`` of the right ones
     (``(nb, P)``); pair ``(i, j)`` has flat index ``i * nb + j``. Pairs undefined at a test
-    point are left out. ``aEa``/``aLb`` are ``_maxabs`` of the inputs, if already known.
+    point are left out. ``aEa``/``aLb`` are ``maxabs`` of the inputs, if already known.
     """
     P = Ea.shape[1]
     if aEa is None:
-        aEa = _maxabs(Ea)
+        aEa = maxabs(Ea)
     if aLb is None:
-        aLb = _maxabs(Lb)
+        aLb = maxabs(Lb)
     with np.errstate(all="ignore"):
         r = Ea[:, None, :] - Lb[None, :, :]
         thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
@@ -261,8 +272,16 @@ def _pair_block(
     thr = thr.reshape(-1, P)
     idx = np.flatnonzero(~np.isnan(r).any(axis=1))
     if len(idx) == 0:
-        return idx, np.zeros(0, dtype=_U), np.zeros(0, dtype=np.uint32)
+        return idx, np.zeros(0, dtype=U64), np.zeros(0, dtype=np.uint32)
     r = r[idx]
-    _snap(r, thr[idx])
-    hh, cc = _row_keys(r)
+    snap_in_place(r, thr[idx])
+    hh, cc = row_keys(r)
     return idx, hh, cc
+
+
+# The names these helpers had while they were private (``regress.tables`` imports them).
+_U = U64
+_maxabs = maxabs
+_row_keys = row_keys
+_snap = snap_in_place
+_pair_block = pair_block
