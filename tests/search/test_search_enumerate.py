@@ -271,7 +271,7 @@ def test_progress_lines_go_to_the_progress_stream_not_stdout(capsys):
     bar = Progress("enumerate", stream=buf, min_interval=0, log_interval=0)
     en = enumerate_forms(7, variables=(), progress=bar)
     lines = [ln for ln in buf.getvalue().splitlines() if ln.startswith("K=")]
-    assert [int(ln.split()[0][2:]) for ln in lines] == [3, 5, 7]
+    assert [int(ln[2:].split()[0]) for ln in lines] == [3, 5, 7]
     assert f"new={en.counts[7]:>11,d}" in lines[-1]
     enumerate_forms(5, variables=(), progress=True)
     out = capsys.readouterr()
