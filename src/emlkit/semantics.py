@@ -71,15 +71,42 @@ Exact landings on the cut (constants)
     ``i = exp(ln(−1)/2)`` is ``−i`` exactly (SymPy agrees), while plain NumPy returns ``+i``
     through its rounding residue. An input ``x = −1 + 0j`` instead gives ``+iπ`` (the limit).
 
-Float64 policies
+Policies: the evaluation and the search arithmetic
     The floating arithmetic departs from the exact values only as a named :class:`Policy`
-    states. :data:`EVALUATE` (the NumPy and torch backends, generated code): plain C99
-    arithmetic, the cut rule above, no snapping. :data:`SEARCH` (the search kernels,
-    :mod:`emlkit.search.arithmetic`, which compare values rather than report them): the same
-    ``exp``/``ln`` conventions, plus every ``eml`` difference snapped (parts below
-    ``2**−40`` of the operands become ``+0``, so exact landings stay exact), and values that
-    float64 cannot carry faithfully marked undefined (NaN): ``exp`` overflow from a finite
-    argument, ``|exp z| < 1e−290``, ``ln(−∞)`` and complex infinities.
+    states; this paragraph is the one statement of those departures. :data:`EVALUATE` (the
+    NumPy, torch, mpmath and arb backends, generated code): plain C99 arithmetic, the cut rule
+    above, no snapping of differences beyond the mpmath backend's exact-landing rule.
+    :data:`SEARCH` (the search kernels, which *compare* values rather than report them:
+    :mod:`emlkit.search.arithmetic` in float64 and its mpmath twin
+    :mod:`emlkit.search.arithmetic_mp`) keeps the same ``exp``/``ln`` conventions
+    (principal ``ln``, ``ln 0 = −∞``, ``exp(−∞) = 0``, ``exp(+∞) = ln(+∞) = +∞``) and differs
+    in exactly these ways:
+
+    * every ``eml`` difference is snapped: a part below ``SEARCH.snap = 2**−40`` (float64) or
+      ``10**−(dps − SEARCH.mp_guard)`` (mpmath) times the operands' size becomes ``+0``, so an
+      exact landing on the real axis (or on ``0``) stays exact and ``ln`` takes ``+iπ`` (or
+      gives ``−∞``); negative zeros become ``+0``;
+    * values that float64 cannot carry faithfully are *undefined* (NaN, ``None`` in mpmath)
+      instead of C99's infinities: ``exp`` overflow from a finite argument, ``|exp z| <
+      SEARCH.exp_floor`` (float64), ``exp`` of a part beyond ``SEARCH.mp_exp_limit``
+      (mpmath), ``exp(+∞ + ic)`` with ``c ≠ 0``, ``ln(−∞)`` (``EVALUATE``: ``+∞ + iπ``) and
+      every complex infinity; a candidate undefined at a test point is dropped;
+    * the search's test points lie off the real axis (``x + 10**−7 i``), so no input sits on a
+      cut and the cut rule has nothing to decide;
+    * the grammar search (:mod:`emlkit.search.grammar`) applies the same snapping after every
+      operation, relative to the result's own size (additive operations: to the operands').
+
+Tolerances
+    Every tolerance of the arithmetic and of the comparisons built on it is named here:
+    :data:`CUT_RESIDUE` and :data:`GUARD_DIGITS` (the backends), the fields of :data:`SEARCH`
+    (snapping, undefined values), :data:`DEDUP_BITS`, :data:`DEDUP_BITS_CONSTANT` and
+    :data:`GRAMMAR_DEDUP_BITS_CONSTANT` (the search's value grid: values in one cell are one
+    function), :data:`LOOKUP_BITS` and
+    :data:`LOOKUP_BITS_CONSTANT` (the coarse grid of the meet-in-the-middle lookup, hits
+    re-checked), :data:`MATCH_RTOL` and :data:`GRAMMAR_MATCH_RTOL` (a value vector equals a
+    target), :func:`cut_offset_digits` and :func:`agreement_digits` (mpmath verification of a
+    form), :data:`RECOGNIZE_DIGITS`, :data:`RECOGNIZE_RTOL`, :data:`RECOGNIZE_ATOL` and the
+    ``RECOGNIZE_CONSTANT_*`` pair (the decompiler's reading of sub-DAGs).
 
 NaN
     A NaN never reaches the caller silently. ``on_nan="warn"`` (default) emits an
@@ -124,14 +151,28 @@ from .expr import Eml, Expr, Var
 __all__ = [
     "CONSTANT_DPS",
     "CUT_RESIDUE",
+    "DEDUP_BITS",
+    "DEDUP_BITS_CONSTANT",
     "EVALUATE",
+    "GRAMMAR_DEDUP_BITS_CONSTANT",
+    "GRAMMAR_MATCH_RTOL",
     "GUARD_DIGITS",
+    "LOOKUP_BITS",
+    "LOOKUP_BITS_CONSTANT",
+    "MATCH_RTOL",
     "MAX_EXP_MAG",
     "ON_NAN_CHOICES",
+    "RECOGNIZE_ATOL",
+    "RECOGNIZE_CONSTANT_ATOL",
+    "RECOGNIZE_CONSTANT_RTOL",
+    "RECOGNIZE_DIGITS",
+    "RECOGNIZE_RTOL",
     "SEARCH",
     "EvaluationWarning",
     "Policy",
+    "agreement_digits",
     "check_on_nan",
+    "cut_offset_digits",
     "cut_sides",
     "describe",
     "direction",
@@ -154,6 +195,32 @@ CUT_RESIDUE = 2.0**-40
 #: Accepted values of the ``on_nan`` option.
 ON_NAN_CHOICES = ("warn", "raise", "ignore")
 
+# ---------------------------------------------------------------- tolerances of the search
+#: Bits of mantissa of the search's dedup grid (relative to a value vector's largest part):
+#: two function values in one cell at every test point are one function.
+DEDUP_BITS = 30
+#: The same for constants (one test point) in ``enumerate_forms``: finer, because distinct
+#: constants crowd the real line (``e**e − ln(e − e**e)`` and ``e**e − ln(e − ln(exp(e**e) − 1))``,
+#: K = 13 and 15, differ by 1.7e−9 relative and shared a 30-bit cell); 44 bits still merge the
+#: same constant reached by different routes (float64 error ≲ 1e−13 relative).
+DEDUP_BITS_CONSTANT = 44
+#: The grammar search's grid with one test point (its functions use :data:`DEDUP_BITS`).
+GRAMMAR_DEDUP_BITS_CONSTANT = 34
+#: Coarse grids of the meet-in-the-middle lookup (every hit is re-checked at MATCH_RTOL).
+LOOKUP_BITS = 20
+LOOKUP_BITS_CONSTANT = 40
+#: A value vector ``v`` equals a target ``t`` when ``|v − t| ≤ rtol·(|t| + 1)`` at every point.
+MATCH_RTOL = 1e-8
+GRAMMAR_MATCH_RTOL = 1e-9
+#: The decompiler's value fingerprint keeps this many significant digits, and a SymPy reading
+#: of a sub-DAG must agree with its values within these (``numpy.allclose``) tolerances.
+RECOGNIZE_DIGITS = 9
+RECOGNIZE_RTOL = 1e-7
+RECOGNIZE_ATOL = 1e-9
+#: ... and a solved operand counts as a constant when its values agree within these.
+RECOGNIZE_CONSTANT_RTOL = 1e-10
+RECOGNIZE_CONSTANT_ATOL = 1e-12
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -172,22 +239,33 @@ class Policy:
         ``exp`` overflow from a finite argument, ``ln(−∞)`` and complex infinities are
         undefined (NaN) instead of C99's infinities.
 
+    mp_guard : int
+        The mpmath flavour snaps parts below ``10**−(dps − mp_guard)`` of the operands
+        (``0``: the mpmath backend's own exact-landing rule, :func:`snap_digits`).
+    mp_exp_limit : float
+        The mpmath flavour takes ``exp`` of an argument with a part beyond this as undefined.
+
     Examples
     --------
-    >>> SEARCH.snap == 2**-40, EVALUATE.snap
-    (True, 0.0)
+    >>> SEARCH.snap == 2**-40, EVALUATE.snap, SEARCH.mp_guard
+    (True, 0.0, 10)
     """
 
     name: str
     snap: float
     exp_floor: float
     overflow_undefined: bool
+    mp_guard: int = 0
+    mp_exp_limit: float = math.inf
 
 
 #: The backends' and generated code's arithmetic: C99 plus the cut rule, nothing snapped.
 EVALUATE = Policy("evaluate", snap=0.0, exp_floor=0.0, overflow_undefined=False)
 #: The search kernels' arithmetic: snapped differences, unfaithful values undefined.
-SEARCH = Policy("search", snap=2.0**-40, exp_floor=1e-290, overflow_undefined=True)
+SEARCH = Policy(
+    "search", snap=2.0**-40, exp_floor=1e-290, overflow_undefined=True, mp_guard=10,
+    mp_exp_limit=1e15,
+)
 
 
 class EvaluationWarning(RuntimeWarning):
@@ -298,6 +376,30 @@ def residue_digits(dps: int) -> int:
     return int(dps) + 5
 
 
+def cut_offset_digits(dps: int) -> int:
+    """Digits ``t`` of the offset ``10**−t`` that puts a real input on the upper side of a cut
+    when a form is verified in mpmath at ``dps`` digits (far above the snapping tolerance).
+
+    Examples
+    --------
+    >>> cut_offset_digits(50)
+    30
+    """
+    return 3 * int(dps) // 5
+
+
+def agreement_digits(dps: int) -> int:
+    """Digits ``t``: a form verified at ``dps`` digits must agree with its target to
+    ``10**−t`` relative (the offset :func:`cut_offset_digits` moves the value less than that).
+
+    Examples
+    --------
+    >>> agreement_digits(50)
+    20
+    """
+    return 2 * int(dps) // 5
+
+
 def snap_digits(wp: int) -> int:
     """Exponent ``t`` of the snapping tolerance ``10**−t`` at ``wp`` working digits.
 
@@ -366,10 +468,11 @@ def describe(node: Expr, limit: int = 60) -> str:
         if isinstance(item, str):
             text = item
         elif isinstance(item, Eml):
-            stack.extend((")", item.right, ", ", item.left))
+            left, right = item.args
+            stack.extend((")", right, ", ", left))
             text = "eml("
         elif isinstance(item, Var):
-            text = item.name
+            text = str(item)  # the variable's name
         else:
             text = "1"
         parts.append(text)

@@ -13,13 +13,21 @@ cos(x)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ..expr import Eml, Expr, Var, postorder
+from ..semantics import (
+    RECOGNIZE_ATOL,
+    RECOGNIZE_CONSTANT_ATOL,
+    RECOGNIZE_CONSTANT_RTOL,
+    RECOGNIZE_DIGITS,
+    RECOGNIZE_RTOL,
+)
 
-__all__ = ["recognize_nodes", "SAMPLE_POINTS"]
+__all__ = ["SAMPLE_POINTS", "recognize_nodes"]
 
 #: Generic sample points (one column per point); variables take shifted copies.
 SAMPLE_POINTS = np.array([0.3712 + 0.2133j, -0.5871 + 0.4119j, 0.7353 - 0.3061j, -0.2417 - 0.1873j])
@@ -80,30 +88,40 @@ def _binary() -> list[tuple[Callable, Callable, Callable]]:
 
 
 def _key(values: np.ndarray) -> tuple | None:
-    """Hashable fingerprint of a value vector: 9 significant digits on a shared decimal scale."""
+    """Hashable fingerprint of a value vector: ``RECOGNIZE_DIGITS`` significant digits on a
+    shared decimal scale."""
     if not np.all(np.isfinite(values)):
         return None
     top = float(np.max(np.abs(values)))
     exponent = int(np.floor(np.log10(top))) if top > 1e-300 else 0
-    q = np.round(values / 10.0**exponent * 1e8)
+    q = np.round(values / 10.0**exponent * 10.0 ** (RECOGNIZE_DIGITS - 1))
     return (exponent, *q.real.astype(np.int64).tolist(), *q.imag.astype(np.int64).tolist())
 
 
 def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
-    from ..compiler.constants import constant_value
+    """Every walked node's values at the sample points, in the backends' arithmetic.
+
+    The NumPy backend's ops run by the one DAG walk (:mod:`emlkit.backends._walk`): maximal
+    variable-free subtrees are folded into their exact constants, the rest is C99 complex
+    arithmetic (the sample points lie off every axis, so no cut needs deciding).
+    """
+    from ..backends._walk import make_plan, run
+    from ..backends.numpy import Const, NumpyOps
 
     vals: dict[int, np.ndarray] = {}
+    shape = SAMPLE_POINTS.shape
+
+    def keep(node: Expr, value: Any, a: Any, b: Any) -> None:
+        if type(value) is Const:
+            v = np.full(shape, complex(value.value))
+        else:  # a copy: the walk reuses buffers that are no longer needed
+            v = np.array(np.broadcast_to(value[0] if type(value) is tuple else value, shape),
+                         dtype=complex)
+        vals[id(node)] = v
+
+    ops = NumpyOps(foreign=[id(a) for a in env.values()])
     with np.errstate(all="ignore"):
-        for node in postorder(expr):
-            if isinstance(node, Eml):
-                if node.is_constant:
-                    vals[id(node)] = np.full(SAMPLE_POINTS.shape, complex(constant_value(node)))
-                else:
-                    vals[id(node)] = np.exp(vals[id(node.left)]) - np.log(vals[id(node.right)])
-            elif isinstance(node, Var):
-                vals[id(node)] = env[node.name]
-            else:
-                vals[id(node)] = np.ones(SAMPLE_POINTS.shape, complex)
+        run(make_plan(expr, fold_constants=True), ops, env, keep)
     return vals
 
 
@@ -189,7 +207,6 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
         pool.append((form, v))
 
     def solve(v: np.ndarray) -> Any:
-        import sympy as sp
 
         k = _key(v)
         if k is None:
@@ -216,7 +233,8 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
                     if kb is None:
                         continue
                     form_b = index.get(kb)
-                    if form_b is None and np.allclose(b, b[0], rtol=1e-10, atol=1e-12):
+                    if form_b is None and np.allclose(b, b[0], rtol=RECOGNIZE_CONSTANT_RTOL,
+                                                              atol=RECOGNIZE_CONSTANT_ATOL):
                         form_b = _name_value(complex(b[0]))
                     if isinstance(form_b, _Lazy):
                         form_b = index[kb] = form_b.build()
@@ -260,7 +278,8 @@ def _agrees(form: Any, v: np.ndarray, env: dict[str, np.ndarray]) -> bool:
             got = np.broadcast_to(np.asarray(fn(*(env[n] for n in names)), dtype=complex), v.shape)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, NameError):
         return False
-    return bool(np.all(np.isfinite(got)) and np.allclose(got, v, rtol=1e-7, atol=1e-9))
+    return bool(np.all(np.isfinite(got))
+                and np.allclose(got, v, rtol=RECOGNIZE_RTOL, atol=RECOGNIZE_ATOL))
 
 
 def _maximal_constants(expr: Expr) -> set[int]:
@@ -283,7 +302,7 @@ def _index(index: dict, values: np.ndarray, make: Callable, *args: Any) -> None:
 class _Lazy:
     """A SymPy form built only when a node actually matches (most candidates never do)."""
 
-    __slots__ = ("make", "args")
+    __slots__ = ("args", "make")
 
     def __init__(self, make: Callable, args: tuple) -> None:
         self.make, self.args = make, args

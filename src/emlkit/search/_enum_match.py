@@ -19,12 +19,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..expr import Eml  # noqa: F401 - used by the doctests
+from ..semantics import LOOKUP_BITS, LOOKUP_BITS_CONSTANT, MATCH_RTOL
 from .arithmetic import eml_arrays, row_keys
 
 __all__ = ["MatchMixin"]
 
-_COARSE_BITS = 20  # grid of the meet-in-the-middle lookup (hits are re-checked exactly)
-_CONST_BITS = 40  # the same for constants (one test point)
 
 
 class MatchMixin:
@@ -39,7 +38,7 @@ class MatchMixin:
         target: np.ndarray,
         mask: np.ndarray | None = None,
         *,
-        rtol: float = 1e-8,
+        rtol: float = MATCH_RTOL,
         max_K: int | None = None,
     ) -> list[int]:
         """Ids (in K order) of representatives equal to ``target`` at the test points in ``mask``.
@@ -58,7 +57,7 @@ class MatchMixin:
         self,
         targets: Sequence[tuple[np.ndarray, np.ndarray | None]],
         *,
-        rtol: float = 1e-8,
+        rtol: float = MATCH_RTOL,
         max_K: int | None = None,
         chunk: int = 1 << 19,
         min_K: int | None = None,
@@ -110,7 +109,7 @@ class MatchMixin:
     def _lookup_bits(self) -> int:
         # functions (P > 1) have values spread over the plane: a coarse grid is sparse and
         # tolerant of rounding; constants crowd the real line, so they need a finer grid
-        return _COARSE_BITS if self.P > 1 else _CONST_BITS
+        return LOOKUP_BITS if self.P > 1 else LOOKUP_BITS_CONSTANT
 
     def _column_index(self, cols: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Sorted coarse keys of every representative's values at the test points ``cols``."""
@@ -136,7 +135,7 @@ class MatchMixin:
         target: np.ndarray,
         mask: np.ndarray | None = None,
         *,
-        rtol: float = 1e-8,
+        rtol: float = MATCH_RTOL,
         min_K: int = 0,
         max_pairs: int = 1 << 22,
         chunk: int = 1 << 20,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arithmetic import U64, row_keys
+from .arithmetic import U64, dedup_bits, row_keys
 
 if TYPE_CHECKING:
     from .enumeration import Enumeration
@@ -31,6 +31,7 @@ __all__ = ["StoreMixin"]
 
 _FORMAT = 1  # of the files written by Enumeration.save
 _MANIFEST = "manifest.json"
+_OLD_BITS = 30  # the grid of saves that do not name theirs
 
 
 class StoreMixin:
@@ -48,7 +49,7 @@ class StoreMixin:
         >>> len(fp), len(set(fp)), len(fp[0])
         (5, 5, 25)
         """
-        h, c = row_keys(self.values(K, start, stop))
+        h, c = row_keys(self.values(K, start, stop), dedup_bits(self.P))
         return [f"{int(a):016x}-{int(b):08x}" for a, b in zip(h, c)]
 
     def save(self, directory: str | os.PathLike) -> list[Path]:
@@ -97,6 +98,7 @@ class StoreMixin:
             "seconds": {str(k): t for k, t in self.seconds.items()},
             "pairs": {str(k): n for k, n in self.pairs.items()},
             "collisions": self.collisions,
+            "dedup_bits": dedup_bits(self.P),
         }
         text = json.dumps(info)
         written.append(_atomic_write(manifest, lambda fh: fh.write(text.encode())))
@@ -104,6 +106,8 @@ class StoreMixin:
 
     def _same_identity(self, info: dict) -> bool:
         if info.get("format") != _FORMAT or tuple(info["variables"]) != self.variables:
+            return False
+        if info.get("dedup_bits", _OLD_BITS) != dedup_bits(self.P):
             return False
         for v in self.variables:
             pts = np.array([complex(a, b) for a, b in info["points"][v]], dtype=np.complex128)
@@ -133,7 +137,7 @@ class StoreMixin:
         >>> en.counts
         {1: 1, 3: 1, 5: 2, 7: 5, 9: 11}
         >>> enumerate_forms(15, variables=(), resume_from=en).counts[15]
-        228
+        231
         """
         d = Path(directory)
         manifest = d / _MANIFEST
@@ -149,6 +153,10 @@ class StoreMixin:
             raise ValueError(f"{manifest}: no saved enumeration here ({exc})") from None
         if info.get("format") != _FORMAT:
             raise ValueError(f"{manifest}: unknown format {info.get('format')!r}")
+        saved_bits = int(info.get("dedup_bits", _OLD_BITS))
+        if saved_bits != dedup_bits(len(next(iter(pts.values()))) if pts else 1):
+            raise ValueError(f"{manifest}: saved with a {saved_bits}-bit dedup grid, "
+                             "this version uses another (start again)")
         en = cls(variables, pts)
         en._add_leaves()
         if [str(leaf) for leaf in en._leaves] != info["leaves"] or en.counts[1] != counts[1]:
@@ -172,7 +180,7 @@ class StoreMixin:
             en._add_level(K, left, right, chunk=chunk)
             hs, cs = [], []
             for s in range(0, len(left), chunk):
-                h, c = row_keys(en.values(K, s, s + chunk))
+                h, c = row_keys(en.values(K, s, s + chunk), dedup_bits(en.P))
                 hs.append(h)
                 cs.append(c)
             h = np.concatenate(hs) if hs else np.zeros(0, dtype=U64)

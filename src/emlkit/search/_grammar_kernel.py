@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arithmetic import SNAP_TOL, U64, row_keys
+from ..semantics import GRAMMAR_MATCH_RTOL
+from .arithmetic import U64, row_keys, snap_own
 
 if TYPE_CHECKING:
     from ._grammar_run import GrammarEnumeration
@@ -48,11 +49,7 @@ class LevelCollector:
             if len(idx) == 0:
                 return False
             r = r[idx]
-            re, im = r.real, r.imag
-            thr = np.maximum(np.abs(re), np.abs(im)) * SNAP_TOL
-            fin = np.isfinite(re)
-            re[fin & (np.abs(re) <= thr)] = 0.0
-            im[(fin & (np.abs(im) <= thr)) | (im == 0)] = 0.0
+        snap_own(r)
         h, _ = row_keys(r, self.bits)
         if scan_only:
             sel = np.flatnonzero(np.isin(h, self.tkeys))
@@ -71,7 +68,8 @@ class LevelCollector:
             for t in np.flatnonzero(self.tkeys == h[j]):
                 tv = self.targets[t]
                 with np.errstate(all="ignore"):
-                    ok = np.where(np.isfinite(tv), np.abs(r[j] - tv) <= 1e-9 * (np.abs(tv) + 1),
+                    ok = np.where(np.isfinite(tv),
+                                  np.abs(r[j] - tv) <= GRAMMAR_MATCH_RTOL * (np.abs(tv) + 1),
                                   r[j] == tv).all()
                 if ok:
                     self.pending.append((int(t), int(h[j])))

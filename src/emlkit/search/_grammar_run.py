@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..progress import Progress
+from ..semantics import DEDUP_BITS, GRAMMAR_DEDUP_BITS_CONSTANT, GRAMMAR_MATCH_RTOL
 from ._grammar_kernel import HashSet, LevelCollector, level_jobs
 from ._grammar_terms import format_term
 from .arithmetic import default_points, row_keys
@@ -124,7 +125,7 @@ class GrammarEnumeration:
         """
         return format_term(self.term(gid), {op.name: op for op in self.grammar.all_ops})
 
-    def find_values(self, vector: Any, rtol: float = 1e-9) -> list[int]:
+    def find_values(self, vector: Any, rtol: float = GRAMMAR_MATCH_RTOL) -> list[int]:
         """Ids whose value vector equals ``vector`` within ``rtol``, smallest K first.
 
         >>> from emlkit.search.grammar import Grammar, enumerate_grammar
@@ -215,7 +216,7 @@ def enumerate_grammar(
         if len({len(a) for a in pts.values()}) > 1:
             raise ValueError("every variable needs the same number of test points")
     P = len(next(iter(pts.values()))) if pts else 1
-    bits = mant_bits or (34 if P == 1 else 30)
+    bits = mant_bits or (GRAMMAR_DEDUP_BITS_CONSTANT if P == 1 else DEDUP_BITS)
     en = GrammarEnumeration(grammar, pts, P)
     tv = tkeys = None
     if targets is not None:

@@ -90,10 +90,12 @@ def evaluate_term_mp(term: tuple, grammar: Grammar, env: Mapping[str, Any]) -> A
     """
     import mpmath as mp
 
+    from .arithmetic_mp import mp_snap_own, mp_tolerance
+
     table = {op.name: op for op in grammar.all_ops}
     done: dict[int, Any] = {}
     stack: list[tuple[tuple, bool]] = [(term, False)]
-    tol = mp.mpf(10) ** (-(mp.mp.dps - 10))
+    tol = mp_tolerance()
     while stack:
         t, ready = stack.pop()
         if id(t) in done:
@@ -116,13 +118,7 @@ def evaluate_term_mp(term: tuple, grammar: Grammar, env: Mapping[str, Any]) -> A
             v = None if v is None else mp.mpc(v)
         except (ZeroDivisionError, ValueError, OverflowError):
             v = None
-        if v is not None:
-            if mp.isnan(v.real) or mp.isnan(v.imag) or mp.isinf(v.imag):
-                v = None
-            elif not mp.isinf(v.real):
-                thr = max(abs(v.real), abs(v.imag)) * tol
-                v = mp.mpc(v.real if abs(v.real) > thr else 0, v.imag if abs(v.imag) > thr else 0)
-        done[id(t)] = v
+        done[id(t)] = mp_snap_own(v, tol)
     return done[id(term)]
 
 

@@ -16,29 +16,38 @@ array([2.71828183+0.j])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..semantics import SEARCH
+from ..semantics import DEDUP_BITS, DEDUP_BITS_CONSTANT, SEARCH
+
+if TYPE_CHECKING:
+    from ..expr import Expr
 
 __all__ = [
     "SNAP_TOL",
     "U64",
+    "SearchOps",
+    "dedup_bits",
     "default_points",
     "eml_arrays",
     "exp_guarded",
     "log_guarded",
     "maxabs",
     "pair_block",
+    "power_guarded",
     "row_keys",
+    "search_values",
     "snap_in_place",
+    "snap_own",
+    "snap_sum",
 ]
 
 #: Relative size below which a part of an eml result is snapped to exactly zero (SEARCH.snap).
 SNAP_TOL = SEARCH.snap
 
-_MANT_BITS = 30
 U64 = np.uint64
 
 # Default test points: inside the strip |Im| < pi (both signs of Re and Im, and real points
@@ -163,20 +172,103 @@ def eml_arrays(E: np.ndarray, L: np.ndarray) -> np.ndarray:
     """
     with np.errstate(all="ignore"):
         r = E - L
-        scale = np.maximum(maxabs(E), maxabs(L))
-        thr = scale * SNAP_TOL
-        re = r.real
-        im = r.imag
-        fin = np.isfinite(re) & np.isfinite(im)
-        snap_im = (fin & (np.abs(im) <= thr)) | (im == 0)
-        snap_re = (fin & (np.abs(re) <= thr)) | (re == 0)
-    im[snap_im] = 0.0
-    re[snap_re] = 0.0
+        thr = np.maximum(maxabs(E), maxabs(L))
+        thr *= SNAP_TOL
+    snap_in_place(r, thr)
     return r
 
 
 def maxabs(z: np.ndarray) -> np.ndarray:
+    """``max(|Re z|, |Im z|)`` elementwise: the size that snapping and hashing are relative to.
+
+    >>> maxabs(np.array([3 - 4j]))
+    array([4.])
+    """
+    z = np.asarray(z)
     return np.maximum(np.abs(z.real), np.abs(z.imag))
+
+
+def snap_sum(r: np.ndarray, *operands: np.ndarray) -> np.ndarray:
+    """A copy of the sum or difference ``r`` with the parts that are rounding residue relative
+    to its operands (below :data:`SNAP_TOL` of their size) set to ``0``.
+
+    >>> a, b = np.array([1 + 1j]), np.array([2 - 1j])
+    >>> snap_sum(a + b, a, b)
+    array([3.+0.j])
+    """
+    with np.errstate(all="ignore"):
+        scale = maxabs(operands[0])
+        for o in operands[1:]:
+            scale = np.maximum(scale, maxabs(o))
+        thr = scale * SNAP_TOL
+        r = np.array(r, dtype=np.complex128, copy=True)
+        re, im = r.real, r.imag
+        fin = np.isfinite(re) & np.isfinite(im)
+        re[fin & (np.abs(re) <= thr)] = 0.0
+        im[fin & (np.abs(im) <= thr)] = 0.0
+    return r
+
+
+def snap_own(r: np.ndarray) -> None:
+    """In place: a grammar result's parts below :data:`SNAP_TOL` of its own size become ``0``
+    (negative zero imaginary parts ``+0``); rows must have no NaN and no infinite imaginary part.
+
+    >>> r = np.array([[5 + 1e-15j, -0.0 - 0.0j]]); snap_own(r); r.imag.tolist()
+    [[0.0, 0.0]]
+    """
+    with np.errstate(all="ignore"):
+        re, im = r.real, r.imag
+        thr = np.maximum(np.abs(re), np.abs(im)) * SNAP_TOL
+        fin = np.isfinite(re)
+        re[fin & (np.abs(re) <= thr)] = 0.0
+        im[(fin & (np.abs(im) <= thr)) | (im == 0)] = 0.0
+
+
+def power_guarded(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a**b = exp(b ln a)`` with the guarded ``exp``/``ln``; ``0**b`` is ``0`` for ``Re b > 0``.
+
+    >>> power_guarded(np.array([4 + 0j, 0j]), np.array([0.5 + 0j, -1 + 0j]))
+    array([ 2.+0.j, nan+0.j])
+    """
+    la = log_guarded(a)
+    with np.errstate(all="ignore"):
+        r = exp_guarded(b * la)
+        zero = (a == 0) & np.isfinite(b)
+        return np.where(zero, np.where(b.real > 0, 0.0, np.nan), r)
+
+
+class SearchOps:
+    """The search policy as an ops object of the one DAG walk (:func:`emlkit.backends._walk.run`).
+
+    Values are complex128 arrays of the ``n`` test points; nothing is written in place.
+
+    >>> from emlkit.backends._walk import make_plan, run
+    >>> from emlkit.expr import eml
+    >>> zero = eml(1, eml(eml(1, 1), 1))
+    >>> run(make_plan(eml(1, zero), fold_constants=False), SearchOps(2), {})   # e - ln 0
+    array([inf+0.j, inf+0.j])
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def one(self) -> np.ndarray:
+        return np.ones(self.n, dtype=np.complex128)
+
+    def eml(self, node: object, a: np.ndarray, b: np.ndarray, free_a: bool, free_b: bool) -> Any:
+        return eml_arrays(exp_guarded(a), log_guarded(b))
+
+
+def search_values(expr: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """Values of ``expr`` at ``n`` test points in the search arithmetic (the one DAG walk).
+
+    >>> from emlkit.expr import eml
+    >>> search_values(eml("x", 1), {"x": np.array([0j, 1 + 0j])}, 2)
+    array([1.        +0.j, 2.71828183+0.j])
+    """
+    from ..backends._walk import make_plan, run
+
+    return run(make_plan(expr, fold_constants=False), SearchOps(n), env)
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
@@ -188,8 +280,25 @@ def _mix(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> U64(31))
 
 
-def row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray, np.ndarray]:
-    """(64-bit hash, 32-bit check) of each row of quantised values; rows are finite or inf."""
+def dedup_bits(P: int) -> int:
+    """Bits of the dedup grid for value vectors of ``P`` test points (:mod:`emlkit.semantics`).
+
+    >>> dedup_bits(8), dedup_bits(1)
+    (30, 44)
+    """
+    return DEDUP_BITS_CONSTANT if P == 1 else DEDUP_BITS
+
+
+def row_keys(rows: np.ndarray, mant_bits: int = DEDUP_BITS) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit hash, 32-bit check) of each row of quantised values; rows are finite or inf.
+
+    Each value is rounded on a grid of ``mant_bits`` bits relative to ``max(|Re|, |Im|)``;
+    equal keys mean equal rounded vectors (up to a 96-bit hash collision).
+
+    >>> h, c = row_keys(np.array([[1 + 1j, 2 + 0j], [1 + 1j + 1e-13, 2 + 0j], [1j, 2 + 0j]]))
+    >>> h[0] == h[1], h[0] == h[2]
+    (np.True_, np.False_)
+    """
     re = rows.real
     im = rows.imag
     with np.errstate(all="ignore"):
@@ -239,7 +348,11 @@ def row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray,
 
 
 def snap_in_place(r: np.ndarray, thr: np.ndarray) -> None:
-    """In-place snapping of eml results (see :func:`eml_arrays`)."""
+    """In place: the parts of ``eml`` results ``r`` below ``thr`` become ``+0`` (also ``-0``).
+
+    >>> r = np.array([2 + 1e-20j, -0.0 + 3j]); snap_in_place(r, np.array([1e-12, 1e-12])); r
+    array([2.+0.j, 0.+3.j])
+    """
     re = r.real
     im = r.imag
     with np.errstate(all="ignore"):
@@ -257,7 +370,13 @@ def pair_block(
 
     ``Ea`` holds ``exp`` of the left values (``(na, P)``), ``Lb`` ``ln`` of the right ones
     (``(nb, P)``); pair ``(i, j)`` has flat index ``i * nb + j``. Pairs undefined at a test
-    point are left out. ``aEa``/``aLb`` are ``maxabs`` of the inputs, if already known.
+    point are left out. ``aEa``/``aLb`` are ``maxabs`` of the inputs, if already known. The
+    keys are on the grid :func:`dedup_bits` gives for ``P`` test points.
+
+    >>> E, L = exp_guarded(np.array([[0j], [1 + 0j]])), log_guarded(np.array([[1 + 0j]]))
+    >>> idx, h, c = pair_block(E, L)                      # exp(0) - ln 1, exp(1) - ln 1
+    >>> idx.tolist(), len(set(h.tolist()))
+    ([0, 1], 2)
     """
     P = Ea.shape[1]
     if aEa is None:
@@ -275,7 +394,7 @@ def pair_block(
         return idx, np.zeros(0, dtype=U64), np.zeros(0, dtype=np.uint32)
     r = r[idx]
     snap_in_place(r, thr[idx])
-    hh, cc = row_keys(r)
+    hh, cc = row_keys(r, dedup_bits(P))
     return idx, hh, cc
 
 

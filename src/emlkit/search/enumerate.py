@@ -6,26 +6,20 @@ Every candidate ``eml(a, b)`` is evaluated on a few fixed, generic complex test 
 representative (the first found, so one of smallest K) per distinct function *as seen at the
 test points*; the representative's children are stored as indices so its tree can be rebuilt.
 
-Arithmetic (shared with :mod:`emlkit.search.verify`, which repeats it in mpmath):
+Arithmetic: the :data:`emlkit.semantics.SEARCH` policy (its departures from the backends'
+arithmetic are stated once, in :mod:`emlkit.semantics`), vectorised in
+:mod:`emlkit.search.arithmetic`: principal ``ln``, ``ln 0 = -inf``, ``exp(-inf) = 0``; a value
+float64 cannot carry faithfully (``exp`` overflow or underflow from a finite argument,
+``ln(-inf)``, complex infinities) is undefined; every difference is snapped so that exactly real
+(or zero) values stay exactly real (or zero). A candidate undefined at any test point is
+dropped, together with everything built on it.
 
-* principal ``ln``; ``ln 0 = -inf``, ``ln(+inf + i c) = +inf``; ``ln(-inf)`` is undefined;
-* ``exp(-inf + i c) = 0``, ``exp(+inf) = +inf``; ``exp(+inf + i c)`` with ``c != 0`` is undefined
-  (the direction of a complex infinity depends on the evaluator, so no form may rely on it);
-* an ``exp`` that overflows or underflows to zero from a finite argument is undefined (the true
-  value is finite and non-zero: a float artefact must not become ``+-inf`` or ``ln 0``);
-* the result ``r = exp(a) - ln(b)`` is snapped: a part below ``2**-40`` times the operands'
-  magnitude is set to exactly 0, so values that are exactly real (or zero) in exact arithmetic
-  are exactly real (or zero) here, and ``ln`` of an exactly negative real has ``Arg = +pi``.
-  Negative zeros are replaced by ``+0``.
-
-A candidate undefined at any test point is dropped, together with everything built on it.
-
-Dedup: each finite value is quantised on a relative grid (30 bits of mantissa relative to
-``max(|Re|, |Im|)``); the quantised vector is hashed to 64 bits and checked with a second,
-independent 32-bit hash, so two different vectors are merged only if both hashes collide.
-Two values within about ``1e-9`` relative are merged (equal functions computed by different
-routes must merge); a value that falls on a grid boundary can leave a rare duplicate, which
-only costs memory.
+Dedup: each finite value is quantised on a relative grid (``DEDUP_BITS = 30`` bits of mantissa
+relative to ``max(|Re|, |Im|)``, ``DEDUP_BITS_CONSTANT = 44`` with a single test point, where
+distinct constants crowd the real line); the quantised vector is hashed to 64 bits and checked
+with a second, independent 32-bit hash, so two different vectors are merged only if both hashes
+collide. Equal functions computed by different routes merge; a value that falls on a grid
+boundary can leave a rare duplicate, which only costs memory.
 
 Memory: a level stores ``exp`` and ``ln`` of its values (``32 * P`` bytes per form) so the
 next levels can be built; the last level is kept "lazily" (children ids only, values

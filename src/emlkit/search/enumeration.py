@@ -21,7 +21,7 @@ import numpy as np
 from ..expr import ONE, Eml, Expr, Var, rpn_string
 from ._enum_match import MatchMixin
 from ._enum_store import StoreMixin
-from .arithmetic import U64, eml_arrays, exp_guarded, log_guarded, row_keys
+from .arithmetic import U64, dedup_bits, eml_arrays, exp_guarded, log_guarded, row_keys
 
 __all__ = ["Enumeration"]
 
@@ -328,7 +328,7 @@ class Enumeration(MatchMixin, StoreMixin):
         vals = np.ones((len(leaves), self.P), dtype=np.complex128)
         for i, v in enumerate(self.variables, start=1):
             vals[i] = self.points[v]
-        h, c = row_keys(vals)
+        h, c = row_keys(vals, dedup_bits(self.P))
         _, first = np.unique(h, return_index=True)
         first.sort()
         self._leaves = [leaves[i] for i in first]

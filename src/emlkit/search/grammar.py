@@ -7,12 +7,13 @@ it is the EML ``K``) and keeps one representative per distinct value vector at f
 points (observational equivalence), exactly as :func:`emlkit.search.enumerate_forms` does for
 pure EML; the hashing is shared with it.
 
-Arithmetic follows the project's conventions (see :mod:`emlkit.search.enumerate`): principal
-``ln``, ``ln 0 = -inf``, ``exp(-inf) = 0``; a value that is NaN or has an infinite imaginary
-part is undefined, and a candidate undefined at any test point is dropped. After every
-operation a real or imaginary part below ``2**-40`` times the value's magnitude is set to
-exactly zero (additive operations such as ``eml``, ``plus``, ``subtract`` use the operands'
-magnitude), so exactly real values stay exactly real.
+Arithmetic: the :data:`emlkit.semantics.SEARCH` policy (stated in :mod:`emlkit.semantics`), in
+float64 from :mod:`emlkit.search.arithmetic` and in mpmath from
+:mod:`emlkit.search.arithmetic_mp`: principal ``ln``, ``ln 0 = -inf``, ``exp(-inf) = 0``; a value
+that is NaN or has an infinite imaginary part is undefined, and a candidate undefined at any test
+point is dropped. After every operation a part below ``SEARCH.snap`` times the value's size is
+set to exactly zero (additive operations such as ``eml``, ``plus``, ``subtract`` use the
+operands' size), so exactly real values stay exactly real.
 
 The operation table (:data:`KNOWN_OPS`) also carries an mpmath twin of each operation, used by
 the bootstrap verifier to check witnesses at high precision (:func:`evaluate_term_mp`).
@@ -36,7 +37,7 @@ import numpy as np
 
 from ._grammar_run import GrammarEnumeration, enumerate_grammar
 from ._grammar_terms import evaluate_term_mp, format_term, term_size
-from .arithmetic import SNAP_TOL, eml_arrays, exp_guarded, log_guarded
+from .arithmetic import eml_arrays, exp_guarded, log_guarded, power_guarded, snap_sum
 
 # GrammarEnumeration, enumerate_grammar, evaluate_term_mp and term_size live in the modules
 # imported above and are re-exported here, their public home.
@@ -89,26 +90,6 @@ class Op:
 # ---------------------------------------------------------------- NumPy operations
 
 
-def _snap_add(r: np.ndarray, *operands: np.ndarray) -> np.ndarray:
-    """Zero the parts of a sum ``r`` that are rounding residue relative to its operands."""
-    with np.errstate(all="ignore"):
-        scale = _maxabs(operands[0])
-        for o in operands[1:]:
-            scale = np.maximum(scale, _maxabs(o))
-        thr = scale * SNAP_TOL
-        r = np.array(r, dtype=np.complex128, copy=True)
-        re, im = r.real, r.imag
-        fin = np.isfinite(re) & np.isfinite(im)
-        re[fin & (np.abs(re) <= thr)] = 0.0
-        im[fin & (np.abs(im) <= thr)] = 0.0
-    return r
-
-
-def _maxabs(z: np.ndarray) -> np.ndarray:
-    z = np.asarray(z)
-    return np.maximum(np.abs(z.real), np.abs(z.imag))
-
-
 def _ign(f: Callable) -> Callable:
     def g(*args):
         with np.errstate(all="ignore"):
@@ -116,12 +97,9 @@ def _ign(f: Callable) -> Callable:
     return g
 
 
-def _power(a, b):
-    la = log_guarded(a)
-    with np.errstate(all="ignore"):
-        r = exp_guarded(b * la)
-        zero = (a == 0) & np.isfinite(b)
-        return np.where(zero, np.where(b.real > 0, 0.0, np.nan), r)
+# The same arithmetic as every search kernel (emlkit.search.arithmetic), under local names.
+_snap_add = snap_sum
+_power = power_guarded
 
 
 _NP: dict[str, Callable] = {
@@ -149,36 +127,15 @@ _NP: dict[str, Callable] = {
 def _mp_table() -> dict[str, Callable]:
     import mpmath as mp
 
-    from .verify import _exp, _log
-
-    def add_snap(r, *ops):
-        tol = mp.mpf(10) ** (-(mp.mp.dps - 10))
-        if r is None or mp.isinf(r.real) or mp.isinf(r.imag):
-            return r
-        thr = max(max(abs(o.real), abs(o.imag)) for o in ops) * tol
-        re = r.real if abs(r.real) > thr else mp.mpf(0)
-        im = r.imag if abs(r.imag) > thr else mp.mpf(0)
-        return mp.mpc(re, im)
+    from .arithmetic_mp import mp_exp as _exp
+    from .arithmetic_mp import mp_log as _log
+    from .arithmetic_mp import mp_log_base as log2
+    from .arithmetic_mp import mp_power as power
+    from .arithmetic_mp import mp_snap_sum as add_snap
+    from .arithmetic_mp import mp_sub
 
     def eml(a, b):
-        E, L = _exp(a), _log(b)
-        if E is None or L is None:
-            return None
-        if mp.isinf(E.real) or mp.isinf(L.real):
-            if mp.isinf(E.real) and mp.isinf(L.real) and (E.real > 0) == (L.real < 0):
-                return None
-            return mp.mpc(E.real if mp.isinf(E.real) else -L.real, E.imag - L.imag)
-        return add_snap(E - L, E, L)
-
-    def power(a, b):
-        if a == 0:
-            return mp.mpc(0) if b.real > 0 else None
-        w = _log(a)
-        return None if w is None else _exp(b * w)
-
-    def log2(a, b):
-        la, lb = _log(a), _log(b)
-        return None if la is None or lb is None else lb / la
+        return mp_sub(_exp(a), _log(b))
 
     return {
         "exp": _exp, "ln": _log, "neg": lambda a: -a, "inv": lambda a: 1 / a,
