@@ -255,7 +255,7 @@ def test_ctrl_c_saves_and_exits_130(tmp_path):
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     res = json.loads(out)
-    assert res["resumed"] and res["counts"]["31"] == 1_723_226
+    assert res["resumed"] and res["counts"]["31"] == 2_172_851
 
 
 def test_one_process_per_run(capsys, tmp_path):
