@@ -97,16 +97,10 @@ Policies: the evaluation and the search arithmetic
       operation, relative to the result's own size (additive operations: to the operands').
 
 Tolerances
-    Every tolerance of the arithmetic and of the comparisons built on it is named here:
-    :data:`CUT_RESIDUE` and :data:`GUARD_DIGITS` (the backends), the fields of :data:`SEARCH`
-    (snapping, undefined values), :data:`DEDUP_BITS`, :data:`DEDUP_BITS_CONSTANT` and
-    :data:`GRAMMAR_DEDUP_BITS_CONSTANT` (the search's value grid: values in one cell are one
-    function), :data:`LOOKUP_BITS` and
-    :data:`LOOKUP_BITS_CONSTANT` (the coarse grid of the meet-in-the-middle lookup, hits
-    re-checked), :data:`MATCH_RTOL` and :data:`GRAMMAR_MATCH_RTOL` (a value vector equals a
-    target), :func:`cut_offset_digits` and :func:`agreement_digits` (mpmath verification of a
-    form), :data:`RECOGNIZE_DIGITS`, :data:`RECOGNIZE_RTOL`, :data:`RECOGNIZE_ATOL` and the
-    ``RECOGNIZE_CONSTANT_*`` pair (the decompiler's reading of sub-DAGs).
+    Every tolerance of the arithmetic and of the comparisons built on it is a named constant of
+    :mod:`emlkit.tolerances` (re-exported here): the cut residue, the snapping guard digits,
+    the search policy's snapping and limits, the search's value grids and match tolerances,
+    the mpmath verification offsets and the decompiler's fingerprint.
 
 NaN
     A NaN never reaches the caller silently. ``on_nan="warn"`` (default) emits an
@@ -147,6 +141,28 @@ from typing import Any
 
 from .errors import DomainError, EvaluationError
 from .expr import Eml, Expr, Var
+from .tolerances import (
+    CUT_RESIDUE,
+    DEDUP_BITS,
+    DEDUP_BITS_CONSTANT,
+    GRAMMAR_DEDUP_BITS_CONSTANT,
+    GRAMMAR_MATCH_RTOL,
+    GUARD_DIGITS,
+    LOOKUP_BITS,
+    LOOKUP_BITS_CONSTANT,
+    MATCH_RTOL,
+    RECOGNIZE_ATOL,
+    RECOGNIZE_CONSTANT_ATOL,
+    RECOGNIZE_CONSTANT_RTOL,
+    RECOGNIZE_DIGITS,
+    RECOGNIZE_RTOL,
+    SEARCH_EXP_FLOOR,
+    SEARCH_MP_EXP_LIMIT,
+    SEARCH_MP_GUARD,
+    SEARCH_SNAP,
+    agreement_digits,
+    cut_offset_digits,
+)
 
 __all__ = [
     "CONSTANT_DPS",
@@ -183,43 +199,12 @@ __all__ = [
     "zero_imag_sign",
 ]
 
-#: Digits kept between the snapping tolerance and the working precision.
-GUARD_DIGITS = 15
 #: Digits at which NumPy and torch compute variable-free subtrees before rounding them.
 CONSTANT_DPS = 30
 #: mpmath treats ``exp`` of a real part beyond ``2**MAX_EXP_MAG`` in magnitude as overflow.
 MAX_EXP_MAG = 2000
-#: float64: an imaginary part below this fraction of the real part, next to a negative real
-#: part, is rounding residue of a landing on the cut (``exp(c ± iπ)`` leaves ``≈ 1.2e−16``).
-CUT_RESIDUE = 2.0**-40
 #: Accepted values of the ``on_nan`` option.
 ON_NAN_CHOICES = ("warn", "raise", "ignore")
-
-# ---------------------------------------------------------------- tolerances of the search
-#: Bits of mantissa of the search's dedup grid (relative to a value vector's largest part):
-#: two function values in one cell at every test point are one function.
-DEDUP_BITS = 30
-#: The same for constants (one test point) in ``enumerate_forms``: finer, because distinct
-#: constants crowd the real line (``e**e − ln(e − e**e)`` and ``e**e − ln(e − ln(exp(e**e) − 1))``,
-#: K = 13 and 15, differ by 1.7e−9 relative and shared a 30-bit cell); 44 bits still merge the
-#: same constant reached by different routes (float64 error ≲ 1e−13 relative).
-DEDUP_BITS_CONSTANT = 44
-#: The grammar search's grid with one test point (its functions use :data:`DEDUP_BITS`).
-GRAMMAR_DEDUP_BITS_CONSTANT = 34
-#: Coarse grids of the meet-in-the-middle lookup (every hit is re-checked at MATCH_RTOL).
-LOOKUP_BITS = 20
-LOOKUP_BITS_CONSTANT = 40
-#: A value vector ``v`` equals a target ``t`` when ``|v − t| ≤ rtol·(|t| + 1)`` at every point.
-MATCH_RTOL = 1e-8
-GRAMMAR_MATCH_RTOL = 1e-9
-#: The decompiler's value fingerprint keeps this many significant digits, and a SymPy reading
-#: of a sub-DAG must agree with its values within these (``numpy.allclose``) tolerances.
-RECOGNIZE_DIGITS = 9
-RECOGNIZE_RTOL = 1e-7
-RECOGNIZE_ATOL = 1e-9
-#: ... and a solved operand counts as a constant when its values agree within these.
-RECOGNIZE_CONSTANT_RTOL = 1e-10
-RECOGNIZE_CONSTANT_ATOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -263,8 +248,8 @@ class Policy:
 EVALUATE = Policy("evaluate", snap=0.0, exp_floor=0.0, overflow_undefined=False)
 #: The search kernels' arithmetic: snapped differences, unfaithful values undefined.
 SEARCH = Policy(
-    "search", snap=2.0**-40, exp_floor=1e-290, overflow_undefined=True, mp_guard=10,
-    mp_exp_limit=1e15,
+    "search", snap=SEARCH_SNAP, exp_floor=SEARCH_EXP_FLOOR, overflow_undefined=True,
+    mp_guard=SEARCH_MP_GUARD, mp_exp_limit=SEARCH_MP_EXP_LIMIT,
 )
 
 
@@ -374,30 +359,6 @@ def residue_digits(dps: int) -> int:
     55
     """
     return int(dps) + 5
-
-
-def cut_offset_digits(dps: int) -> int:
-    """Digits ``t`` of the offset ``10**−t`` that puts a real input on the upper side of a cut
-    when a form is verified in mpmath at ``dps`` digits (far above the snapping tolerance).
-
-    Examples
-    --------
-    >>> cut_offset_digits(50)
-    30
-    """
-    return 3 * int(dps) // 5
-
-
-def agreement_digits(dps: int) -> int:
-    """Digits ``t``: a form verified at ``dps`` digits must agree with its target to
-    ``10**−t`` relative (the offset :func:`cut_offset_digits` moves the value less than that).
-
-    Examples
-    --------
-    >>> agreement_digits(50)
-    20
-    """
-    return 2 * int(dps) // 5
 
 
 def snap_digits(wp: int) -> int:

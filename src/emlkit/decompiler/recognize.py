@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..expr import Eml, Expr, Var, postorder
-from ..semantics import (
+from ..tolerances import (
     RECOGNIZE_ATOL,
     RECOGNIZE_CONSTANT_ATOL,
     RECOGNIZE_CONSTANT_RTOL,

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..expr import Eml  # noqa: F401 - used by the doctests
-from ..semantics import LOOKUP_BITS, LOOKUP_BITS_CONSTANT, MATCH_RTOL
+from ..tolerances import LOOKUP_BITS, LOOKUP_BITS_CONSTANT, MATCH_RTOL
 from .arithmetic import eml_arrays, row_keys
 
 __all__ = ["MatchMixin"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..semantics import GRAMMAR_MATCH_RTOL
+from ..tolerances import GRAMMAR_MATCH_RTOL
 from .arithmetic import U64, row_keys, snap_own
 
 if TYPE_CHECKING:

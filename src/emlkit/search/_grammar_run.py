@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..progress import Progress
-from ..semantics import DEDUP_BITS, GRAMMAR_DEDUP_BITS_CONSTANT, GRAMMAR_MATCH_RTOL
+from ..tolerances import DEDUP_BITS, GRAMMAR_DEDUP_BITS_CONSTANT, GRAMMAR_MATCH_RTOL
 from ._grammar_kernel import HashSet, LevelCollector, level_jobs
 from ._grammar_terms import format_term
 from .arithmetic import default_points, row_keys

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..semantics import DEDUP_BITS, DEDUP_BITS_CONSTANT, SEARCH
+from ..semantics import SEARCH
+from ..tolerances import DEDUP_BITS, DEDUP_BITS_CONSTANT
 
 if TYPE_CHECKING:
     from ..expr import Expr

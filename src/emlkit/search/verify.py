@@ -37,7 +37,7 @@ import mpmath
 
 from ..backends._walk import make_plan, run
 from ..expr import Expr
-from ..semantics import agreement_digits, cut_offset_digits
+from ..tolerances import agreement_digits, cut_offset_digits
 from .arithmetic_mp import MpSearchOps, mp_exp, mp_log, mp_sub
 
 __all__ = [
