@@ -25,7 +25,7 @@ SRC = Path(os.environ.get("EMLKIT_ARCH_SRC", Path(__file__).resolve().parents[1]
 # Layer of every top-level package or module of emlkit ("emlkit" is the package's __init__).
 LAYERS: dict[str, int] = {
     "errors": 1, "expr": 1, "progress": 1, "paths": 1, "tolerances": 1,  # know nothing else
-    "semantics": 2, "syntax": 2,
+    "semantics": 2, "nan_policy": 2, "syntax": 2,
     "backends": 3,
     "compiler": 4, "decompiler": 4,
     "search": 5, "catalog": 5, "identify": 5, "pcf": 5, "runtime": 5,
@@ -40,6 +40,7 @@ LAYER_NAMES = {1: "core", 2: "meaning and text", 3: "backends", 4: "compilers",
 SAME_LAYER: frozenset[tuple[str, str]] = frozenset({
     ("expr", "errors"), ("progress", "errors"), ("paths", "errors"),  # errors is the floor
     ("__main__", "cli"),  # python -m emlkit runs the CLI
+    ("semantics", "nan_policy"),  # the contract re-exports its NaN reporting
     ("decompiler", "compiler"),  # reads the shortest-forms table and constant values
     ("search", "catalog"),  # bootstrap results stored as catalog records
     ("search", "runtime"),  # enumeration levels split into pair blocks on an executor
