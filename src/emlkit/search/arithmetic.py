@@ -1,13 +1,15 @@
 """The search's complex arithmetic: guarded ``exp``/``ln``, snapped ``eml``, value hashing.
 
-Shared by every enumerator (:mod:`emlkit.search.enumerate`, :mod:`emlkit.search.grammar`),
-the regression tables (:mod:`emlkit.regress.tables`) and repeated in mpmath by
-:mod:`emlkit.search.verify`. It is the :data:`emlkit.semantics.SEARCH` policy of the one
-semantics (not a private copy): principal ``ln`` with ``ln 0 = -inf``, ``exp(-inf) = 0``, as
-every backend; overflow from a finite argument, ``|exp| < SEARCH.exp_floor`` and complex
-infinities undefined (NaN); differences snapped at ``SEARCH.snap`` so that exactly real values
-stay exactly real. The search's test points lie off the real axis (``x + 1e-7j``), so no input
-sits on a cut and the cut rule has nothing to decide.
+The :data:`emlkit.semantics.SEARCH` policy of the one semantics in float64 (its departures from
+the backends' policy are stated once, in :mod:`emlkit.semantics`; its tolerances are
+:mod:`emlkit.tolerances`'): principal ``ln`` with ``ln 0 = -inf``, ``exp(-inf) = 0``, as every
+backend; overflow from a finite argument, ``|exp| < SEARCH.exp_floor`` and complex infinities
+undefined (NaN); differences snapped at ``SEARCH.snap`` so that exactly real values stay exactly
+real. The search's test points lie off the real axis (``x + 1e-7j``), so no input sits on a cut
+and the cut rule has nothing to decide. Used by every enumerator (:mod:`emlkit.search.enumerate`,
+:mod:`emlkit.search.grammar`) and the regression tables (:mod:`emlkit.regress.tables`);
+:class:`SearchOps` runs it on the backends' one DAG walk (:func:`search_values`), and
+:mod:`emlkit.search.arithmetic_mp` is its mpmath twin.
 
 >>> v = eml_arrays(exp_guarded(np.array([1 + 0j])), log_guarded(np.array([1 + 0j])))
 >>> v                                  # e - ln 1
