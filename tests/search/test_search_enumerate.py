@@ -318,3 +318,14 @@ def test_progress_lines_go_to_the_progress_stream_not_stdout(capsys):
     enumerate_forms(5, variables=(), progress=True)
     out = capsys.readouterr()
     assert out.out == "" and "K=  5" in out.err
+
+
+def test_recognize_finds_the_k15_constant_next_to_a_k13_one():
+    """The issue's symptom, end to end: recognize found no form with K <= 17."""
+    value = "12.63366834538828873776811976309701021492-3.141592653589793238462643383279502884197j"
+    r = ek.recognize(value, max_K=17)
+    best = r.candidates[0]
+    assert best.expr.K == 15
+    want = ek.parse("1 1 E 1 1 1 E 1 E 1 1 E E E E", format="rpn")
+    got = complex(ek.evaluate(best.expr, backend="mpmath", dps=40))
+    assert abs(got - complex(ek.evaluate(want, backend="mpmath", dps=40))) < 1e-14
