@@ -20,7 +20,7 @@ from ..progress import Progress
 from ..tolerances import DEDUP_BITS, GRAMMAR_DEDUP_BITS_CONSTANT, GRAMMAR_MATCH_RTOL
 from ._grammar_kernel import HashSet, LevelCollector, level_jobs
 from ._grammar_terms import format_term
-from .arithmetic import default_points, row_keys
+from .arithmetic import resolve_points, row_keys
 
 if TYPE_CHECKING:
     from .grammar import Grammar
@@ -206,15 +206,7 @@ def enumerate_grammar(
     if max_K < 1:
         raise ValueError(f"max_K must be at least 1, not {max_K}")
     variables = grammar.variables
-    if points is None:
-        pts = default_points(variables)
-    else:
-        missing = [v for v in variables if v not in points]
-        if missing:
-            raise ValueError(f"no test points given for variable {missing[0]!r}")
-        pts = {v: np.asarray(points[v], dtype=np.complex128).ravel() for v in variables}
-        if len({len(a) for a in pts.values()}) > 1:
-            raise ValueError("every variable needs the same number of test points")
+    pts = resolve_points(variables, points)
     P = len(next(iter(pts.values()))) if pts else 1
     bits = mant_bits or (GRAMMAR_DEDUP_BITS_CONSTANT if P == 1 else DEDUP_BITS)
     en = GrammarEnumeration(grammar, pts, P)

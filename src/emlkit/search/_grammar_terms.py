@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .grammar import Grammar
 
-__all__ = ["evaluate_term_mp", "format_term", "term_size"]
+__all__ = ["evaluate_term_mp", "format_term", "term_postorder", "term_size"]
 
 
 def _atomic(text: str) -> bool:
@@ -32,6 +32,26 @@ def _atomic(text: str) -> bool:
 
 
 
+def term_postorder(term: tuple) -> Iterator[tuple]:
+    """Every distinct subterm (by identity) after its children: the one walk over a term.
+
+    >>> [t[0] for t in term_postorder(("plus", ("x",), ("exp", ("1",))))]
+    ['x', '1', 'exp', 'plus']
+    """
+    seen: set[int] = set()
+    stack: list[tuple[tuple, bool]] = [(term, False)]
+    while stack:
+        t, ready = stack.pop()
+        if id(t) in seen:
+            continue
+        if not ready and len(t) > 1:
+            stack.append((t, True))
+            stack.extend((c, False) for c in reversed(t[1:]))
+            continue
+        seen.add(id(t))
+        yield t
+
+
 def format_term(term: tuple, table: Mapping[str, Any]) -> str:
     """Calculator notation of a term whose every name is in ``table`` (name -> :class:`Op`).
 
@@ -44,15 +64,7 @@ def format_term(term: tuple, table: Mapping[str, Any]) -> str:
     '(x + x)*x'
     """
     done: dict[int, str] = {}
-    stack: list[tuple[tuple, bool]] = [(term, False)]
-    while stack:
-        t, ready = stack.pop()
-        if id(t) in done:
-            continue
-        if not ready and len(t) > 1:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
+    for t in term_postorder(term):
         args = [done[id(c)] for c in t[1:]]
         text = table[t[0]].template
         for k, a in enumerate(args):
@@ -94,16 +106,8 @@ def evaluate_term_mp(term: tuple, grammar: Grammar, env: Mapping[str, Any]) -> A
 
     table = {op.name: op for op in grammar.all_ops}
     done: dict[int, Any] = {}
-    stack: list[tuple[tuple, bool]] = [(term, False)]
     tol = mp_tolerance()
-    while stack:
-        t, ready = stack.pop()
-        if id(t) in done:
-            continue
-        if not ready and len(t) > 1:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t[1:])
-            continue
+    for t in term_postorder(term):
         name = t[0]
         if name in grammar.variables:
             done[id(t)] = mp.mpc(env[name])

@@ -41,6 +41,7 @@ __all__ = [
     "maxabs",
     "pair_block",
     "power_guarded",
+    "resolve_points",
     "row_keys",
     "search_values",
     "snap_in_place",
@@ -124,6 +125,30 @@ def default_points(variables: Sequence[str]) -> dict[str, np.ndarray]:
         im[-2:] = rng.choice([-1.0, 1.0], 2) * rng.uniform(3.5, 5.0, 2)
         out[v] = re + 1j * im
     return out
+
+
+def resolve_points(
+    variables: Sequence[str], points: Mapping[str, Sequence[complex]] | None = None
+) -> dict[str, np.ndarray]:
+    """The test points of an enumeration: ``points`` checked (one complex array per variable,
+    all of one length), or :func:`default_points` when ``points`` is ``None``.
+
+    >>> resolve_points(("x",), {"x": [1j, 2]})["x"].tolist()
+    [1j, (2+0j)]
+    >>> resolve_points(("x", "y"), {"x": [1j]})
+    Traceback (most recent call last):
+    ...
+    ValueError: no test points given for variable 'y'
+    """
+    if points is None:
+        return default_points(variables)
+    missing = [v for v in variables if v not in points]
+    if missing:
+        raise ValueError(f"no test points given for variable {missing[0]!r}")
+    pts = {v: np.asarray(points[v], dtype=np.complex128).ravel() for v in variables}
+    if len({len(a) for a in pts.values()}) > 1:
+        raise ValueError("every variable needs the same number of test points")
+    return pts
 
 
 def exp_guarded(v: np.ndarray) -> np.ndarray:

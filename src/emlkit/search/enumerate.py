@@ -54,6 +54,7 @@ from .arithmetic import (
     log_guarded,
     maxabs,
     pair_block,
+    resolve_points,
 )
 from .enumeration import Enumeration
 
@@ -201,16 +202,7 @@ def enumerate_forms(
         raise ValueError(f"max_K must be a whole number >= 1, got {max_K!r}")
     if len(set(variables)) != len(variables):
         raise ValueError(f"repeated variable names in {variables!r}")
-    if points is None:
-        pts = default_points(variables)
-    else:
-        missing = [v for v in variables if v not in points]
-        if missing:
-            raise ValueError(f"no test points given for variable {missing[0]!r}")
-        pts = {v: np.asarray(points[v], dtype=np.complex128).ravel() for v in variables}
-        lens = {len(a) for a in pts.values()}
-        if len(lens) > 1:
-            raise ValueError("every variable needs the same number of test points")
+    pts = resolve_points(variables, points)
     if resume_from is not None:
         en = resume_from
         same = en.variables == variables and all(
