@@ -329,3 +329,21 @@ def test_recognize_finds_the_k15_constant_next_to_a_k13_one():
     want = ek.parse("1 1 E 1 1 1 E 1 E 1 1 E E E E", format="rpn")
     got = complex(ek.evaluate(best.expr, backend="mpmath", dps=40))
     assert abs(got - complex(ek.evaluate(want, backend="mpmath", dps=40))) < 1e-14
+
+
+def test_a_save_made_on_another_dedup_grid_is_refused(tmp_path):
+    import json
+
+    enumerate_forms(9, variables=()).save(tmp_path)
+    manifest = tmp_path / "manifest.json"
+    info = json.loads(manifest.read_text())
+    assert info["dedup_bits"] == 44
+    del info["dedup_bits"]  # a save from before the grid was recorded: 30 bits
+    manifest.write_text(json.dumps(info))
+    with pytest.raises(ValueError, match="30-bit dedup grid"):
+        Enumeration.load(tmp_path)
+    enumerate_forms(7, variables=("x",)).save(tmp_path / "f")  # functions: 30 bits, as before
+    info = json.loads((tmp_path / "f" / "manifest.json").read_text())
+    del info["dedup_bits"]
+    (tmp_path / "f" / "manifest.json").write_text(json.dumps(info))
+    assert Enumeration.load(tmp_path / "f").counts[7] == 80
