@@ -98,9 +98,9 @@ Policies: the evaluation and the search arithmetic
 
 Tolerances
     Every tolerance of the arithmetic and of the comparisons built on it is a named constant of
-    :mod:`emlkit.tolerances` (re-exported here): the cut residue, the snapping guard digits,
-    the search policy's snapping and limits, the search's value grids and match tolerances,
-    the mpmath verification offsets and the decompiler's fingerprint.
+    :mod:`emlkit.tolerances` (the backends' two are re-exported here): the cut residue, the
+    snapping guard digits, the search policy's snapping and limits, the search's value grids
+    and match tolerances, the mpmath verification offsets and the decompiler's fingerprint.
 
 NaN
     A NaN never reaches the caller silently. ``on_nan="warn"`` (default) emits an
@@ -141,52 +141,24 @@ from typing import Any
 from .nan_policy import ON_NAN_CHOICES, EvaluationWarning, check_on_nan, describe, report_nan
 from .tolerances import (
     CUT_RESIDUE,
-    DEDUP_BITS,
-    DEDUP_BITS_CONSTANT,
-    GRAMMAR_DEDUP_BITS_CONSTANT,
-    GRAMMAR_MATCH_RTOL,
     GUARD_DIGITS,
-    LOOKUP_BITS,
-    LOOKUP_BITS_CONSTANT,
-    MATCH_RTOL,
-    RECOGNIZE_ATOL,
-    RECOGNIZE_CONSTANT_ATOL,
-    RECOGNIZE_CONSTANT_RTOL,
-    RECOGNIZE_DIGITS,
-    RECOGNIZE_RTOL,
     SEARCH_EXP_FLOOR,
     SEARCH_MP_EXP_LIMIT,
     SEARCH_MP_GUARD,
     SEARCH_SNAP,
-    agreement_digits,
-    cut_offset_digits,
 )
 
 __all__ = [
     "CONSTANT_DPS",
     "CUT_RESIDUE",
-    "DEDUP_BITS",
-    "DEDUP_BITS_CONSTANT",
     "EVALUATE",
-    "GRAMMAR_DEDUP_BITS_CONSTANT",
-    "GRAMMAR_MATCH_RTOL",
     "GUARD_DIGITS",
-    "LOOKUP_BITS",
-    "LOOKUP_BITS_CONSTANT",
-    "MATCH_RTOL",
     "MAX_EXP_MAG",
     "ON_NAN_CHOICES",
-    "RECOGNIZE_ATOL",
-    "RECOGNIZE_CONSTANT_ATOL",
-    "RECOGNIZE_CONSTANT_RTOL",
-    "RECOGNIZE_DIGITS",
-    "RECOGNIZE_RTOL",
     "SEARCH",
     "EvaluationWarning",
     "Policy",
-    "agreement_digits",
     "check_on_nan",
-    "cut_offset_digits",
     "cut_sides",
     "describe",
     "direction",

@@ -3,7 +3,7 @@
 :class:`MatchMixin` holds the lookups: :meth:`~MatchMixin.find_values` and
 :meth:`~MatchMixin.match` (every representative equal to a target vector at chosen test points)
 and :meth:`~MatchMixin.match_roots` (meet in the middle: forms ``eml(a, b)`` whose children are
-both representatives). The tolerances are :mod:`emlkit.semantics`' (``MATCH_RTOL``, the lookup
+both representatives). The tolerances are :mod:`emlkit.tolerances`' (``MATCH_RTOL``, the lookup
 grids).
 
 >>> from emlkit.search import enumerate_forms
