@@ -46,7 +46,8 @@ def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
     """
     import sympy
 
-    syms = {n: sympy.Symbol(n, positive=True) if positive else sympy.Symbol(n) for n in expr.free_vars}
+    syms = {n: sympy.Symbol(n, positive=True) if positive else sympy.Symbol(n)
+            for n in expr.free_vars}
     return run(make_plan(expr, fold_constants=False), _SympyOps(), syms)
 
 
@@ -54,7 +55,9 @@ class _SympyOps:
     """Ops object of the one DAG walk (:mod:`emlkit.backends._walk`) for the symbolic reading:
     ``eml(a, b) = exp(a) - log(b)``; with ``known`` forms (by node id) and exact constants."""
 
-    def __init__(self, known: dict[int, Any] | None = None, pos: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, known: dict[int, Any] | None = None, pos: dict[str, Any] | None = None
+    ) -> None:
         self.known = known or {}
         self.pos = pos or {}
 
@@ -113,7 +116,8 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
 
 
 def _exact_constant(node: Expr) -> Any:
-    """A constant subtree as SymPy: its closed form if recognisable, else ±oo or a 30-digit float."""
+    """A constant subtree as SymPy: its closed form if recognisable, else ±oo or a 30-digit
+    float."""
     import mpmath
     import sympy
 
@@ -126,13 +130,16 @@ def _exact_constant(node: Expr) -> Any:
     v = constant_value(node)
     if mpmath.isinf(v.real):
         return sympy.oo if v.real > 0 else -sympy.oo
-    return sympy.Float(mpmath.nstr(v.real, 30), 30) + sympy.I * sympy.Float(mpmath.nstr(v.imag, 30), 30)
+    re_, im_ = (sympy.Float(mpmath.nstr(part, 30), 30) for part in (v.real, v.imag))
+    return re_ + sympy.I * im_
 
 
 def _is_exp_of_log_product(e: Any) -> bool:
     import sympy
 
-    return isinstance(e, sympy.exp) and e.args[0].is_Mul and sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
+    if not (isinstance(e, sympy.exp) and e.args[0].is_Mul):
+        return False
+    return sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
 
 
 def _as_power(e: Any) -> Any:

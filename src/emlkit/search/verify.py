@@ -13,8 +13,9 @@ and the target at ``x + i*eps`` with ``eps = 10**-(3*dps//5)`` (far above the sn
 threshold, so every intermediate that depends on ``x`` leaves a cut on the side the limit from
 above takes) and compares at ``10**-(2*dps//5)`` relative (both tolerances are
 :func:`emlkit.tolerances.cut_offset_digits` and :func:`~emlkit.tolerances.agreement_digits`).
-For example the K = 7 form of ``ln x`` is, in exact arithmetic at exactly real ``x < 0``, ``ln|x| - i*pi`` (its inner
-``exp`` lands exactly on the negative axis), but its limit from above is ``ln x``.
+For example the K = 7 form of ``ln x`` is, in exact arithmetic at exactly real ``x < 0``,
+``ln|x| - i*pi`` (its inner ``exp`` lands exactly on the negative axis), but its limit from
+above is ``ln x``.
 
 :func:`classify` checks a form against a SymPy target on the grids :func:`strip_grid`
 (real inputs of both signs and complex inputs with ``|Im| < pi``) and :func:`plane_grid`
