@@ -71,15 +71,36 @@ Exact landings on the cut (constants)
     ``i = exp(ln(−1)/2)`` is ``−i`` exactly (SymPy agrees), while plain NumPy returns ``+i``
     through its rounding residue. An input ``x = −1 + 0j`` instead gives ``+iπ`` (the limit).
 
-Float64 policies
+Policies: the evaluation and the search arithmetic
     The floating arithmetic departs from the exact values only as a named :class:`Policy`
-    states. :data:`EVALUATE` (the NumPy and torch backends, generated code): plain C99
-    arithmetic, the cut rule above, no snapping. :data:`SEARCH` (the search kernels,
-    :mod:`emlkit.search.arithmetic`, which compare values rather than report them): the same
-    ``exp``/``ln`` conventions, plus every ``eml`` difference snapped (parts below
-    ``2**−40`` of the operands become ``+0``, so exact landings stay exact), and values that
-    float64 cannot carry faithfully marked undefined (NaN): ``exp`` overflow from a finite
-    argument, ``|exp z| < 1e−290``, ``ln(−∞)`` and complex infinities.
+    states; this paragraph is the one statement of those departures. :data:`EVALUATE` (the
+    NumPy, torch, mpmath and arb backends, generated code): plain C99 arithmetic, the cut rule
+    above, no snapping of differences beyond the mpmath backend's exact-landing rule.
+    :data:`SEARCH` (the search kernels, which *compare* values rather than report them:
+    :mod:`emlkit.search.arithmetic` in float64 and its mpmath twin
+    :mod:`emlkit.search.arithmetic_mp`) keeps the same ``exp``/``ln`` conventions
+    (principal ``ln``, ``ln 0 = −∞``, ``exp(−∞) = 0``, ``exp(+∞) = ln(+∞) = +∞``) and differs
+    in exactly these ways:
+
+    * every ``eml`` difference is snapped: a part below ``SEARCH.snap = 2**−40`` (float64) or
+      ``10**−(dps − SEARCH.mp_guard)`` (mpmath) times the operands' size becomes ``+0``, so an
+      exact landing on the real axis (or on ``0``) stays exact and ``ln`` takes ``+iπ`` (or
+      gives ``−∞``); negative zeros become ``+0``;
+    * values that float64 cannot carry faithfully are *undefined* (NaN, ``None`` in mpmath)
+      instead of C99's infinities: ``exp`` overflow from a finite argument, ``|exp z| <
+      SEARCH.exp_floor`` (float64), ``exp`` of a part beyond ``SEARCH.mp_exp_limit``
+      (mpmath), ``exp(+∞ + ic)`` with ``c ≠ 0``, ``ln(−∞)`` (``EVALUATE``: ``+∞ + iπ``) and
+      every complex infinity; a candidate undefined at a test point is dropped;
+    * the search's test points lie off the real axis (``x + 10**−7 i``), so no input sits on a
+      cut and the cut rule has nothing to decide;
+    * the grammar search (:mod:`emlkit.search.grammar`) applies the same snapping after every
+      operation, relative to the result's own size (additive operations: to the operands').
+
+Tolerances
+    Every tolerance of the arithmetic and of the comparisons built on it is a named constant of
+    :mod:`emlkit.tolerances` (the backends' two are re-exported here): the cut residue, the
+    snapping guard digits, the search policy's snapping and limits, the search's value grids
+    and match tolerances, the mpmath verification offsets and the decompiler's fingerprint.
 
 NaN
     A NaN never reaches the caller silently. ``on_nan="warn"`` (default) emits an
@@ -114,12 +135,18 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import DomainError, EvaluationError
-from .expr import Eml, Expr, Var
+from .nan_policy import ON_NAN_CHOICES, EvaluationWarning, check_on_nan, describe, report_nan
+from .tolerances import (
+    CUT_RESIDUE,
+    GUARD_DIGITS,
+    SEARCH_EXP_FLOOR,
+    SEARCH_MP_EXP_LIMIT,
+    SEARCH_MP_GUARD,
+    SEARCH_SNAP,
+)
 
 __all__ = [
     "CONSTANT_DPS",
@@ -142,17 +169,10 @@ __all__ = [
     "zero_imag_sign",
 ]
 
-#: Digits kept between the snapping tolerance and the working precision.
-GUARD_DIGITS = 15
 #: Digits at which NumPy and torch compute variable-free subtrees before rounding them.
 CONSTANT_DPS = 30
 #: mpmath treats ``exp`` of a real part beyond ``2**MAX_EXP_MAG`` in magnitude as overflow.
 MAX_EXP_MAG = 2000
-#: float64: an imaginary part below this fraction of the real part, next to a negative real
-#: part, is rounding residue of a landing on the cut (``exp(c ± iπ)`` leaves ``≈ 1.2e−16``).
-CUT_RESIDUE = 2.0**-40
-#: Accepted values of the ``on_nan`` option.
-ON_NAN_CHOICES = ("warn", "raise", "ignore")
 
 
 @dataclass(frozen=True)
@@ -172,38 +192,33 @@ class Policy:
         ``exp`` overflow from a finite argument, ``ln(−∞)`` and complex infinities are
         undefined (NaN) instead of C99's infinities.
 
+    mp_guard : int
+        The mpmath flavour snaps parts below ``10**−(dps − mp_guard)`` of the operands
+        (``0``: the mpmath backend's own exact-landing rule, :func:`snap_digits`).
+    mp_exp_limit : float
+        The mpmath flavour takes ``exp`` of an argument with a part beyond this as undefined.
+
     Examples
     --------
-    >>> SEARCH.snap == 2**-40, EVALUATE.snap
-    (True, 0.0)
+    >>> SEARCH.snap == 2**-40, EVALUATE.snap, SEARCH.mp_guard
+    (True, 0.0, 10)
     """
 
     name: str
     snap: float
     exp_floor: float
     overflow_undefined: bool
+    mp_guard: int = 0
+    mp_exp_limit: float = math.inf
 
 
 #: The backends' and generated code's arithmetic: C99 plus the cut rule, nothing snapped.
 EVALUATE = Policy("evaluate", snap=0.0, exp_floor=0.0, overflow_undefined=False)
 #: The search kernels' arithmetic: snapped differences, unfaithful values undefined.
-SEARCH = Policy("search", snap=2.0**-40, exp_floor=1e-290, overflow_undefined=True)
-
-
-class EvaluationWarning(RuntimeWarning):
-    """A NaN reached the result of an evaluation; ``node`` produced it first on ``count`` points.
-
-    Examples
-    --------
-    >>> w = EvaluationWarning("NaN", node=None, count=3)
-    >>> (w.count, isinstance(w, RuntimeWarning))
-    (3, True)
-    """
-
-    def __init__(self, message: str, node: Expr | None = None, count: int = 0) -> None:
-        super().__init__(message)
-        self.node = node
-        self.count = count
+SEARCH = Policy(
+    "search", snap=SEARCH_SNAP, exp_floor=SEARCH_EXP_FLOOR, overflow_undefined=True,
+    mp_guard=SEARCH_MP_GUARD, mp_exp_limit=SEARCH_MP_EXP_LIMIT,
+)
 
 
 def working_dps(dps: int) -> int:
@@ -338,93 +353,3 @@ def zero_imag_sign(value: Any) -> int | None:
     if isinstance(imag, float) or type(imag).__module__ == "numpy":
         return -1 if math.copysign(1.0, float(imag)) < 0 else 1
     return 1
-
-
-def describe(node: Expr, limit: int = 60) -> str:
-    """A short human label of a node: its size and the beginning of its text.
-
-    Stops printing after ``limit`` characters, so it is cheap on huge DAGs (whose full text can
-    be exponentially long).
-
-    Parameters
-    ----------
-    node : Expr
-    limit : int, default 60
-        Maximum number of characters of the text.
-
-    Examples
-    --------
-    >>> from emlkit import eml
-    >>> describe(eml("x", 1))
-    'K=3 depth=1: eml(x, 1)'
-    """
-    parts: list[str] = []
-    size = 0
-    stack: list[Expr | str] = [node]
-    while stack and size <= limit:
-        item = stack.pop()
-        if isinstance(item, str):
-            text = item
-        elif isinstance(item, Eml):
-            stack.extend((")", item.right, ", ", item.left))
-            text = "eml("
-        elif isinstance(item, Var):
-            text = item.name
-        else:
-            text = "1"
-        parts.append(text)
-        size += len(text)
-    text = "".join(parts)
-    if stack or len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"K={node.K} depth={node.depth}: {text}"
-
-
-def check_on_nan(on_nan: str) -> str:
-    """Validate the ``on_nan`` option.
-
-    Examples
-    --------
-    >>> check_on_nan("raise")
-    'raise'
-    >>> check_on_nan("loud")
-    Traceback (most recent call last):
-    ...
-    emlkit.errors.DomainError: on_nan='loud' is not one of 'warn', 'raise', 'ignore'
-    """
-    if on_nan not in ON_NAN_CHOICES:
-        choices = ", ".join(repr(c) for c in ON_NAN_CHOICES)
-        raise DomainError(f"on_nan={on_nan!r} is not one of {choices}")
-    return on_nan
-
-
-def report_nan(
-    on_nan: str, node: Expr | None, count: int, total: int, *, stacklevel: int = 2
-) -> None:
-    """Apply the NaN policy: warn, raise or stay silent about ``count`` NaN points of ``total``.
-
-    Parameters
-    ----------
-    on_nan : {"warn", "raise", "ignore"}
-    node : Expr or None
-        The first node whose value was NaN (``None`` if it could not be located).
-    count, total : int
-        Number of NaN points in the result and number of points evaluated.
-    stacklevel : int
-        Passed to :func:`warnings.warn` so the warning points at the user's call.
-
-    Examples
-    --------
-    >>> from emlkit import eml
-    >>> report_nan("raise", eml("x", 1), 1, 4)
-    Traceback (most recent call last):
-    ...
-    emlkit.errors.EvaluationError: NaN at 1 of 4 points, first produced by node K=3 depth=1: ...
-    """
-    if on_nan == "ignore" or count == 0:
-        return
-    where = describe(node) if node is not None else "an unidentified node"
-    message = f"NaN at {count} of {total} points, first produced by node {where}"
-    if on_nan == "raise":
-        raise EvaluationError(message, node)
-    warnings.warn(EvaluationWarning(message, node, count), stacklevel=stacklevel + 1)

@@ -25,8 +25,8 @@ def _mp_value(expr):
 def test_constant_tree_names_only_its_root(monkeypatch):
     e = parse(TREE, "rpn")
     named = []
-    real = rec._name_constant
-    monkeypatch.setattr(rec, "_name_constant", lambda node: named.append(node) or real(node))
+    real = rec.name_constant
+    monkeypatch.setattr(rec, "name_constant", lambda node: named.append(node) or real(node))
     form = decompile(e)
     assert {id(n) for n in named} == {id(e)}  # the root (by recognition, then the fallback)
     with mpmath.workdps(40):

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import emlkit as ek
 from emlkit.expr import ONE, Eml, Var, postorder
 from emlkit.search import Enumeration, enumerate_forms
+from emlkit.search.arithmetic import search_values
 from emlkit.search.enumerate import eml_arrays, exp_guarded, log_guarded
 
 
@@ -58,7 +60,7 @@ def test_counts_consistent(constants, unary):
             assert len(en.ids(K)) == n
             assert en.values(K).shape == (n, en.P)
         seq = [en.counts[K] for K in sorted(en.counts)]
-        assert all(a <= b for a, b in zip(seq, seq[1:])), seq
+        assert all(a <= b for a, b in itertools.pairwise(seq)), seq
         assert en.collisions == 0
     # a deeper run reproduces the shallower one's counts
     assert enumerate_forms(13, variables=()).counts == {
@@ -170,12 +172,52 @@ def test_custom_points_and_errors():
 # ---------------------------------------------------------------- reach, memory, resume
 
 
-#: Distinct constants (leaf 1 only) per K, counted independently (brute force over trees).
-CONSTANT_COUNTS = {1: 1, 3: 1, 5: 2, 7: 5, 9: 11, 11: 29, 13: 79, 15: 228}
+#: Distinct constants (leaf 1 only) per K; checked against mpmath below.
+CONSTANT_COUNTS = {1: 1, 3: 1, 5: 2, 7: 5, 9: 11, 11: 29, 13: 79, 15: 231}
 
 
-def test_constant_counts_independent():
-    assert enumerate_forms(15, variables=()).counts == CONSTANT_COUNTS
+def _mp_key(expr):
+    import mpmath
+
+    v = ek.evaluate(expr, backend="mpmath", dps=40, on_nan="ignore")
+    return (mpmath.nstr(v.real, 25), mpmath.nstr(v.imag, 25))
+
+
+def test_constant_counts_against_brute_force_in_mpmath():
+    """Every tree of K <= 15 that float64 can evaluate, valued in mpmath at 40 digits (the
+    backends' semantics, independent of the search kernel): the enumeration keeps one form of
+    smallest K per distinct value, except values closer than float64 can tell apart."""
+    import mpmath
+
+    en = enumerate_forms(15, variables=())
+    assert en.counts == CONSTANT_COUNTS
+    truth: dict = {}
+    for K, trees in _all_trees(15, [ONE]).items():
+        for t in trees:
+            if not np.isfinite(search_values(t, {}, 1)).all():
+                continue  # undefined in the search (overflow) or infinite: not counted
+            truth.setdefault(_mp_key(t), K)
+    found = {_mp_key(en.expr(g)): en.size_of(g) for g in range(en.total)
+             if np.isfinite(en.values(en.size_of(g))[g - en.ids(en.size_of(g))[0]]).all()}
+    assert all(truth[k] == K for k, K in found.items())  # the smallest K, and a real value
+    missing = [k for k in truth if k not in found]
+    for re_, im_ in missing:  # merged only with a constant equal to about 13 digits
+        v = mpmath.mpc(re_, im_)
+        assert any(abs(v - mpmath.mpc(*k)) <= 1e-13 * abs(v) for k in found)
+    assert len(missing) <= 2
+
+
+def test_close_constants_stay_apart():
+    """e**e - ln(e - ln(exp(e**e) - 1)) (K = 15) is 1.7e-9 relative from the K = 13 form
+    e**e - ln(e - e**e); a 30-bit grid merged them, so recognize missed the K = 15 form."""
+    k15 = ek.parse("1 1 E 1 1 1 E 1 E 1 1 E E E E", format="rpn")
+    k13 = ek.parse("1 1 E 1 1 1 E 1 E 1 E E E", format="rpn")
+    v15 = complex(ek.evaluate(k15, backend="mpmath", dps=30))
+    en = enumerate_forms(15, variables=())
+    hits = en.find_values(v15, rtol=1e-12)
+    assert [en.rpn(g) for g in hits] == [ek.to_text(k15, format="rpn")]
+    assert [en.rpn(g) for g in en.find_values(complex(ek.evaluate(k13)), rtol=1e-12)] == [
+        ek.to_text(k13, format="rpn")]
 
 
 def test_save_load_round_trip(tmp_path, unary):
@@ -260,3 +302,48 @@ def test_bad_max_K():
             enumerate_forms(bad, variables=())
     with pytest.raises(ValueError, match="no test points given for variable 'y'"):
         enumerate_forms(5, variables=("x", "y"), points={"x": [1j]})
+
+
+def test_progress_lines_go_to_the_progress_stream_not_stdout(capsys):
+    import io
+
+    from emlkit.progress import Progress
+
+    buf = io.StringIO()
+    bar = Progress("enumerate", stream=buf, min_interval=0, log_interval=0)
+    en = enumerate_forms(7, variables=(), progress=bar)
+    lines = [ln for ln in buf.getvalue().splitlines() if ln.startswith("K=")]
+    assert [int(ln[2:].split()[0]) for ln in lines] == [3, 5, 7]
+    assert f"new={en.counts[7]:>11,d}" in lines[-1]
+    enumerate_forms(5, variables=(), progress=True)
+    out = capsys.readouterr()
+    assert out.out == "" and "K=  5" in out.err
+
+
+def test_recognize_finds_the_k15_constant_next_to_a_k13_one():
+    """The issue's symptom, end to end: recognize found no form with K <= 17."""
+    value = "12.63366834538828873776811976309701021492-3.141592653589793238462643383279502884197j"
+    r = ek.recognize(value, max_K=17)
+    best = r.candidates[0]
+    assert best.expr.K == 15
+    want = ek.parse("1 1 E 1 1 1 E 1 E 1 1 E E E E", format="rpn")
+    got = complex(ek.evaluate(best.expr, backend="mpmath", dps=40))
+    assert abs(got - complex(ek.evaluate(want, backend="mpmath", dps=40))) < 1e-14
+
+
+def test_a_save_made_on_another_dedup_grid_is_refused(tmp_path):
+    import json
+
+    enumerate_forms(9, variables=()).save(tmp_path)
+    manifest = tmp_path / "manifest.json"
+    info = json.loads(manifest.read_text())
+    assert info["dedup_bits"] == 44
+    del info["dedup_bits"]  # a save from before the grid was recorded: 30 bits
+    manifest.write_text(json.dumps(info))
+    with pytest.raises(ValueError, match="30-bit dedup grid"):
+        Enumeration.load(tmp_path)
+    enumerate_forms(7, variables=("x",)).save(tmp_path / "f")  # functions: 30 bits, as before
+    info = json.loads((tmp_path / "f" / "manifest.json").read_text())
+    del info["dedup_bits"]
+    (tmp_path / "f" / "manifest.json").write_text(json.dumps(info))
+    assert Enumeration.load(tmp_path / "f").counts[7] == 80

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..expr import Eml, Expr, Var, postorder
+from ..backends.walk import make_plan, run
+from ..expr import Eml, Expr
 from .recognize import recognize_nodes
 
 __all__ = ["decompile", "to_sympy"]
@@ -45,15 +46,37 @@ def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
     """
     import sympy
 
-    values: dict[int, Any] = {}
-    for node in postorder(expr):
-        if isinstance(node, Eml):
-            values[id(node)] = sympy.exp(values[id(node.left)]) - sympy.log(values[id(node.right)])
-        elif isinstance(node, Var):
-            values[id(node)] = sympy.Symbol(node.name, positive=True) if positive else sympy.Symbol(node.name)
-        else:
-            values[id(node)] = sympy.Integer(1)
-    return values[id(expr)]
+    syms = {n: sympy.Symbol(n, positive=True) if positive else sympy.Symbol(n)
+            for n in expr.free_vars}
+    return run(make_plan(expr, fold_constants=False), _SympyOps(), syms)
+
+
+class _SympyOps:
+    """Ops object of the one DAG walk (:mod:`emlkit.backends._walk`) for the symbolic reading:
+    ``eml(a, b) = exp(a) - log(b)``; with ``known`` forms (by node id) and exact constants."""
+
+    def __init__(
+        self, known: dict[int, Any] | None = None, pos: dict[str, Any] | None = None
+    ) -> None:
+        self.known = known or {}
+        self.pos = pos or {}
+
+    def one(self) -> Any:
+        import sympy
+
+        return sympy.Integer(1)
+
+    def constant(self, node: Expr) -> Any:
+        if id(node) in self.known:
+            return self.known[id(node)].xreplace(self.pos)
+        return self.one() if not isinstance(node, Eml) else _exact_constant(node)
+
+    def eml(self, node: Expr, a: Any, b: Any, free_a: bool, free_b: bool) -> Any:
+        import sympy
+
+        if id(node) in self.known:
+            return self.known[id(node)].xreplace(self.pos)
+        return sympy.exp(a) - sympy.log(b)
 
 
 def decompile(expr: Expr, *, simplify: bool = True) -> Any:
@@ -83,22 +106,8 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
 
     known = recognize_nodes(expr)
     pos = {name: sympy.Symbol(name, positive=True) for name in expr.free_vars}
-    values: dict[int, Any] = {}
-    needed = _read_nodes(expr, known)
-    for node in postorder(expr):
-        if id(node) not in needed:
-            continue  # inside a named node or a constant subtree: its value is never read
-        if id(node) in known:
-            values[id(node)] = known[id(node)].xreplace(pos)
-        elif isinstance(node, Eml) and node.is_constant:
-            values[id(node)] = _exact_constant(node)
-        elif isinstance(node, Eml):
-            values[id(node)] = sympy.exp(values[id(node.left)]) - sympy.log(values[id(node.right)])
-        elif isinstance(node, Var):
-            values[id(node)] = pos[node.name]
-        else:
-            values[id(node)] = sympy.Integer(1)
-    result = values[id(expr)]
+    # maximal constants are folded: an inner constant's reading is never used
+    result = run(make_plan(expr, fold_constants=True), _SympyOps(known, pos), pos)
     if simplify and (id(expr) not in known or sympy.count_ops(result) <= 40):
         result = sympy.simplify(result)
     result = result.replace(_is_exp_of_log_product, _as_power)  # exp(y*log(x)) -> x**y
@@ -106,24 +115,9 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     return result.xreplace(back)
 
 
-def _read_nodes(expr: Expr, known: dict[int, Any]) -> set[int]:
-    """ids of the nodes whose values :func:`decompile` reads: the root, and the children of
-    every unnamed non-constant ``eml`` node reached (a named node or a constant subtree is
-    written from its own value, never from its children's)."""
-    needed = {id(expr)}
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Eml) and not node.is_constant and id(node) not in known:
-            for child in (node.left, node.right):
-                if id(child) not in needed:
-                    needed.add(id(child))
-                    stack.append(child)
-    return needed
-
-
 def _exact_constant(node: Expr) -> Any:
-    """A constant subtree as SymPy: its closed form if recognisable, else ±oo or a 30-digit float."""
+    """A constant subtree as SymPy: its closed form if recognisable, else ±oo or a 30-digit
+    float."""
     import mpmath
     import sympy
 
@@ -136,13 +130,16 @@ def _exact_constant(node: Expr) -> Any:
     v = constant_value(node)
     if mpmath.isinf(v.real):
         return sympy.oo if v.real > 0 else -sympy.oo
-    return sympy.Float(mpmath.nstr(v.real, 30), 30) + sympy.I * sympy.Float(mpmath.nstr(v.imag, 30), 30)
+    re_, im_ = (sympy.Float(mpmath.nstr(part, 30), 30) for part in (v.real, v.imag))
+    return re_ + sympy.I * im_
 
 
 def _is_exp_of_log_product(e: Any) -> bool:
     import sympy
 
-    return isinstance(e, sympy.exp) and e.args[0].is_Mul and sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
+    if not (isinstance(e, sympy.exp) and e.args[0].is_Mul):
+        return False
+    return sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
 
 
 def _as_power(e: Any) -> Any:

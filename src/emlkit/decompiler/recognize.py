@@ -20,6 +20,13 @@ import numpy as np
 
 from ..compiler.registry import Function, functions, lookup
 from ..expr import Eml, Expr, Var, postorder
+from ..tolerances import (
+    RECOGNIZE_ATOL,
+    RECOGNIZE_CONSTANT_ATOL,
+    RECOGNIZE_CONSTANT_RTOL,
+    RECOGNIZE_DIGITS,
+    RECOGNIZE_RTOL,
+)
 
 __all__ = ["SAMPLE_POINTS", "name_constant", "recognize_nodes"]
 
@@ -70,30 +77,40 @@ def _binary() -> list[tuple[Callable, Callable, Callable]]:
 
 
 def _key(values: np.ndarray) -> tuple | None:
-    """Hashable fingerprint of a value vector: 9 significant digits on a shared decimal scale."""
+    """Hashable fingerprint of a value vector: ``RECOGNIZE_DIGITS`` significant digits on a
+    shared decimal scale."""
     if not np.all(np.isfinite(values)):
         return None
     top = float(np.max(np.abs(values)))
     exponent = int(np.floor(np.log10(top))) if top > 1e-300 else 0
-    q = np.round(values / 10.0**exponent * 1e8)
+    q = np.round(values / 10.0**exponent * 10.0 ** (RECOGNIZE_DIGITS - 1))
     return (exponent, *q.real.astype(np.int64).tolist(), *q.imag.astype(np.int64).tolist())
 
 
 def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
-    from ..compiler.constants import constant_value
+    """Every walked node's values at the sample points, in the backends' arithmetic.
+
+    The NumPy backend's ops run by the one DAG walk (:mod:`emlkit.backends._walk`): maximal
+    variable-free subtrees are folded into their exact constants, the rest is C99 complex
+    arithmetic (the sample points lie off every axis, so no cut needs deciding).
+    """
+    from ..backends.walk import make_plan, run
+    from ..backends.numpy import Const, NumpyOps
 
     vals: dict[int, np.ndarray] = {}
+    shape = SAMPLE_POINTS.shape
+
+    def keep(node: Expr, value: Any, a: Any, b: Any) -> None:
+        if type(value) is Const:
+            v = np.full(shape, complex(value.value))
+        else:  # a copy: the walk reuses buffers that are no longer needed
+            v = np.array(np.broadcast_to(value[0] if type(value) is tuple else value, shape),
+                         dtype=complex)
+        vals[id(node)] = v
+
+    ops = NumpyOps(foreign=[id(a) for a in env.values()])
     with np.errstate(all="ignore"):
-        for node in postorder(expr):
-            if isinstance(node, Eml):
-                if node.is_constant:
-                    vals[id(node)] = np.full(SAMPLE_POINTS.shape, complex(constant_value(node)))
-                else:
-                    vals[id(node)] = np.exp(vals[id(node.left)]) - np.log(vals[id(node.right)])
-            elif isinstance(node, Var):
-                vals[id(node)] = env[node.name]
-            else:
-                vals[id(node)] = np.ones(SAMPLE_POINTS.shape, complex)
+        run(make_plan(expr, fold_constants=True), ops, env, keep)
     return vals
 
 
@@ -211,7 +228,8 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
                     if kb is None:
                         continue
                     form_b = index.get(kb)
-                    if form_b is None and np.allclose(b, b[0], rtol=1e-10, atol=1e-12):
+                    if form_b is None and np.allclose(b, b[0], rtol=RECOGNIZE_CONSTANT_RTOL,
+                                                              atol=RECOGNIZE_CONSTANT_ATOL):
                         form_b = _name_value(complex(b[0]))
                     if isinstance(form_b, _Lazy):
                         form_b = index[kb] = form_b.build()
@@ -255,7 +273,8 @@ def _agrees(form: Any, v: np.ndarray, env: dict[str, np.ndarray]) -> bool:
             got = np.broadcast_to(np.asarray(fn(*(env[n] for n in names)), dtype=complex), v.shape)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, NameError):
         return False
-    return bool(np.all(np.isfinite(got)) and np.allclose(got, v, rtol=1e-7, atol=1e-9))
+    return bool(np.all(np.isfinite(got))
+                and np.allclose(got, v, rtol=RECOGNIZE_RTOL, atol=RECOGNIZE_ATOL))
 
 
 def _maximal_constants(expr: Expr) -> set[int]:

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..expr import Eml, Expr, Var, postorder
-from .arithmetic import eml_arrays, exp_guarded, log_guarded
+from ..expr import Expr
+from .arithmetic import search_values
 from .samples import Samples
 from .targets import Target
 
@@ -46,15 +46,7 @@ SAMPLE_DIGITS = 17
 
 def float_eval(expr: Expr, env: dict[str, np.ndarray], P: int) -> np.ndarray:
     """Values with the search's float arithmetic (exact zeros and reals snapped)."""
-    vals: dict[int, np.ndarray] = {}
-    for n in postorder(expr):
-        if isinstance(n, Eml):
-            vals[id(n)] = eml_arrays(exp_guarded(vals[id(n.left)]), log_guarded(vals[id(n.right)]))
-        elif isinstance(n, Var):
-            vals[id(n)] = env[n.name]
-        else:
-            vals[id(n)] = np.ones(P, dtype=np.complex128)
-    return vals[id(expr)]
+    return search_values(expr, env, P)
 
 
 def agreement(diff: Any, ref: Any) -> int:

@@ -4,7 +4,7 @@ A level ``K`` combines every left level ``Ka`` with the right level ``K - 1 - Ka
 of rows (the same blocks, in the same order, as the in-process loop of
 :func:`emlkit.search.enumerate_forms`). Each block is one task: it gets ``exp`` of its left
 values and ``ln`` of its right values and returns the keys of its defined pairs
-(:func:`emlkit.search.arithmetic._pair_block`); the parent checks them against the forms
+(:func:`emlkit.search.arithmetic.pair_block`); the parent checks them against the forms
 already known and merges the blocks in their fixed order, so the representatives and their
 order are those of the in-process run. A block lost with its worker is submitted again.
 
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arithmetic import _pair_block
+from .arithmetic import pair_block
 
 if TYPE_CHECKING:
     from .enumerate import Enumeration
@@ -55,7 +55,7 @@ def level_blocks(en: Enumeration, K: int, chunk_elements: int) -> Iterator[Block
 
 def _run_block(Ea: np.ndarray, Lb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The task: keys of the defined pairs of one block (run in a worker)."""
-    return _pair_block(Ea, Lb)
+    return pair_block(Ea, Lb)
 
 
 def sharded_candidates(

@@ -1,13 +1,15 @@
 """The search's complex arithmetic: guarded ``exp``/``ln``, snapped ``eml``, value hashing.
 
-Shared by every enumerator (:mod:`emlkit.search.enumerate`, :mod:`emlkit.search.grammar`),
-the regression tables (:mod:`emlkit.regress.tables`) and repeated in mpmath by
-:mod:`emlkit.search.verify`. It is the :data:`emlkit.semantics.SEARCH` policy of the one
-semantics (not a private copy): principal ``ln`` with ``ln 0 = -inf``, ``exp(-inf) = 0``, as
-every backend; overflow from a finite argument, ``|exp| < SEARCH.exp_floor`` and complex
-infinities undefined (NaN); differences snapped at ``SEARCH.snap`` so that exactly real values
-stay exactly real. The search's test points lie off the real axis (``x + 1e-7j``), so no input
-sits on a cut and the cut rule has nothing to decide.
+The :data:`emlkit.semantics.SEARCH` policy of the one semantics in float64 (its departures from
+the backends' policy are stated once, in :mod:`emlkit.semantics`; its tolerances are
+:mod:`emlkit.tolerances`'): principal ``ln`` with ``ln 0 = -inf``, ``exp(-inf) = 0``, as every
+backend; overflow from a finite argument, ``|exp| < SEARCH.exp_floor`` and complex infinities
+undefined (NaN); differences snapped at ``SEARCH.snap`` so that exactly real values stay exactly
+real. The search's test points lie off the real axis (``x + 1e-7j``), so no input sits on a cut
+and the cut rule has nothing to decide. Used by every enumerator (:mod:`emlkit.search.enumerate`,
+:mod:`emlkit.search.grammar`) and the regression tables (:mod:`emlkit.regress.tables`);
+:class:`SearchOps` runs it on the backends' one DAG walk (:func:`search_values`), and
+:mod:`emlkit.search.arithmetic_mp` is its mpmath twin.
 
 >>> v = eml_arrays(exp_guarded(np.array([1 + 0j])), log_guarded(np.array([1 + 0j])))
 >>> v                                  # e - ln 1
@@ -16,92 +18,42 @@ array([2.71828183+0.j])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..semantics import SEARCH
+from ..tolerances import DEDUP_BITS, DEDUP_BITS_CONSTANT
+from .points import default_points, resolve_points
 
-__all__ = ["SNAP_TOL", "default_points", "eml_arrays", "exp_guarded", "log_guarded"]
+if TYPE_CHECKING:
+    from ..expr import Expr
+
+__all__ = [
+    "SNAP_TOL",
+    "U64",
+    "SearchOps",
+    "dedup_bits",
+    "default_points",
+    "eml_arrays",
+    "exp_guarded",
+    "log_guarded",
+    "maxabs",
+    "pair_block",
+    "power_guarded",
+    "resolve_points",
+    "row_keys",
+    "search_values",
+    "snap_in_place",
+    "snap_own",
+    "snap_sum",
+]
 
 #: Relative size below which a part of an eml result is snapped to exactly zero (SEARCH.snap).
 SNAP_TOL = SEARCH.snap
 
-_MANT_BITS = 30
-_U = np.uint64
-
-# Default test points: inside the strip |Im| < pi (both signs of Re and Im, and real points
-# so branch behaviour on the real axis is observed: a real input x means x + 0i, the upper
-# side of a cut, so these carry Im = 1e-7, which the snapping keeps), then points outside the
-# strip (so strip-only forms and plane-valid forms are different functions to the dedup).
-_DEFAULT_1 = {
-    "x": [
-        -1.2718281828 + 2.4731415926j,
-        0.8392718281 - 0.6153141592j,
-        1.7106271828 + 1.3349314159j,
-        -0.4427314159 - 2.8312718281j,
-        -1.3717171717 + 1e-7j,
-        0.5271828183 + 1e-7j,
-        0.3714159265 + 4.1027182818j,
-        -0.9127182818 - 5.3314159265j,
-    ]
-}
-_DEFAULT_2 = {
-    "x": [
-        -0.8271828183 + 2.2131415927j,
-        1.1914159265 - 1.8727182818j,
-        0.6127182818 + 2.6314159265j,
-        -1.3718281828 + 1e-7j,
-        0.7313131313 - 0.4117171717j,
-        0.4314159265 + 3.9271828183j,
-        -0.6218281828 - 1.1731415927j,
-    ],
-    "y": [
-        1.3714159265 + 1.9627182818j,
-        -0.5727182818 - 2.4314159265j,
-        -1.4114159265 - 2.2171828183j,
-        0.6231415927 + 1e-7j,
-        -0.3817171717 + 0.2913131313j,
-        -0.7271828183 + 0.5914159265j,
-        0.8814159265 - 4.6271828183j,
-    ],
-}
-
-
-def default_points(variables: Sequence[str]) -> dict[str, np.ndarray]:
-    """The fixed test points used when ``points`` is not given (one array per variable).
-
-    One variable: 6 points in the strip (one negative and one positive real, each as
-    ``x + 1e-7j``, the upper side) and 2 outside;
-    two variables: 5 pairs in the strip (including sums and differences of imaginary parts
-    beyond pi) and 2 pairs outside. More variables get deterministic pseudo-random points.
-
-    >>> pts = default_points(("x",))
-    >>> len(pts["x"]), int((abs(pts["x"].imag) < np.pi).sum())
-    (8, 6)
-    >>> default_points(())
-    {}
-    """
-    variables = tuple(variables)
-    if not variables:
-        return {}
-    if len(variables) == 1:
-        return {variables[0]: np.array(_DEFAULT_1["x"], dtype=np.complex128)}
-    if len(variables) == 2:
-        return {
-            variables[0]: np.array(_DEFAULT_2["x"], dtype=np.complex128),
-            variables[1]: np.array(_DEFAULT_2["y"], dtype=np.complex128),
-        }
-    rng = np.random.default_rng(20260417)
-    n = 3 * len(variables) + 2
-    out = {}
-    for v in variables:
-        re = rng.uniform(-1.5, 1.5, n)
-        im = rng.uniform(-2.9, 2.9, n)
-        im[-2:] = rng.choice([-1.0, 1.0], 2) * rng.uniform(3.5, 5.0, 2)
-        out[v] = re + 1j * im
-    return out
-
+U64 = np.uint64
 
 def exp_guarded(v: np.ndarray) -> np.ndarray:
     """``exp`` with the search's extended rules (NaN marks "undefined").
@@ -152,33 +104,133 @@ def eml_arrays(E: np.ndarray, L: np.ndarray) -> np.ndarray:
     """
     with np.errstate(all="ignore"):
         r = E - L
-        scale = np.maximum(_maxabs(E), _maxabs(L))
-        thr = scale * SNAP_TOL
-        re = r.real
-        im = r.imag
-        fin = np.isfinite(re) & np.isfinite(im)
-        snap_im = (fin & (np.abs(im) <= thr)) | (im == 0)
-        snap_re = (fin & (np.abs(re) <= thr)) | (re == 0)
-    im[snap_im] = 0.0
-    re[snap_re] = 0.0
+        thr = np.maximum(maxabs(E), maxabs(L))
+        thr *= SNAP_TOL
+    snap_in_place(r, thr)
     return r
 
 
-def _maxabs(z: np.ndarray) -> np.ndarray:
+def maxabs(z: np.ndarray) -> np.ndarray:
+    """``max(|Re z|, |Im z|)`` elementwise: the size that snapping and hashing are relative to.
+
+    >>> maxabs(np.array([3 - 4j]))
+    array([4.])
+    """
+    z = np.asarray(z)
     return np.maximum(np.abs(z.real), np.abs(z.imag))
+
+
+def snap_sum(r: np.ndarray, *operands: np.ndarray) -> np.ndarray:
+    """A copy of the sum or difference ``r`` with the parts that are rounding residue relative
+    to its operands (below :data:`SNAP_TOL` of their size) set to ``0``.
+
+    >>> a, b = np.array([1 + 1j]), np.array([2 - 1j])
+    >>> snap_sum(a + b, a, b)
+    array([3.+0.j])
+    """
+    with np.errstate(all="ignore"):
+        scale = maxabs(operands[0])
+        for o in operands[1:]:
+            scale = np.maximum(scale, maxabs(o))
+        thr = scale * SNAP_TOL
+        r = np.array(r, dtype=np.complex128, copy=True)
+        re, im = r.real, r.imag
+        fin = np.isfinite(re) & np.isfinite(im)
+        re[fin & (np.abs(re) <= thr)] = 0.0
+        im[fin & (np.abs(im) <= thr)] = 0.0
+    return r
+
+
+def snap_own(r: np.ndarray) -> None:
+    """In place: a grammar result's parts below :data:`SNAP_TOL` of its own size become ``0``
+    (negative zero imaginary parts ``+0``); rows must have no NaN and no infinite imaginary part.
+
+    >>> r = np.array([[5 + 1e-15j, -0.0 - 0.0j]]); snap_own(r); r.imag.tolist()
+    [[0.0, 0.0]]
+    """
+    with np.errstate(all="ignore"):
+        re, im = r.real, r.imag
+        thr = np.maximum(np.abs(re), np.abs(im)) * SNAP_TOL
+        fin = np.isfinite(re)
+        re[fin & (np.abs(re) <= thr)] = 0.0
+        im[(fin & (np.abs(im) <= thr)) | (im == 0)] = 0.0
+
+
+def power_guarded(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a**b = exp(b ln a)`` with the guarded ``exp``/``ln``; ``0**b`` is ``0`` for ``Re b > 0``.
+
+    >>> power_guarded(np.array([4 + 0j, 0j]), np.array([0.5 + 0j, -1 + 0j]))
+    array([ 2.+0.j, nan+0.j])
+    """
+    la = log_guarded(a)
+    with np.errstate(all="ignore"):
+        r = exp_guarded(b * la)
+        zero = (a == 0) & np.isfinite(b)
+        return np.where(zero, np.where(b.real > 0, 0.0, np.nan), r)
+
+
+class SearchOps:
+    """The search policy as an ops object of the one DAG walk (:func:`emlkit.backends._walk.run`).
+
+    Values are complex128 arrays of the ``n`` test points; nothing is written in place.
+
+    >>> from emlkit.backends.walk import make_plan, run
+    >>> from emlkit.expr import eml
+    >>> zero = eml(1, eml(eml(1, 1), 1))
+    >>> run(make_plan(eml(1, zero), fold_constants=False), SearchOps(2), {})   # e - ln 0
+    array([inf+0.j, inf+0.j])
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def one(self) -> np.ndarray:
+        return np.ones(self.n, dtype=np.complex128)
+
+    def eml(self, node: object, a: np.ndarray, b: np.ndarray, free_a: bool, free_b: bool) -> Any:
+        return eml_arrays(exp_guarded(a), log_guarded(b))
+
+
+def search_values(expr: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """Values of ``expr`` at ``n`` test points in the search arithmetic (the one DAG walk).
+
+    >>> from emlkit.expr import eml
+    >>> search_values(eml("x", 1), {"x": np.array([0j, 1 + 0j])}, 2)
+    array([1.        +0.j, 2.71828183+0.j])
+    """
+    from ..backends.walk import make_plan, run
+
+    return run(make_plan(expr, fold_constants=False), SearchOps(n), env)
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser on a uint64 array (wrapping arithmetic)."""
-    z = z ^ (z >> _U(30))
-    z = z * _U(0xBF58476D1CE4E5B9)
-    z = z ^ (z >> _U(27))
-    z = z * _U(0x94D049BB133111EB)
-    return z ^ (z >> _U(31))
+    z = z ^ (z >> U64(30))
+    z = z * U64(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> U64(27))
+    z = z * U64(0x94D049BB133111EB)
+    return z ^ (z >> U64(31))
 
 
-def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray, np.ndarray]:
-    """(64-bit hash, 32-bit check) of each row of quantised values; rows are finite or inf."""
+def dedup_bits(P: int) -> int:
+    """Bits of the dedup grid for value vectors of ``P`` test points (:mod:`emlkit.semantics`).
+
+    >>> dedup_bits(8), dedup_bits(1)
+    (30, 44)
+    """
+    return DEDUP_BITS_CONSTANT if P == 1 else DEDUP_BITS
+
+
+def row_keys(rows: np.ndarray, mant_bits: int = DEDUP_BITS) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit hash, 32-bit check) of each row of quantised values; rows are finite or inf.
+
+    Each value is rounded on a grid of ``mant_bits`` bits relative to ``max(|Re|, |Im|)``;
+    equal keys mean equal rounded vectors (up to a 96-bit hash collision).
+
+    >>> h, c = row_keys(np.array([[1 + 1j, 2 + 0j], [1 + 1j + 1e-13, 2 + 0j], [1j, 2 + 0j]]))
+    >>> h[0] == h[1], h[0] == h[2]
+    (np.True_, np.False_)
+    """
     re = rows.real
     im = rows.imag
     with np.errstate(all="ignore"):
@@ -210,25 +262,29 @@ def _row_keys(rows: np.ndarray, mant_bits: int = _MANT_BITS) -> tuple[np.ndarray
     qr = qr.astype(np.int64)
     qi = qi.astype(np.int64)
     k1 = (
-        ex.view(_U) * _U(0x9E3779B97F4A7C15)
-        ^ qr.view(_U) * _U(0xC2B2AE3D27D4EB4F)
-        ^ qi.view(_U) * _U(0x165667B19E3779F9)
+        ex.view(U64) * U64(0x9E3779B97F4A7C15)
+        ^ qr.view(U64) * U64(0xC2B2AE3D27D4EB4F)
+        ^ qi.view(U64) * U64(0x165667B19E3779F9)
     )
     k2 = (
-        ex.view(_U) * _U(0xD6E8FEB86659FD93)
-        ^ qr.view(_U) * _U(0xA0761D6478BD642F)
-        ^ qi.view(_U) * _U(0xE7037ED1A0B428DB)
+        ex.view(U64) * U64(0xD6E8FEB86659FD93)
+        ^ qr.view(U64) * U64(0xA0761D6478BD642F)
+        ^ qi.view(U64) * U64(0xE7037ED1A0B428DB)
     )
-    h = np.zeros(rows.shape[0], dtype=_U)
-    c = np.full(rows.shape[0], 0x123456789, dtype=_U)
+    h = np.zeros(rows.shape[0], dtype=U64)
+    c = np.full(rows.shape[0], 0x123456789, dtype=U64)
     for p in range(rows.shape[1]):
-        h = _mix(h ^ _mix(k1[:, p] + _U(p)))
-        c = _mix(c + _mix(k2[:, p] ^ _U(p * 7919 + 1)))
-    return h, (c >> _U(32)).astype(np.uint32)
+        h = _mix(h ^ _mix(k1[:, p] + U64(p)))
+        c = _mix(c + _mix(k2[:, p] ^ U64(p * 7919 + 1)))
+    return h, (c >> U64(32)).astype(np.uint32)
 
 
-def _snap(r: np.ndarray, thr: np.ndarray) -> None:
-    """In-place snapping of eml results (see :func:`eml_arrays`)."""
+def snap_in_place(r: np.ndarray, thr: np.ndarray) -> None:
+    """In place: the parts of ``eml`` results ``r`` below ``thr`` become ``+0`` (also ``-0``).
+
+    >>> r = np.array([2 + 1e-20j, -0.0 + 3j]); snap_in_place(r, np.array([1e-12, 1e-12])); r
+    array([2.+0.j, 0.+3.j])
+    """
     re = r.real
     im = r.imag
     with np.errstate(all="ignore"):
@@ -239,20 +295,26 @@ def _snap(r: np.ndarray, thr: np.ndarray) -> None:
     re[snap_re] = 0.0
 
 
-def _pair_block(
+def pair_block(
     Ea: np.ndarray, Lb: np.ndarray, aEa: np.ndarray | None = None, aLb: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Keys of every defined ``eml(a, b)`` of one block: ``(flat pair index, hash, check)``.
 
     ``Ea`` holds ``exp`` of the left values (``(na, P)``), ``Lb`` ``ln`` of the right ones
     (``(nb, P)``); pair ``(i, j)`` has flat index ``i * nb + j``. Pairs undefined at a test
-    point are left out. ``aEa``/``aLb`` are ``_maxabs`` of the inputs, if already known.
+    point are left out. ``aEa``/``aLb`` are ``maxabs`` of the inputs, if already known. The
+    keys are on the grid :func:`dedup_bits` gives for ``P`` test points.
+
+    >>> E, L = exp_guarded(np.array([[0j], [1 + 0j]])), log_guarded(np.array([[1 + 0j]]))
+    >>> idx, h, c = pair_block(E, L)                      # exp(0) - ln 1, exp(1) - ln 1
+    >>> idx.tolist(), len(set(h.tolist()))
+    ([0, 1], 2)
     """
     P = Ea.shape[1]
     if aEa is None:
-        aEa = _maxabs(Ea)
+        aEa = maxabs(Ea)
     if aLb is None:
-        aLb = _maxabs(Lb)
+        aLb = maxabs(Lb)
     with np.errstate(all="ignore"):
         r = Ea[:, None, :] - Lb[None, :, :]
         thr = np.maximum(aEa[:, None, :], aLb[None, :, :])
@@ -261,8 +323,16 @@ def _pair_block(
     thr = thr.reshape(-1, P)
     idx = np.flatnonzero(~np.isnan(r).any(axis=1))
     if len(idx) == 0:
-        return idx, np.zeros(0, dtype=_U), np.zeros(0, dtype=np.uint32)
+        return idx, np.zeros(0, dtype=U64), np.zeros(0, dtype=np.uint32)
     r = r[idx]
-    _snap(r, thr[idx])
-    hh, cc = _row_keys(r)
+    snap_in_place(r, thr[idx])
+    hh, cc = row_keys(r, dedup_bits(P))
     return idx, hh, cc
+
+
+# The names these helpers had while they were private (``regress.tables`` imports them).
+_U = U64
+_maxabs = maxabs
+_row_keys = row_keys
+_snap = snap_in_place
+_pair_block = pair_block

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from ..progress import Progress
+from .arithmetic import exp_guarded, log_guarded, snap_sum
 from .bootstrap import LABELS, bootstrap
-from .arithmetic import exp_guarded, log_guarded
-from .grammar import Op, _snap_add
+from .grammar import Op
 
-__all__ = ["scan_operators", "parse_operator", "ScanRow", "DEFAULT_OPERATORS", "format_table"]
+__all__ = ["DEFAULT_OPERATORS", "ScanRow", "format_table", "parse_operator", "scan_operators"]
 
 #: The default family of candidates (eml first).
 DEFAULT_OPERATORS: tuple[str, ...] = (
@@ -87,30 +87,24 @@ def _np_operator(f: str, op: str, g: str):
         A, B = F[f](a), F[g](b)
         with np.errstate(all="ignore"):
             if op == "+":
-                return _snap_add(A + B, A, B)
+                return snap_sum(A + B, A, B)
             if op == "-":
-                return _snap_add(A - B, A, B)
+                return snap_sum(A - B, A, B)
             return A * B if op == "*" else A / B
     return fn
 
 
 def _mp_operator(f: str, op: str, g: str):
     def fn(a, b):
-        import mpmath as mp
+        from .arithmetic_mp import mp_exp, mp_log, mp_snap_sum
 
-        from .verify import _exp, _log
-
-        F = {"id": lambda z: z, "exp": _exp, "ln": _log}
+        F = {"id": lambda z: z, "exp": mp_exp, "ln": mp_log}
         A, B = F[f](a), F[g](b)
         if A is None or B is None:
             return None
         r = {"+": lambda: A + B, "-": lambda: A - B, "*": lambda: A * B,
              "/": lambda: A / B}[op]()
-        if op in "+-" and not (mp.isinf(r.real) or mp.isnan(r.real)):
-            tol = mp.mpf(10) ** (-(mp.mp.dps - 10))
-            thr = max(abs(A.real), abs(A.imag), abs(B.real), abs(B.imag)) * tol
-            r = mp.mpc(r.real if abs(r.real) > thr else 0, r.imag if abs(r.imag) > thr else 0)
-        return r
+        return mp_snap_sum(r, A, B) if op in "+-" else r
     return fn
 
 

@@ -1,22 +1,21 @@
 """High-precision verification of EML forms and classification of their validity domain.
 
 :func:`evaluate_mp` evaluates an expression in mpmath with exactly the extended arithmetic of
-the search (:mod:`emlkit.search.enumerate`): principal ``ln``; ``ln 0 = -inf``;
-``exp(-inf) = 0``; ``exp(+inf) = +inf``; ``ln(+inf) = +inf``; ``ln(-inf)`` and
-``exp(+inf + i c)`` (``c != 0``) undefined. After every ``eml`` node a part smaller than
-``10**-(dps - 10)`` times the operands' magnitude is set to exactly zero, so an intermediate
-that is exactly real (or zero) in exact arithmetic is exactly real (or zero) here and ``ln`` of
-an exactly negative real takes ``Arg = +pi``. An ``exp`` whose argument has a part beyond
-``1e15`` in magnitude is reported as undefined (too large to evaluate; such forms are useless
-numerically).
+the search: the :data:`emlkit.semantics.SEARCH` policy in mpmath
+(:mod:`emlkit.search.arithmetic_mp`, run by the one DAG walk of the backends). Differences are
+snapped, so an intermediate that is exactly real (or zero) in exact arithmetic is exactly real
+(or zero) here and ``ln`` of an exactly negative real takes ``Arg = +pi``; ``ln(-inf)``, complex
+infinities and ``exp`` of a part beyond ``SEARCH.mp_exp_limit`` are undefined.
 
 Inputs on a cut: a real input ``x`` means ``x + 0i``, the *upper side* (as in C99/NumPy).
 mpmath has no signed zero, so :func:`classify` carries the side by evaluating both the form
 and the target at ``x + i*eps`` with ``eps = 10**-(3*dps//5)`` (far above the snapping
 threshold, so every intermediate that depends on ``x`` leaves a cut on the side the limit from
-above takes) and compares at ``10**-(2*dps//5)`` relative. For example the K = 7 form of
-``ln x`` is, in exact arithmetic at exactly real ``x < 0``, ``ln|x| - i*pi`` (its inner
-``exp`` lands exactly on the negative axis), but its limit from above is ``ln x``.
+above takes) and compares at ``10**-(2*dps//5)`` relative (both tolerances are
+:func:`emlkit.tolerances.cut_offset_digits` and :func:`~emlkit.tolerances.agreement_digits`).
+For example the K = 7 form of ``ln x`` is, in exact arithmetic at exactly real ``x < 0``,
+``ln|x| - i*pi`` (its inner ``exp`` lands exactly on the negative axis), but its limit from
+above is ``ln x``.
 
 :func:`classify` checks a form against a SymPy target on the grids :func:`strip_grid`
 (real inputs of both signs and complex inputs with ``|Im| < pi``) and :func:`plane_grid`
@@ -37,19 +36,22 @@ from typing import Any
 
 import mpmath
 
-from ..expr import Eml, Expr, Var, postorder
+from ..backends.walk import make_plan, run
+from ..expr import Expr
+from ..tolerances import agreement_digits, cut_offset_digits
+from .arithmetic_mp import MpSearchOps, mp_exp, mp_log, mp_sub
 
 __all__ = [
-    "evaluate_mp",
-    "strip_grid",
-    "plane_grid",
-    "target_function",
-    "classify",
-    "Classification",
-    "special_failures",
-    "STRIP_REAL",
-    "STRIP_COMPLEX",
     "PLANE_POINTS",
+    "STRIP_COMPLEX",
+    "STRIP_REAL",
+    "Classification",
+    "classify",
+    "evaluate_mp",
+    "plane_grid",
+    "special_failures",
+    "strip_grid",
+    "target_function",
 ]
 
 #: Real inputs of the strip grid (both signs, small and large).
@@ -64,51 +66,10 @@ PLANE_POINTS = (
     complex(0.4, -3.3), complex(-0.3, 3.2), complex(3.7, 9.5), complex(-2.5, -4.5),
 )
 
-_EXP_LIMIT = 1e15
-
-
-def _exp(z: Any) -> Any:
-    if z is None:
-        return None
-    re, im = z.real, z.imag
-    if mpmath.isinf(re):
-        if re > 0:
-            return mpmath.mpc(mpmath.inf, 0) if im == 0 else None
-        return mpmath.mpc(0)
-    if abs(re) > _EXP_LIMIT or abs(im) > _EXP_LIMIT:
-        return None
-    return mpmath.exp(z)
-
-
-def _log(z: Any) -> Any:
-    if z is None:
-        return None
-    re, im = z.real, z.imag
-    if mpmath.isinf(re):
-        return mpmath.mpc(mpmath.inf, 0) if re > 0 else None
-    if re == 0 and im == 0:
-        return mpmath.mpc(-mpmath.inf, 0)
-    return mpmath.log(z)
-
-
-def _sub(E: Any, L: Any, tol: Any) -> Any:
-    if E is None or L is None:
-        return None
-    einf, linf = mpmath.isinf(E.real), mpmath.isinf(L.real)
-    if einf or linf:
-        if einf and linf and (E.real > 0) == (L.real < 0):
-            return None  # inf - inf
-        re = E.real if einf else -L.real
-        im = E.imag - L.imag
-        return mpmath.mpc(re, 0 if abs(im) == 0 else im)
-    re = E.real - L.real
-    im = E.imag - L.imag
-    thr = max(abs(E.real), abs(E.imag), abs(L.real), abs(L.imag)) * tol
-    if abs(im) <= thr:
-        im = mpmath.mpf(0)
-    if abs(re) <= thr:
-        re = mpmath.mpf(0)
-    return mpmath.mpc(re, im)
+# The search policy in mpmath (emlkit.semantics.SEARCH), under the names this module had for it.
+_exp = mp_exp
+_log = mp_log
+_sub = mp_sub
 
 
 def evaluate_mp(
@@ -134,27 +95,20 @@ def evaluate_mp(
     ('0.25', {'infinity': True, 'cut': False})
     """
     env = env or {}
+    flags = {"infinity": False, "cut": False}
+
+    def watch(node: Expr, value: Any, a: Any, b: Any) -> None:
+        if b is not None and b.imag == 0 and b.real < 0:
+            flags["cut"] = True
+        if value is not None and mpmath.isinf(value.real):
+            flags["infinity"] = True
+
     with mpmath.workdps(dps):
-        tol = mpmath.mpf(10) ** (-(dps - 10))
-        vals: dict[int, Any] = {}
-        through_inf = on_cut = False
-        for node in postorder(expr):
-            if isinstance(node, Eml):
-                b = vals[id(node.right)]
-                if b is not None and b.imag == 0 and b.real < 0:
-                    on_cut = True
-                v = _sub(_exp(vals[id(node.left)]), _log(b), tol)
-                if v is not None and mpmath.isinf(v.real):
-                    through_inf = True
-            elif isinstance(node, Var):
-                v = mpmath.mpc(env[node.name])
-            else:
-                v = mpmath.mpc(1)
-            vals[id(node)] = v
-        if trace is not None:
-            trace["infinity"] = through_inf
-            trace["cut"] = on_cut
-        return vals[id(expr)]
+        inputs = {name: mpmath.mpc(value) for name, value in env.items()}
+        value = run(make_plan(expr, fold_constants=False), MpSearchOps(), inputs, watch)
+    if trace is not None:
+        trace.update(flags)
+    return value
 
 
 def strip_grid(variables: Sequence[str]) -> list[dict[str, complex]]:
@@ -209,10 +163,9 @@ def _target_value(f: Callable[..., Any], point: Mapping[str, complex], variables
         return None
     if mpmath.isnan(v.real) or mpmath.isnan(v.imag):
         return None
-    if mpmath.isinf(v.real) or mpmath.isinf(v.imag):
-        # only the real infinities are values of the calculus
-        if mpmath.isinf(v.imag) or v.imag != 0:
-            return None
+    # only the real infinities are values of the calculus
+    if (mpmath.isinf(v.real) or mpmath.isinf(v.imag)) and (mpmath.isinf(v.imag) or v.imag != 0):
+        return None
     return v
 
 
@@ -223,7 +176,7 @@ def _close(f: Any, t: Any, dps: int) -> bool:
         return mpmath.isinf(f.real) and (f.real > 0) == (t.real > 0) and f.imag == 0
     if mpmath.isinf(f.real):
         return False
-    tol = mpmath.mpf(10) ** (-(2 * dps // 5)) * max(abs(t), 1)
+    tol = mpmath.mpf(10) ** (-agreement_digits(dps)) * max(abs(t), 1)
     return abs(f - t) <= tol
 
 
@@ -250,7 +203,7 @@ class Classification:
 def _check(expr, f, grid, variables, dps, state) -> str | None:
     for given in grid:
         with mpmath.workdps(dps):
-            eps = mpmath.mpf(10) ** (-(3 * dps // 5))
+            eps = mpmath.mpf(10) ** (-cut_offset_digits(dps))
             point = {
                 k: mpmath.mpc(c.real, eps) if c.imag == 0 else mpmath.mpc(c.real, c.imag)
                 for k, c in given.items()
@@ -344,7 +297,7 @@ def special_failures(
         points.append({w: 0 for w in variables})
     out = []
     with mpmath.workdps(dps):
-        eps = mpmath.mpf(10) ** (-(3 * dps // 5))
+        eps = mpmath.mpf(10) ** (-cut_offset_digits(dps))
         for pt in points:
             env = {
                 k: mpmath.mpc(c, eps) if c == -1 else mpmath.mpc(c) for k, c in pt.items()
