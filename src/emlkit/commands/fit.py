@@ -151,11 +151,11 @@ def _run(args: argparse.Namespace) -> int:
     report["checkpoint"] = cp_path
     report["wall_seconds"] = round(time.monotonic() - t0, 3)
     if args.plot:
-        from ..regress.plots import plot_loss
+        from ..viz.regression import plot_loss
 
         plot_loss(report["loss_curve"], path=args.plot, title=f"{target} = {report['readable']}")
     if args.tree:
-        from ..regress.plots import plot_tree
+        from ..viz.regression import plot_tree
 
         plot_tree(formula, args.tree)
     if args.json:

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..expr import ONE, Eml, Expr, Var
 
-__all__ = ["Layout", "decode", "encode", "hard_values", "hard_loss", "repair"]
+__all__ = ["Layout", "decode", "encode", "hard_loss", "hard_values", "repair"]
 
 
 class Layout:
