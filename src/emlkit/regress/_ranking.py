@@ -50,6 +50,10 @@ def readable(c: Candidate) -> Any:
     """
     import sympy
 
+    if c.source == "constant":  # a fraction: no parser needed (loading it takes up to a second)
+        with contextlib.suppress(ValueError, ZeroDivisionError):
+            q = Fraction(c.formula)
+            return sympy.Rational(q.numerator, q.denominator)
     if c.source not in ("constant", "vocabulary") and c.K <= _DECOMPILE_MAX_K:
         from ..decompiler import decompile
 

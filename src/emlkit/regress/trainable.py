@@ -208,14 +208,14 @@ def _repaired(snaps: _Snaps, cfg: TrainConfig, deadline: float | None,
         table = build_table(points, layout.variables, td,
                             deadline=None if left is None else time.monotonic() + left)
     results: dict[Expr, float] = {}
-    for k, (err, ch) in enumerate(ranked):
+    for err, ch in ranked:
         results.setdefault(decode(layout, ch), err)
         if not fix or err <= tol:
             continue
-        # the best tree is always repaired (cheap); the others while time is left
-        if k > 0 and deadline is not None and time.perf_counter() > deadline:
-            break
-        ch2, err2, ex = repair(layout, ch, points, snaps.y, table=table, tol=tol)
+        if deadline is not None and time.perf_counter() > deadline:
+            continue  # past the deadline the snapped trees are kept as they are
+        ch2, err2, ex = repair(layout, ch, points, snaps.y, table=table, tol=tol,
+                               deadline=deadline)
         e = ex if ex is not None else decode(layout, ch2)
         results[e] = min(err2, results.get(e, math.inf))
     return results
