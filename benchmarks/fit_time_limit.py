@@ -9,6 +9,7 @@ Usage::
 
     python benchmarks/fit_time_limit.py            # every case, 3 runs each
     python benchmarks/fit_time_limit.py --runs 1 --cases square-5
+    python benchmarks/fit_time_limit.py --src /old/src --src src   # two trees, interleaved
 
 The figures depend on the machine (and on its load): print them with the machine line.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,11 +48,13 @@ def _write(path: Path, law: str) -> None:
     path.write_text("x,y\n" + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(x, y)))
 
 
-def _run(data: Path, extra: list[str], limit: float, cp: Path) -> tuple[float, float | None]:
+def _run(data: Path, extra: list[str], limit: float, cp: Path,
+         src: str | None) -> tuple[float, float | None]:
     cmd = [sys.executable, "-m", "emlkit", "fit", str(data), "--time-limit", str(limit),
            "--json", "--quiet", "--restart", "--checkpoint", str(cp), *extra]
+    env = dict(os.environ, **({"PYTHONPATH": src} if src else {}))
     t0 = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     wall = time.monotonic() - t0
     try:
         fit = float(json.loads(proc.stdout)["seconds"])
@@ -63,21 +67,29 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    ap.add_argument("--src", action="append", default=None,
+                    help="a src folder to run (PYTHONPATH); repeat to compare trees, interleaved")
     args = ap.parse_args()
-    print(machine())
-    print(f"{'case':<18} {'limit':>6} {'wall (each run)':<28} {'max overrun':>11}  fit s")
+    srcs = args.src or [None]
+    print(machine(), f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'case':<18} {'src':<24} {'limit':>6} {'wall (each run)':<24} {'max overrun':>11}"
+          "  fit s")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.cases:
             law, extra, limit = CASES[name]
             data = Path(tmp) / f"{law}.csv"
             if not data.exists():
                 _write(data, law)
-            runs = [_run(data, extra, limit, Path(tmp) / f"{name}.sqlite")
-                    for _ in range(args.runs)]
-            walls = " ".join(f"{w:.2f}" for w, _ in runs)
-            fits = " ".join("-" if f is None else f"{f:.2f}" for _, f in runs)
-            over = max(w for w, _ in runs) - limit
-            print(f"{name:<18} {limit:>6.1f} {walls:<28} {over:>+11.2f}  {fits}")
+            runs: dict[str | None, list[tuple[float, float | None]]] = {s: [] for s in srcs}
+            for _ in range(args.runs):
+                for src in srcs:  # interleaved, so both trees see the same machine load
+                    runs[src].append(_run(data, extra, limit, Path(tmp) / f"{name}.sqlite", src))
+            for src, got in runs.items():
+                walls = " ".join(f"{w:.2f}" for w, _ in got)
+                fits = " ".join("-" if f is None else f"{f:.2f}" for _, f in got)
+                over = max(w for w, _ in got) - limit
+                label = (src or "(installed)")[-24:]
+                print(f"{name:<18} {label:<24} {limit:>6.1f} {walls:<24} {over:>+11.2f}  {fits}")
 
 
 if __name__ == "__main__":

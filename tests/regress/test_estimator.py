@@ -78,7 +78,8 @@ def test_reproducible_with_random_state():
     rng = np.random.default_rng(5)
     X = rng.uniform(0.5, 2, size=(20, 1))
     y = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(20)
-    kw = dict(method="gradient", depth=2, restarts=4, steps=60, random_state=7, time_limit=60)
+    kw = {"method": "gradient", "depth": 2, "restarts": 4, "steps": 60, "random_state": 7,
+          "time_limit": 60}
     a, b = EMLRegressor(**kw).fit(X, y), EMLRegressor(**kw).fit(X, y)
     assert a.formula_ is b.formula_  # interned nodes: identical trees are the same object
     assert a.loss_curve_ == b.loss_curve_
@@ -122,7 +123,7 @@ def test_bad_parameters_are_named():
 
 def test_checkpoint_resumes_finished_stages(tmp_path):
     x = np.linspace(0.3, 4.0, 30)
-    kw = dict(max_depth=4, random_state=0, checkpoint=str(tmp_path / "fit.sqlite"))
+    kw = {"max_depth": 4, "random_state": 0, "checkpoint": str(tmp_path / "fit.sqlite")}
     a = EMLRegressor(**kw).fit(x[:, None], np.log(x))
     assert a.stages_["search"] != "resumed"
     b = EMLRegressor(**kw).fit(x[:, None], np.log(x))
