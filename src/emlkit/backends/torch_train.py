@@ -23,7 +23,7 @@ the schedule runs on time as well as steps, so hardening always happens.
 >>> from emlkit.regress.snap import Layout
 >>> x = np.linspace(0.5, 3, 12)
 >>> log = train_rounds(Layout(1, ("x",)), np.stack([np.ones(12), x]), np.exp(x),
-...                    Schedule(restarts=8, steps=200), seed=0,
+...                    Schedule(restarts=8, steps=200),
 ...                    snapshot=lambda ch: bool((ch == [1, 0]).all(axis=1).any()))
 >>> log.found, log.rounds
 (True, 1)
@@ -59,7 +59,8 @@ class Schedule:
     """How the restarts are trained (see the module doc).
 
     ``train_share`` is the fraction of the time up to the deadline given to training (the rest
-    is left to the caller's repair); ``check_every`` is the number of steps between snapshots.
+    is left to the caller's repair); ``check_every`` is the number of steps between snapshots;
+    ``seed`` seeds the random logits (the same seed, the same training).
 
     >>> Schedule().steps, Schedule(steps=10).restarts
     (1500, 64)
@@ -74,6 +75,7 @@ class Schedule:
     check_every: int = 25
     guard: bool = True
     train_share: float = 1.0
+    seed: int = 0
 
 
 @dataclass
@@ -258,7 +260,7 @@ def _one_round(run: _Run, log: RoundLog, init: np.ndarray | None) -> None:
 
 
 def train_rounds(shape: TreeShape, base: np.ndarray, y: np.ndarray, schedule: Schedule, *,
-                 seed: int, snapshot: Callable[[np.ndarray], bool],
+                 snapshot: Callable[[np.ndarray], bool],
                  deadline: float | None = None,
                  on_step: Callable[[int, int, int, float], Any] | None = None,
                  init: np.ndarray | None = None) -> RoundLog:
@@ -275,14 +277,15 @@ def train_rounds(shape: TreeShape, base: np.ndarray, y: np.ndarray, schedule: Sc
     >>> from emlkit.regress.snap import Layout
     >>> x = np.linspace(0.5, 3, 12)
     >>> log = train_rounds(Layout(1, ("x",)), np.stack([np.ones(12), x]), x,
-    ...                    Schedule(restarts=2, steps=5), seed=0, snapshot=lambda ch: False)
+    ...                    Schedule(restarts=2, steps=5), snapshot=lambda ch: False)
     >>> log.steps, log.rounds, log.restarts_used
     (5, 1, 2)
     """
     yc = np.asarray(y, dtype=np.complex128)
     run = _Run(shape, torch.tensor(np.asarray(base), dtype=torch.complex128),
                torch.tensor(yc, dtype=torch.complex128), float(np.mean(np.abs(yc) ** 2)) + 1.0,
-               schedule, torch.Generator().manual_seed(int(seed)), deadline, snapshot, on_step)
+               schedule, torch.Generator().manual_seed(int(schedule.seed)), deadline, snapshot,
+               on_step)
     log = RoundLog()
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: one thread is faster and shares the CPU well

@@ -217,7 +217,8 @@ def register(sub: Any, fmt: Any) -> None:
     p.add_argument("--method", choices=("auto", "search", "gradient"), default="auto",
                    help="search, gradient training, or both (default auto)")
     p.add_argument("--time-limit", dest="time_limit", type=seconds, default=60.0,
-                   metavar="SECONDS", help="budget of the whole fit (default 60)")
+                   metavar="SECONDS",
+                   help="budget of the whole command, start-up included (default 60)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--plot", metavar="FILE", help="write the loss curve (.png/.svg/.pdf)")
     p.add_argument("--tree", metavar="FILE", help="draw the recovered tree (.svg/.png)")

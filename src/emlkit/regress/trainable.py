@@ -303,10 +303,10 @@ def train(
             bar.update(step + 1, loss=f"{loss:.3g}", round=rnd)
 
     schedule = Schedule(cfg.restarts, cfg.steps, cfg.lr, cfg.soft, cfg.t_end, cfg.entropy,
-                        cfg.check_every, cfg.guard, 0.85 if cfg.repair_top > 0 else 1.0)
+                        cfg.check_every, cfg.guard, 0.85 if cfg.repair_top > 0 else 1.0,
+                        _seed(cfg.random_state))
     base = np.stack([np.ones(len(yc))] + [Xc[:, j] for j in range(len(variables))])
-    log = train_rounds(layout, base, yc, schedule, seed=_seed(cfg.random_state),
-                       snapshot=snaps, deadline=deadline, on_step=on_step,
+    log = train_rounds(layout, base, yc, schedule, snapshot=snaps, deadline=deadline, on_step=on_step,
                        init=None if init is None else encode(layout, init))
     cands = _candidates(_repaired(snaps, cfg, deadline, log.interrupted), snaps, cfg.depth,
                         log.restarts_used)
