@@ -1,10 +1,11 @@
 """Checks of ``EMLRegressor``'s input: keyword names ("did you mean") and fittable magnitudes.
 
 >>> import numpy as np
->>> check_magnitudes(np.ones((2, 1)), np.array([1.0, 1e301]))
-Traceback (most recent call last):
-...
-ValueError: y has a value of magnitude 1e+301 at row 1: values up to 1e+300 can be fitted; rescale the data
+>>> try:
+...     check_magnitudes(np.ones((2, 1)), np.array([1.0, 1e301]))
+... except ValueError as exc:
+...     print(str(exc).split(":")[0])
+y has a value of magnitude 1e+301 at row 1
 """
 
 from __future__ import annotations

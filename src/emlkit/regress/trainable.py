@@ -306,8 +306,8 @@ def train(
                         cfg.check_every, cfg.guard, 0.85 if cfg.repair_top > 0 else 1.0,
                         _seed(cfg.random_state))
     base = np.stack([np.ones(len(yc))] + [Xc[:, j] for j in range(len(variables))])
-    log = train_rounds(layout, base, yc, schedule, snapshot=snaps, deadline=deadline, on_step=on_step,
-                       init=None if init is None else encode(layout, init))
+    log = train_rounds(layout, base, yc, schedule, snapshot=snaps, deadline=deadline,
+                       on_step=on_step, init=None if init is None else encode(layout, init))
     cands = _candidates(_repaired(snaps, cfg, deadline, log.interrupted), snaps, cfg.depth,
                         log.restarts_used)
     if own_bar:
