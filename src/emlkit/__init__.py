@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from . import expr as _expr
+from . import regress as _regress
 from .errors import DomainError, EMLError, EvaluationError, ParseError, UnsupportedError
 from .expr import ONE, Eml, Expr, One, Var, as_expr, eml, fold, postorder, substitute
 
@@ -82,6 +83,15 @@ def _latex(e: Expr) -> str:  # Jupyter: LaTeX of the tree
 
 
 _expr.DISPLAY_HOOKS.update(svg=_svg, latex=_latex)
+
+
+def _fit_pictures(reg: Any, path: Any, tree: Any) -> Any:  # EMLRegressor.plot (viz, lazily)
+    from .viz.regression import plot_fit
+
+    return plot_fit(reg, path, tree=tree)
+
+
+_regress.PICTURES.update(fit=_fit_pictures)
 
 
 def __getattr__(name: str) -> Any:

@@ -61,19 +61,25 @@ def test_small_noise_still_exact_large_noise_reasonable():
     assert reg.exact_
     _agrees_at_50_digits(reg.formula_, mpmath.log, ["0.9", "3.3"])
     loud = y + 0.05 * rng.standard_normal(x.size)
-    reg2 = EMLRegressor(max_depth=4, random_state=0, time_limit=6, restarts=4,
-                        steps=100).fit(x[:, None], loud)
-    # 5 % noise: not claimed exact; the model is at least as good as the mean (R^2 >= 0)
-    assert not reg2.exact_
-    assert reg2.score(x[:, None], loud) >= -1e-9
-    assert reg2.fit_seconds_ < 6 + 5
+    # bounded by work (pure-EML tables to depth 4), not by the clock
+    reg2 = EMLRegressor(max_depth=4, vocabulary="eml", method="search", time_limit=3600,
+                        random_state=0).fit(x[:, None], loud)
+    # 5 % noise: no tree fits, nothing is claimed exact, and the model is the stated fallback,
+    # the mean to 4 significant digits (reference: NumPy's mean, printed by Python)
+    assert not reg2.exact_ and reg2.vocabulary_ == "constant"
+    want = float(f"{np.mean(loud):.4g}")
+    np.testing.assert_allclose(reg2.predict([[0.5], [3.0]]), [want, want], rtol=1e-13)
+    with mpmath.workdps(60):
+        got = ek.evaluate(reg2.formula_, backend="mpmath", dps=60)
+        assert abs(got - mpmath.mpf(f"{np.mean(loud):.4g}")) < mpmath.mpf(10) ** -50
 
 
 def test_reproducible_with_random_state():
     rng = np.random.default_rng(5)
     X = rng.uniform(0.5, 2, size=(20, 1))
     y = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(20)
-    kw = dict(method="gradient", depth=2, restarts=4, steps=60, random_state=7, time_limit=60)
+    kw = {"method": "gradient", "depth": 2, "restarts": 4, "steps": 60, "random_state": 7,
+          "time_limit": 60}
     a, b = EMLRegressor(**kw).fit(X, y), EMLRegressor(**kw).fit(X, y)
     assert a.formula_ is b.formula_  # interned nodes: identical trees are the same object
     assert a.loss_curve_ == b.loss_curve_
@@ -117,7 +123,7 @@ def test_bad_parameters_are_named():
 
 def test_checkpoint_resumes_finished_stages(tmp_path):
     x = np.linspace(0.3, 4.0, 30)
-    kw = dict(max_depth=4, random_state=0, checkpoint=str(tmp_path / "fit.sqlite"))
+    kw = {"max_depth": 4, "random_state": 0, "checkpoint": str(tmp_path / "fit.sqlite")}
     a = EMLRegressor(**kw).fit(x[:, None], np.log(x))
     assert a.stages_["search"] != "resumed"
     b = EMLRegressor(**kw).fit(x[:, None], np.log(x))
@@ -134,8 +140,4 @@ def test_repr_html_and_plots(tmp_path):
     ax = reg.plot(tmp_path / "loss.png", tree=tmp_path / "tree.svg")
     assert (tmp_path / "loss.png").read_bytes()[:4] == b"\x89PNG"
     assert "<svg" in (tmp_path / "tree.svg").read_text()
-    from emlkit.regress.plots import plot_loss
-
-    ax = plot_loss([4.0, 2.0, 1.0, 0.5])
-    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [4.0, 2.0, 1.0, 0.5])
-    assert ax.get_yscale() == "log"
+    assert ax.get_title() == "EMLRegressor: log(x)" and not ax.lines  # found by search

@@ -11,6 +11,7 @@ import pytest
 import sympy
 
 from emlkit.progress import Progress
+from emlkit.regress import _stages
 from emlkit.regress import estimator as est
 from emlkit.regress.estimator import EMLRegressor
 
@@ -112,4 +113,4 @@ def test_progress_text_never_shows_a_count_past_its_total():
 
 def test_auto_shares_leave_time_for_training():
     assert est.AUTO_VOCABULARIES == ("arith", "standard")
-    assert all(0 < s < 1 for s in est._AUTO_SHARES)
+    assert all(0 < s < 1 for s in _stages.AUTO_SHARES)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 import emlkit as ek
@@ -99,8 +100,8 @@ def _dash_operands(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
 def _exit_now(status: int) -> None:
     """End the process with ``status`` now, skipping the interpreter's teardown.
 
-    After Ctrl-C every file is already closed (the fit checkpoint is written per stage), and
-    tearing down PyTorch, Numba and scikit-learn at exit takes up to half a second, so the
+    After Ctrl-C, or once ``eml fit`` has saved and printed its result, every file is already
+    closed (the fit checkpoint is written per stage), and tearing down PyTorch, Numba and scikit-learn at exit takes up to half a second, so the
     program flushes its output and leaves without it.
     """
     for stream in (sys.stdout, sys.stderr):
@@ -109,6 +110,12 @@ def _exit_now(status: int) -> None:
         except (OSError, ValueError):
             pass
     os._exit(status)
+
+
+def _process_start() -> float:
+    from ..regress.deadline import process_start
+
+    return process_start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,7 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(_dash_operands(parser, sys.argv[1:] if argv is None else argv))
-        return args.run(args)
+        # when the command began: its time limits count from the process start for the program
+        # itself (start-up included), from this call for main([...]) run inside a program
+        args.started = _process_start() if argv is None else time.monotonic()
+        status = args.run(args)
+        if argv is None and getattr(args, "exit_at_once", False):
+            _exit_now(status)  # a time-limited command: no teardown past its limit
+        return status
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:

@@ -11,11 +11,16 @@ Names are imported lazily (``import emlkit.regress`` does not load scikit-learn 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
-from ._candidate import Candidate
+#: Drawing functions by kind (``"fit"``: loss curve and tree of a fitted regressor). The drawing
+#: lives in a higher layer (:mod:`emlkit.viz.regression`); ``import emlkit`` installs it here,
+#: so this package imports nothing above it.
+PICTURES: dict[str, Callable[..., Any]] = {}
 
 _LAZY = {
+    "Candidate": "emlkit.regress._candidate",
     "EMLRegressor": "emlkit.regress.estimator",
     "search_exact": "emlkit.regress.exact",
     "search_vocabulary": "emlkit.regress.vocabulary",
@@ -27,7 +32,9 @@ _LAZY = {
     "paper_targets": "emlkit.regress.targets",
 }
 
-__all__ = ["Candidate", *_LAZY]
+__all__ = ["Candidate", "EMLRegressor", "TrainResult", "paper_targets",
+           "random_target", "search_exact", "search_vocabulary", "train", "verify_exact",
+           "verify_on_data"]
 
 
 def __getattr__(name: str) -> Any:

@@ -30,8 +30,13 @@ import numpy as np
 
 from ._candidate import Candidate
 
-__all__ = ["FitCheckpoint", "data_key", "default_checkpoint_path", "candidate_to_dict",
-           "candidate_from_dict"]
+__all__ = [
+    "FitCheckpoint",
+    "candidate_from_dict",
+    "candidate_to_dict",
+    "data_key",
+    "default_checkpoint_path",
+]
 
 
 def default_checkpoint_path() -> Path:

@@ -17,6 +17,7 @@ a table of small trees (``y = exp(A) - ln(B)`` gives ``B = exp(exp(A) - y)``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..expr import ONE, Eml, Expr, Var
 
-__all__ = ["Layout", "decode", "encode", "hard_values", "hard_loss", "repair"]
+__all__ = ["Layout", "decode", "encode", "hard_loss", "hard_values", "repair"]
 
 
 class Layout:
@@ -88,7 +89,8 @@ def encode(layout: Layout, expr: Expr) -> np.ndarray:
     True
     """
     if not isinstance(expr, Eml):
-        raise ValueError(f"a full-tree layout needs an eml node at the root, got {expr}")
+        msg = f"a full-tree layout needs an eml node at the root, got {expr}"
+        raise ValueError(msg)  # noqa: TRY004 - the type is right (an Expr), its value a leaf
     if expr.depth > layout.depth:
         raise ValueError(
             f"tree of depth {expr.depth} does not fit a layout of depth {layout.depth}")
@@ -183,6 +185,7 @@ def repair(
     rounds: int = 3,
     table: Any = None,
     tol: float = 1e-9,
+    deadline: float | None = None,
 ) -> tuple[np.ndarray, float, Expr | None]:
     """Improve a snapped tree by changing one or two choices (and by table lookup).
 
@@ -191,7 +194,8 @@ def repair(
     it improves. With ``table`` (an :class:`emlkit.regress.tables.Table` built at ``points``),
     the root ``eml(A, B)`` also tries ``B`` from the table with ``A`` kept
     (``B = exp(exp(A) - y)``) — the result may then not fit the layout and is returned as the
-    third item.
+    third item. With a ``deadline`` (a ``time.perf_counter()`` value) no new round, pair stage
+    or table lookup starts after it.
 
     Returns ``(choices, max_rel_error, expr_or_None)``.
 
@@ -207,8 +211,11 @@ def repair(
     y = np.asarray(y, dtype=np.complex128)
     best = np.asarray(choices, dtype=np.int64).ravel().copy()
     best_err = float(hard_loss(layout, best[None], points, y)[0])
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
     for _ in range(rounds):
-        if best_err <= tol:
+        if best_err <= tol or late():
             break
         singles = _single_changes(layout, best)
         if len(singles) == 0:
@@ -216,7 +223,7 @@ def repair(
         errs = hard_loss(layout, singles, points, y)
         cand, cerr = singles, errs
         k = min(pairs, len(singles))
-        if k >= 2 and errs.min() > tol:
+        if k >= 2 and errs.min() > tol and not late():
             top = np.argsort(errs, kind="stable")[:k]
             diff = [np.flatnonzero(singles[i] != best)[0] for i in top]
             dbl = []
@@ -235,7 +242,7 @@ def repair(
             break
         best, best_err = cand[i].copy(), float(cerr[i])
     expr = None
-    if table is not None and best_err > tol:
+    if table is not None and best_err > tol and not late():
         expr, terr = _table_root(layout, best, points, y, table)
         if expr is not None and terr < best_err:
             best_err = terr

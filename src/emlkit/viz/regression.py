@@ -1,7 +1,8 @@
 """Pictures of a regression: the training loss curve and the recovered tree.
 
 matplotlib is imported only when drawing, and only its object API is used (no ``pyplot``
-state, no GUI backend), so this works headless and in threads.
+state, no GUI backend), so this works headless and in threads. ``EMLRegressor.plot`` and
+``eml fit --plot/--tree`` draw with these functions.
 
 >>> ax = plot_loss([1.0, 0.1, 0.01])
 >>> ax.get_yscale()
@@ -10,6 +11,7 @@ state, no GUI backend), so this works headless and in threads.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ from typing import Any
 
 from ..expr import Expr
 
-__all__ = ["plot_loss", "plot_tree", "tree_svg"]
+__all__ = ["plot_fit", "plot_loss", "plot_tree", "tree_svg"]
 
 
 def plot_loss(loss_curve: Sequence[float], ax: Any = None, *, path: str | os.PathLike | None = None,
@@ -47,8 +49,6 @@ def plot_loss(loss_curve: Sequence[float], ax: Any = None, *, path: str | os.Pat
     >>> out.read_bytes()[:4]
     b'\\x89PNG'
     """
-    import math
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -88,7 +88,7 @@ def plot_tree(expr: Expr, path: str | os.PathLike, *, title: str | None = None) 
     >>> "<svg" in out.read_text()
     True
     """
-    from ..viz import draw
+    from .tree import draw
 
     path = Path(path)
     draw(expr, path, title=title)
@@ -111,3 +111,27 @@ def tree_svg(expr: Expr) -> str:
         os.unlink(name)
     i = text.find("<svg")
     return text[i:] if i >= 0 else text
+
+
+def plot_fit(reg: Any, path: str | os.PathLike | None = None, *,
+             tree: str | os.PathLike | None = None) -> Any:
+    """Draw a fitted ``EMLRegressor``: its loss curve (to ``path``, or returned as axes) and,
+    with ``tree``, the recovered tree (an ``.svg``/``.png`` file).
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> from emlkit.regress import EMLRegressor
+    >>> x = np.linspace(0.5, 2, 12)[:, None]
+    >>> reg = EMLRegressor(max_depth=3, random_state=0).fit(x, np.exp(x[:, 0]))
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = plot_fit(reg, out / "loss.png", tree=out / "tree.svg")
+    >>> sorted(p.name for p in out.iterdir())
+    ['loss.png', 'tree.svg']
+    """
+    if getattr(reg, "formula_", None) is None:
+        raise ValueError(f"this {type(reg).__name__} is not fitted yet: call fit first")
+    ax = plot_loss(reg.loss_curve_, path=path, title=f"{type(reg).__name__}: {reg.sympy_}")
+    if tree is not None:
+        plot_tree(reg.formula_, tree)
+    return ax
