@@ -33,10 +33,10 @@ def spy(monkeypatch):
 @pytest.fixture
 def exits(monkeypatch):
     """The program's teardown-free exit, recorded instead of ending the test process."""
-    import emlkit.cli
+    import emlkit.cli._main
 
     codes: list[int] = []
-    monkeypatch.setattr(emlkit.cli, "_exit_now", codes.append)
+    monkeypatch.setattr(emlkit.cli._main, "_exit_now", codes.append)
     return codes
 
 
