@@ -27,7 +27,7 @@ _LAZY = {
     "paper_targets": "emlkit.regress.targets",
 }
 
-__all__ = ["Candidate", *_LAZY]
+__all__ = ["Candidate"] + list(_LAZY)  # (a list sum: ruff reads it, not a starred dict)
 
 
 def __getattr__(name: str) -> Any:
