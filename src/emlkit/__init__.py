@@ -61,8 +61,7 @@ __all__ = [
     "__version__",
     "EMLError", "ParseError", "DomainError", "UnsupportedError", "EvaluationError",
     "Expr", "One", "Var", "Eml", "ONE", "eml", "as_expr", "postorder", "fold", "substitute",
-    *_LAZY,
-]
+] + list(_LAZY)  # the lazy names last (a list sum: ruff reads it, not a starred dict)
 
 
 def _svg(e: Expr) -> str | None:  # Jupyter: the DAG drawing (matplotlib, lazily)

@@ -59,7 +59,8 @@ def test_interrupt_and_internal_errors(capsys, monkeypatch):
 
     monkeypatch.setattr(ek, "compile", broken)
     code, out, err = run(capsys, "compile", "x")
-    assert code == 1 and out == "" and err.count("\n") == 1 and "internal error: TypeError: something" in err
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "internal error: TypeError: something" in err
 
 
 # ---------------------------------------------------------------- as a program

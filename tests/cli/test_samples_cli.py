@@ -40,7 +40,7 @@ def run(*argv):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     p = subprocess.run([sys.executable, "-c", _RUN, *argv], capture_output=True, text=True,
                        env=env, timeout=600, check=False)
-    peak = int(next(l for l in p.stderr.splitlines() if l.startswith("PEAK_KB")).split()[1])
+    peak = int(next(ln for ln in p.stderr.splitlines() if ln.startswith("PEAK_KB")).split()[1])
     return p.returncode, p.stdout, p.stderr, peak
 
 

@@ -50,8 +50,9 @@ CONSTANTS = {  # evaluated lazily, at the working precision of the test
     "-7/3": lambda: mpmath.mpf(-7) / 3, "2*i - 3": lambda: mpmath.mpc(-3, 2),
     "pi/4": lambda: mpmath.pi / 4, "ln(2)": lambda: mpmath.log(2), "e^2": lambda: mpmath.exp(2),
     "sqrt(2)": lambda: mpmath.sqrt(2), "12": lambda: 12, "1/pi": lambda: 1 / mpmath.pi,
-    "123456789": lambda: 123456789, "10^20": lambda: mpmath.mpf(10) ** 20, "0.001": lambda: mpmath.mpf(1) / 1000,
-    "exp(2*i)": lambda: mpmath.exp(mpmath.mpc(0, 2)), "3*pi/4 - 2*i": lambda: 3 * mpmath.pi / 4 - 2j,
+    "123456789": lambda: 123456789, "10^20": lambda: mpmath.mpf(10) ** 20,
+    "0.001": lambda: mpmath.mpf(1) / 1000, "exp(2*i)": lambda: mpmath.exp(mpmath.mpc(0, 2)),
+    "3*pi/4 - 2*i": lambda: 3 * mpmath.pi / 4 - 2j,
     "-22/7": lambda: mpmath.mpf(-22) / 7, "sin(1)": lambda: mpmath.sin(1),
 }
 # branch points: √(1 − x)-type singularities cost half the digits, so values are compared loosely
@@ -142,7 +143,8 @@ def test_unary_forms_match_the_mathematical_function(src, backend):
 @pytest.mark.parametrize("src", sorted(BINARY))
 def test_binary_forms_match(src):
     f, fn = compiled(src), BINARY[src]
-    pts = [0j, complex(-2.2, 0.0), complex(0.7, 0.0), complex(3.1, 0.0), complex(-0.4, 1.3), complex(1.5, -2.4)]
+    pts = [0j, complex(-2.2, 0.0), complex(0.7, 0.0), complex(3.1, 0.0), complex(-0.4, 1.3),
+           complex(1.5, -2.4)]
     undefined = {  # points where the function itself has no value (0/0, log base 0, 0^y)
         "x / y": lambda a, b: b == 0, "log(y, x)": lambda a, b: a == 0 or b == 0,
         "x ^ y": lambda a, b: a == 0,
@@ -183,8 +185,10 @@ def test_i_is_not_minus_i_in_floating_point():
     assert cmath.isclose(complex(ek.evaluate(ek.compile("i*x"), x=2.0)), 2j, rel_tol=1e-14)
 
 
-@pytest.mark.parametrize("name,numpy_fn", [("asin", np.arcsin), ("acos", np.arccos), ("atanh", np.arctanh)])
-@pytest.mark.parametrize("z", [complex(1.9, 0.0), complex(1.9, -0.0), complex(-1.9, 0.0), complex(-1.9, -0.0)])
+@pytest.mark.parametrize("name,numpy_fn",
+                         [("asin", np.arcsin), ("acos", np.arccos), ("atanh", np.arctanh)])
+@pytest.mark.parametrize("z", [complex(1.9, 0.0), complex(1.9, -0.0), complex(-1.9, 0.0),
+                               complex(-1.9, -0.0)])
 def test_cut_side_where_the_reference_is_conjugated(name, numpy_fn, z):
     # the reference compiler's arcsin, arccos and artanh land on the conjugate side at x = 1.9
     want = complex(numpy_fn(np.complex128(z)))
@@ -238,7 +242,8 @@ def test_sympy_input_and_shared_subtrees():
     assert s.dag_size < s.K / 3  # sub-terms are shared, not copied
 
 
-@pytest.mark.parametrize("bad", ["gamma(x)", "sin(x", "x +", "", "foo(1, 2)", "sin(x, y)", "2 $ 3", "x\0"])
+@pytest.mark.parametrize("bad", ["gamma(x)", "sin(x", "x +", "", "foo(1, 2)", "sin(x, y)",
+                                 "2 $ 3", "x\0"])
 def test_bad_formulas_raise_clear_errors(bad):
     with pytest.raises(ek.EMLError) as info:
         ek.compile(bad)

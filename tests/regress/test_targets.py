@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from emlkit.regress.targets import all_trees, exact_values, paper_targets, random_target, sample_points
+from emlkit.regress.targets import (
+    all_trees,
+    exact_values,
+    paper_targets,
+    random_target,
+    sample_points,
+)
 
 
 def test_exact_depth_and_acceptable():

@@ -88,8 +88,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
                     reach[k] = acc
             print(f"{'K':>4} {'forms':>12} {'reach s':>9}")
             for k in sorted(counts, key=int):
-                r = reach.get(k)
-                print(f"{k:>4} {counts[k]:>12,d} {'' if r is None else f'{r:9.2f}'}")
+                at = reach.get(k)
+                print(f"{k:>4} {counts[k]:>12,d} {'' if at is None else f'{at:9.2f}'}")
         if d.get("result") is not None:
             # small fields in one line; lists and per-K tables are shown above or exported
             rest = {k: v for k, v in d["result"].items()

@@ -28,8 +28,8 @@ from ..errors import DomainError, EvaluationError, ParseError, UnsupportedError,
 
 __all__ = [
     "FORMATTER", "PROG", "Parser", "add_command", "add_digits", "add_output", "add_ray",
-    "command_texts", "describe", "nonnegative_int", "one_line", "positive_int", "print_json", "ray_spec",
-    "seconds", "whole_number",
+    "command_texts", "describe", "nonnegative_int", "one_line", "positive_int", "print_json",
+    "ray_spec", "seconds", "whole_number",
 ]
 
 PROG = "eml"

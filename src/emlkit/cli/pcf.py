@@ -170,4 +170,5 @@ def register(sub: Any) -> None:
         args = [" " + t if _NEGATIVE_POLY.match(t) else t for t in (args or [])]
         return plain(args, namespace)
 
+    # this one parser's argument reading is wrapped on purpose (argparse has no hook for it)
     p.parse_known_args = parse_known_args  # type: ignore[method-assign]

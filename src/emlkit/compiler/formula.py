@@ -120,15 +120,15 @@ def parse_formula(text: str) -> Node:
 
     while True:
         m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
+        if m is None or m.end() == pos or m.lastgroup is None:
             rest = text[pos:]
             if not rest.strip():
                 break
             at = pos + (len(rest) - len(rest.lstrip()))
             raise ParseError(f"unexpected character {text[at]!r}", text, at)
-        start = m.start(m.lastgroup) if m.lastgroup else pos
+        kind = m.lastgroup  # every alternative of _TOKEN is a named group
+        start = m.start(kind)
         pos = m.end()
-        kind = m.lastgroup
         tok = m.group(kind)
         if kind == "num":
             if not expect_operand:
@@ -139,8 +139,7 @@ def parse_formula(text: str) -> Node:
             if not expect_operand:
                 raise ParseError(f"expected an operator before {tok!r}", text, start)
             nxt = _TOKEN.match(text, pos)
-            is_call = nxt is not None and nxt.group("op") == "("
-            if is_call:
+            if nxt is not None and nxt.group("op") == "(":  # a call
                 op = FUNCTION_NAMES.get(tok)
                 if op is None:
                     raise UnsupportedError(

@@ -101,17 +101,17 @@ def _apply_generic(L: Lowering, head: str, args: list[tuple[Expr, Info]]) -> tup
     if head in _ARITHMETIC:
         return getattr(L, head)(*flat)
     if head == "neg":
-        return L.neg(*flat)
+        return L.neg(*args[0])
     if head == "exp":
-        return P.exp(flat[0]), Info(INF, nonzero=True)
+        return P.exp(args[0][0]), Info(INF, nonzero=True)
     if head == "ln":
-        return P.ln(flat[0]), Info(PI, log=(flat[0], MP.mpf(1)))
+        return P.ln(args[0][0]), Info(PI, log=(args[0][0], MP.mpf(1)))
     fn = FUNCTIONS.get(head)
     if fn is None:
         raise UnsupportedError(f"no EML form for the operation {head!r}")
     base = args[1][1].const if head == "log" else None
     if base is not None and base.imag == 0 and base.real > 0 and base.real != 1:
         c = 1 / MP.log(base.real)
-        return fn(L, *flat), Info(float(PI * abs(c)), log=(flat[0], c))
+        return fn(L, *flat), Info(float(PI * abs(c)), log=(args[0][0], c))
     return fn(L, *flat), Info(INF)
 

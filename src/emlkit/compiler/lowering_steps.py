@@ -76,12 +76,13 @@ class Lowering:
             if close(constant_value(expr), value):
                 matching.append(expr)
         if not matching and build is not None and builders[0] is not build:
+            built: Expr | None
             try:
-                expr = build()
+                built = build()
             except UnsupportedError:
-                expr = None
-            if expr is not None and close(constant_value(expr), value):
-                matching.append(expr)
+                built = None
+            if built is not None and close(constant_value(built), value):
+                matching.append(built)
         if not matching:
             raise UnsupportedError(
                 f"no EML construction found for the constant {MP.nstr(value, 15)}")
@@ -95,6 +96,7 @@ class Lowering:
                            exact: Fraction | None = None) -> list[Callable[[], Expr]]:
         v = MP.mpc(value)
         ln_m1 = P.ln(P.MINUS_ONE)  # exactly −iπ (see const)
+        q: Any  # a Fraction, or what classify found (a Fraction or a pair of them)
         kind, q = ("rat", exact) if exact is not None else classify(v)
         if kind == "rat" and q.denominator == 1:
             return [lambda: self._integer(int(q))]

@@ -281,7 +281,7 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
         if small_depth == 3:
             small = small[table.depth[small] == 3]
         small = small[np.argsort(table.K[small], kind="stable")]
-        for s in small:
+        for s in small.tolist():  # Python ints
             if time.monotonic() > deadline or any(
                     err <= settle for err in list(found.values())[n_before:]):
                 return
@@ -289,7 +289,6 @@ def _two_level(table: Table, ym, absy, rt, consider, deadline: float, bar, found
                 if rows_left[0] <= 0:
                     return
                 rows_left[0] -= 1
-            s = int(s)
             es, ls, sx = table.E[s], table.L[s], table.expr(s)  # exp, ln and tree of row s
             with np.errstate(all="ignore"):
                 # (i) y = eml(A, eml(C, D)), A = row s: D = exp(exp(C) - B)

@@ -227,7 +227,8 @@ def all_trees(depth: int, variables: Sequence[str] = ("x",)) -> list[Expr]:
     for _ in range(depth):
         allp = [t for lv in levels for t in lv]
         last = levels[-1]
-        new = [Eml(a, b) for a, b in itertools.product(allp, allp) if a in last or b in last]
+        new: list[Expr] = [Eml(a, b) for a, b in itertools.product(allp, allp)
+                           if a in last or b in last]
         levels.append(new)
     return levels[depth]
 

@@ -258,7 +258,7 @@ def search_vocabulary(
         if len(r):
             texts = [wrap(root, en.formula(int(gids[row])), vals[row]) for row in r]
             consider(np.array([w[1] for w in texts]), sizes[r] + extra,
-                     lambda h, texts=texts: texts[h][0])
+                     [w[0] for w in texts].__getitem__)
     bar.update(1, found=len(found))
     # 2. polynomials with small rational coefficients (least squares, snapped), all samples
     if not _settled(found, rt) and _ARITH.issubset(names):
@@ -393,7 +393,7 @@ def _eml_values(expr: Any, X: np.ndarray, variables: Sequence[str]) -> np.ndarra
     env = {v: X[:, j] for j, v in enumerate(variables) if v in used}
     with np.errstate(all="ignore"):
         try:
-            f = np.asarray(evaluate(expr, backend="numpy", on_nan="ignore", **env))
+            f = np.asarray(evaluate(expr, env, backend="numpy", on_nan="ignore"))
         except Exception:  # noqa: BLE001 - an unevaluable candidate is simply not kept
             return None
     f = np.broadcast_to(f, (X.shape[0],)).astype(np.complex128)

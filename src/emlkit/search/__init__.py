@@ -11,4 +11,5 @@ from __future__ import annotations
 from .enumerate import Enumeration, default_points, enumerate_forms
 from .recognizer import Candidate, Recognition, recognize
 
-__all__ = ["Enumeration", "enumerate_forms", "default_points", "recognize", "Recognition", "Candidate"]
+__all__ = ["Enumeration", "enumerate_forms", "default_points", "recognize", "Recognition",
+           "Candidate"]

@@ -21,17 +21,19 @@ _UNARY = registry.functions(arity=1, grammar=True)
 _BINARY = tuple(f for f in registry.functions(arity=2, grammar=True) if f.name != "eml")
 #: The calculator basis: constants, then 20 unary and 8 binary functions (grammar names, in the
 #: order of the function registry, :mod:`emlkit.compiler.registry`).
-BASIS: tuple[str, ...] = _CONSTANTS + tuple(f.grammar for f in _UNARY + _BINARY)
+BASIS: tuple[str, ...] = _CONSTANTS + tuple(
+    f.grammar for f in _UNARY + _BINARY if f.grammar is not None)
 #: Readable names of the basis primitives.
 LABELS: dict[str, str] = {
     **{c: c for c in _CONSTANTS + ("0",)},
-    **{f.grammar: f.label for f in registry.functions(grammar=True)},
+    **{f.grammar: f.label for f in registry.functions(grammar=True) if f.grammar is not None},
 }
-_ALIASES = {
+_ALIASES: dict[str, dict[str, str]] = {
     "constant": {"E": "e", "π": "pi", "I": "i", "minus_one": "-1", "one": "1", "two": "2"},
-    "function": {a: f.grammar for f in _UNARY for a in f.grammar_aliases},
+    "function": {a: f.grammar for f in _UNARY if f.grammar is not None
+                 for a in f.grammar_aliases},
     "operation": {a: f.grammar for f in registry.functions(arity=2, grammar=True)
-                  for a in f.grammar_aliases},
+                  if f.grammar is not None for a in f.grammar_aliases},
 }
 _ARITY = {"constant": 0, "function": 1, "operation": 2}
 

@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,13 @@ def mp_value(v: complex, eps: Any) -> Any:
     return mp.mpc(v.real, eps if v.imag == 0 else v.imag)
 
 
+def _mp_twin(target: Op) -> Callable[..., Any]:
+    """The target's mpmath function (a bootstrap target needs one to be checked)."""
+    if target.mp is None:
+        raise ValueError(f"the bootstrap target {target.name!r} has no mpmath twin (Op.mp)")
+    return target.mp
+
+
 def mp_points(dps: int, domain: str) -> list[dict[str, Any]]:
     import mpmath as mp
 
@@ -64,7 +71,7 @@ def verify_term(term: tuple, target: Op, grammar: Grammar, dps: int, domain: str
         tol = mp.mpf(10) ** (-(dps * 3 // 5 - 2))
         for env in mp_points(dps, domain):
             args = [env["x"], env["y"]][: target.arity]
-            t = target.mp() if target.arity == 0 else target.mp(*args)
+            t = _mp_twin(target)(*args)
             w = evaluate_term_mp(term, grammar, env)
             if t is None or w is None:
                 return False
@@ -85,8 +92,7 @@ def target_vector(target: Op, xs: Sequence[complex], ys: Sequence[complex]) -> n
     with mp.workdps(30):
         eps = mp.mpf(10) ** -25  # real inputs are taken from the upper side
         for a, b in zip(xs, ys):
-            v = target.mp() if target.arity == 0 else target.mp(
-                *[mp_value(a, eps), mp_value(b, eps)][: target.arity])
+            v = _mp_twin(target)(*[mp_value(a, eps), mp_value(b, eps)][: target.arity])
             out.append(complex(v) if v is not None else complex("nan"))
     return np.array(out, dtype=np.complex128)
 

@@ -97,7 +97,7 @@ def memory_limit() -> int:
     """
     try:
         with open("/proc/meminfo") as fh:
-            info = {l.split(":")[0]: int(l.split()[1]) * 1024 for l in fh if ":" in l}
+            info = {ln.split(":")[0]: int(ln.split()[1]) * 1024 for ln in fh if ":" in ln}
         return int(min(8 << 30, 0.6 * info.get("MemAvailable", 8 << 30)))
     except (OSError, ValueError):
         return 4 << 30

@@ -118,6 +118,7 @@ def _attempt(su: Setup, grammar: Any, max_K: int, stop: bool, bar: Progress,
 
     remaining = (_DEFAULT_VOCAB_SECONDS if su.deadline is None
                  else max(su.deadline - time.perf_counter(), 0.1))
+    # enumerate_grammar annotates ``points`` as sequences; the NumPy arrays it indexes serve too
     ge = enumerate_grammar(grammar, max_K, points=su.points,  # type: ignore[arg-type]
                            time_limit=remaining,
                            memory_limit_bytes=memory_limit(), progress=bar,

@@ -121,6 +121,10 @@ class Target:
         return f"{self.text} ({self.digits} significant digit{plural}, +-{tol:.3g})"
 
 
+#: A scanned unsigned decimal: integer digits, fraction digits, exponent, integral.
+_Digits = tuple[str, str, int, bool]
+
+
 def _scan_decimal(text: str, i: int) -> tuple[str, str, int, bool, int]:
     """Unsigned decimal at ``i``: (integer digits, fraction digits, exponent, integral, end)."""
     n = len(text)
@@ -158,7 +162,8 @@ def _scan_decimal(text: str, i: int) -> tuple[str, str, int, bool, int]:
     return int_digits, frac_digits, exp, not (point or has_exp), j
 
 
-def _part(digits: tuple[str, str, int, bool], negative: bool, exact: bool | None):
+def _part(digits: _Digits, negative: bool,
+          exact: bool | None) -> tuple[Fraction, Fraction, int | None]:
     int_digits, frac_digits, exp, integral = digits
     mant = Fraction(Decimal((int_digits + frac_digits) or "0"))  # no str->int digit limit
     scale = Fraction(10) ** (exp - len(frac_digits))
@@ -230,7 +235,7 @@ def parse_number(text: str, *, exact: bool | None = None) -> Target:
         i = skip(i + 1)
     if i >= n or (close and s[i] == ")"):
         raise ParseError("empty number", s, i)
-    parts: list[tuple[bool, bool, tuple | None]] = []  # (negative, imaginary, digits)
+    parts: list[tuple[bool, bool, _Digits | None]] = []  # (negative, imaginary, digits)
     while True:
         negative = False
         if i < n and s[i] in "+-":
@@ -238,13 +243,13 @@ def parse_number(text: str, *, exact: bool | None = None) -> Target:
             i = skip(i + 1)
         elif parts:
             break
-        digits = None
+        digits: _Digits | None = None
         word = s[i : i + 3].lower()
         if word in ("inf", "nan"):
             raise ParseError(f"{s[i:i + 3]!r} is not a finite number", s, i)
         if i < n and (s[i].isdigit() or s[i] == "."):
-            *d, i = _scan_decimal(s, i)
-            digits = tuple(d)
+            int_digits, frac_digits, exp, integral, i = _scan_decimal(s, i)
+            digits = (int_digits, frac_digits, exp, integral)
             i = skip(i)
             if i < n and s[i] == "*" and i + 1 < n and s[skip(i + 1)] in _UNITS:
                 i = skip(i + 1)
@@ -317,7 +322,8 @@ def to_target(value: Any, *, exact: bool | None = None) -> Target:
     if isinstance(value, bool):
         raise TypeError("recognize() takes a number, not a bool")
     if isinstance(value, (int, np.integer, Fraction)):
-        return _in_range(Target(Fraction(value), Fraction(0), text=str(value)))
+        exact_value = Fraction(int(value) if isinstance(value, np.integer) else value)
+        return _in_range(Target(exact_value, Fraction(0), text=str(value)))
     if isinstance(value, (float, np.floating)):
         return _float_target(complex(float(value)), exact, repr(float(value)))
     if isinstance(value, (complex, np.complexfloating)):
@@ -338,6 +344,6 @@ def to_target(value: Any, *, exact: bool | None = None) -> Target:
         digits = None if exact or not (parts[0][1] or parts[1][1]) else mpmath.mp.dps
         return _in_range(Target(parts[0][0], parts[1][0], parts[0][1], parts[1][1], digits,
                                 str(value)))
-    if isinstance(value, numbers.Number):
+    if isinstance(value, numbers.Complex):  # other number types that convert to complex
         return _float_target(complex(value), exact, repr(value))
     raise TypeError(f"recognize() cannot read a {type(value).__name__} as a number")
