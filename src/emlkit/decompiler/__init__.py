@@ -25,7 +25,7 @@ from typing import Any
 from ..expr import Eml, Expr, Var, postorder
 from .recognize import recognize_nodes
 
-__all__ = ["to_sympy", "decompile"]
+__all__ = ["decompile", "to_sympy"]
 
 
 def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
@@ -82,13 +82,18 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     import sympy
 
     known = recognize_nodes(expr)
+    needed = {id(c) for node in postorder(expr) if isinstance(node, Eml) and not node.is_constant
+              for c in node.args if isinstance(c, Eml) and c.is_constant and id(c) not in known}
     pos = {name: sympy.Symbol(name, positive=True) for name in expr.free_vars}
     values: dict[int, Any] = {}
     for node in postorder(expr):
         if id(node) in known:
             values[id(node)] = known[id(node)].xreplace(pos)
         elif isinstance(node, Eml) and node.is_constant:
-            values[id(node)] = _exact_constant(node)
+            # only a constant with a non-constant parent (or the root) is ever read: naming the
+            # others ran nsimplify on every step of a constant's construction (7.8 s for 523)
+            if node is expr or id(node) in needed:
+                values[id(node)] = _exact_constant(node)
         elif isinstance(node, Eml):
             values[id(node)] = sympy.exp(values[id(node.left)]) - sympy.log(values[id(node.right)])
         elif isinstance(node, Var):

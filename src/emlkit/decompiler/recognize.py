@@ -79,6 +79,26 @@ def _key(values: np.ndarray) -> tuple | None:
     return (exponent, *q.real.astype(np.int64).tolist(), *q.imag.astype(np.int64).tolist())
 
 
+def _keys(values: np.ndarray) -> list[tuple | None]:
+    """:func:`_key` of each row of a 2-D array, vectorised (bit for bit the same keys)."""
+    finite = np.all(np.isfinite(values), axis=1)
+    top = np.max(np.abs(np.where(finite[:, None], values, 0)), axis=1)
+    exps = np.zeros(len(values), dtype=np.int64)
+    big = top > 1e-300
+    exps[big] = np.floor(np.log10(top[big])).astype(np.int64)
+    scale = np.array([10.0 ** e for e in exps.tolist()])  # as _key computes it
+    q = np.round(np.where(finite[:, None], values, 0) / scale[:, None] * 1e8)
+    re, im = q.real.astype(np.int64).tolist(), q.imag.astype(np.int64).tolist()
+    return [(int(e), *r, *m) if ok else None
+            for e, r, m, ok in zip(exps.tolist(), re, im, finite.tolist())]
+
+
+def _constant_rows(values: np.ndarray) -> list[bool]:
+    """Rows whose entries agree (``np.allclose(row, row[0], rtol=1e-10, atol=1e-12)``)."""
+    first = values[:, :1]
+    return np.all(np.abs(values - first) <= 1e-12 + 1e-10 * np.abs(first), axis=1).tolist()
+
+
 def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
     from ..compiler.constants import constant_value
 
@@ -120,7 +140,7 @@ def _name_value(z: complex, exact: Any = None) -> Any:
     if not np.isfinite(z):
         return None
     # float-only and high-precision lookups can name the same value differently: cache apart
-    from ._names import checked, key_of, shipped
+    from ._names import checked, exact_name, key_of, shipped
 
     key = key_of(z, exact is not None)
     if key in _NAMES:
@@ -130,6 +150,10 @@ def _name_value(z: complex, exact: Any = None) -> Any:
         tol = sp.Float(10) ** -38
     else:
         approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
+    guess = exact_name(exact) if exact is not None else None
+    if guess is not None:  # a rational, q·π, q·i, e^q, ...: exact to 40 digits, no search
+        _NAMES[key] = guess
+        return guess
     table = shipped()
     if key in table:  # answered before (scripts/constant_names.py): no nsimplify run
         name = table[key]
@@ -137,11 +161,18 @@ def _name_value(z: complex, exact: Any = None) -> Any:
         if name is None or guess is not None:
             _NAMES[key] = guess
             return guess
-    guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
-    if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
-        guess = None
+    guess = None
+    if _SEARCHED[0] <= abs(z) <= _SEARCHED[1]:  # nsimplify's tolerance is absolute
+        guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
+        if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
+            guess = None
     _NAMES[key] = guess
     return guess
+
+
+#: Magnitudes searched with nsimplify: outside, an absolute tolerance of 10⁻³⁸ (or 10⁻¹¹ for a
+#: float) names a tiny value 0 (e^−523 became 0, and x·y + 523 decompiled to x·y + zoo).
+_SEARCHED = (1e-6, 1e12)
 
 
 def _contrived(guess: Any) -> bool:
@@ -174,7 +205,7 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
     known: dict[int, Any] = {}
     parents_nonconst = _maximal_constants(expr)
 
-    def add_to_pool(form: Any, v: np.ndarray) -> None:
+    def add_to_pool(form: Any, v: np.ndarray, image: bool = True) -> None:
         k = _key(v)
         if k is None or len(pool) >= _MAX_POOL:
             return
@@ -182,7 +213,13 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
         with np.errstate(all="ignore"):
             for fn, sym in unary.values():
                 _index(index, fn(v), sym, form)
+            w = np.exp(v) if image and form.has(sp.log) else None
         pool.append((form, v))
+        # a compiled form holds many values as logarithms (log(2x) for sin(2x)): their
+        # exponentials join the pool too, so sin(2x) is found as sin of the pool member 2x
+        kw = _key(w) if w is not None else None
+        if kw is not None and (kw not in index or isinstance(index[kw], _Lazy)):
+            add_to_pool(sp.exp(form), w, image=False)
 
     def solve(v: np.ndarray) -> Any:
 
@@ -204,15 +241,19 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
                     form = build(form_w)
                     if _agrees(form, v, env):
                         return form
-            for form_a, a in pool:
-                for inverse, build in binary:
-                    b = inverse(v, a)
-                    kb = _key(b)
+            # every operand b = op⁻¹(v, a) for all pool members a at once (one array per op),
+            # tried in the same order as one at a time: pool member first, then op
+            values = np.array([a for _, a in pool])
+            per_op = [(build, b, _keys(b), _constant_rows(b))
+                      for b, build in ((inverse(v, values), build) for inverse, build in binary)]
+            for i, (form_a, _) in enumerate(pool):
+                for build, b, keys, flat in per_op:
+                    kb = keys[i]
                     if kb is None:
                         continue
                     form_b = index.get(kb)
-                    if form_b is None and np.allclose(b, b[0], rtol=1e-10, atol=1e-12):
-                        form_b = _name_value(complex(b[0]))
+                    if form_b is None and flat[i]:
+                        form_b = _name_value(complex(b[i, 0]))
                     if isinstance(form_b, _Lazy):
                         form_b = index[kb] = form_b.build()
                     if form_b is not None:
