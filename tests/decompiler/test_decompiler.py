@@ -66,11 +66,8 @@ def test_to_sympy_is_the_literal_reading():
     assert ek.to_sympy(e) == sp.exp(x) - sp.log(sp.exp(y))
 
 
-def test_large_dag_decompiles_quickly():
-    import time
-
+def test_large_dag_decompiles():
+    # (speed: benchmarks/decompile_speed.py; a test never depends on the machine's speed)
     f = ek.compile("sin(cos(tan(x))) + asinh(atan(x)) * sqrt(y)")
-    t = time.perf_counter()
     back = ek.decompile(f)
-    assert time.perf_counter() - t < 30
     assert same_function(back, sp.sin(sp.cos(sp.tan(x))) + sp.asinh(sp.atan(x)) * sp.sqrt(y))

@@ -56,8 +56,8 @@ def checked(name: str, approx: Any, tol: Any) -> Any:
 def exact_name(value: Any) -> Any:
     """The SymPy form of an exact constant (60-digit mpc) the compiler can classify, or None.
 
-    Rationals (denominator up to 10¹²), rational multiples of π, ``i`` and ``iπ``, ``e^q`` and
-    ``e^(qπ)``, and ``a + bi`` of those: each agrees with the value to 40 digits
+    Rationals (denominator up to 10¹²), rational multiples of π, ``i`` and ``iπ``, ``ln q``,
+    ``e^q`` and ``e^(qπ)``, and ``a + bi`` of those: each agrees with the value to 40 digits
     (:func:`emlkit.compiler.constant_kinds.classify`), so no search (``nsimplify``) is needed;
     these are the names ``nsimplify`` finds for them, found in microseconds instead of seconds.
 
@@ -82,7 +82,8 @@ def exact_name(value: Any) -> Any:
     if kind == "exp":
         power = exact_name(MP.mpc(q))
         return None if power is None else sp.exp(power)
-    if kind not in ("rat", "pi", "i", "ipi"):
+    if kind not in ("rat", "pi", "i", "ipi", "lnrat"):
         return None
     r = sp.Rational(q.numerator, q.denominator)
-    return {"rat": r, "pi": r * sp.pi, "i": r * sp.I, "ipi": r * sp.I * sp.pi}[kind]
+    return {"rat": r, "pi": r * sp.pi, "i": r * sp.I, "ipi": r * sp.I * sp.pi,
+            "lnrat": sp.log(r)}[kind]

@@ -142,9 +142,12 @@ def _name_value(z: complex, exact: Any = None) -> Any:
     # float-only and high-precision lookups can name the same value differently: cache apart
     from ._names import checked, exact_name, key_of, shipped
 
+    # the table's key, and for the cache also the parts below 10⁻³ to 12 digits (else e^−523
+    # and 10⁻⁴⁰ shared the key 0, and x·10⁴⁰ decompiled to x·e^523)
     key = key_of(z, exact is not None)
-    if key in _NAMES:
-        return _NAMES[key]
+    cached = (*key, *(float(f"{p:.11e}") if 0 < abs(p) < 1e-3 else 0.0 for p in (z.real, z.imag)))
+    if cached in _NAMES:
+        return _NAMES[cached]
     if exact is not None:
         approx = sp.Float(mpmath.nstr(exact.real, 45), 45) + sp.I * sp.Float(mpmath.nstr(exact.imag, 45), 45)
         tol = sp.Float(10) ** -38
@@ -152,21 +155,22 @@ def _name_value(z: complex, exact: Any = None) -> Any:
         approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
     guess = exact_name(exact) if exact is not None else None
     if guess is not None:  # a rational, q·π, q·i, e^q, ...: exact to 40 digits, no search
-        _NAMES[key] = guess
+        _NAMES[cached] = guess
         return guess
     table = shipped()
-    if key in table:  # answered before (scripts/constant_names.py): no nsimplify run
+    if key in table and (z == 0 or abs(z) >= _SEARCHED[0]):  # answered before: no nsimplify
+        # (scripts/constant_names.py; its keys round tiny values to 0)
         name = table[key]
         guess = None if name is None else checked(name, approx, tol)
         if name is None or guess is not None:
-            _NAMES[key] = guess
+            _NAMES[cached] = guess
             return guess
     guess = None
     if _SEARCHED[0] <= abs(z) <= _SEARCHED[1]:  # nsimplify's tolerance is absolute
         guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
         if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
             guess = None
-    _NAMES[key] = guess
+    _NAMES[cached] = guess
     return guess
 
 
@@ -216,8 +220,9 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
             w = np.exp(v) if image and form.has(sp.log) else None
         pool.append((form, v))
         # a compiled form holds many values as logarithms (log(2x) for sin(2x)): their
-        # exponentials join the pool too, so sin(2x) is found as sin of the pool member 2x
-        kw = _key(w) if w is not None else None
+        # exponentials join the pool too, so sin(2x) is found as sin of the pool member 2x.
+        # Not tiny ones (x·y/10⁶): their images 1 + tiny match sums dominated by a constant
+        kw = _key(w) if w is not None and np.min(np.abs(w)) > 1e-3 else None
         if kw is not None and (kw not in index or isinstance(index[kw], _Lazy)):
             add_to_pool(sp.exp(form), w, image=False)
 
@@ -296,7 +301,9 @@ def _agrees(form: Any, v: np.ndarray, env: dict[str, np.ndarray]) -> bool:
             got = np.broadcast_to(np.asarray(fn(*(env[n] for n in names)), dtype=complex), v.shape)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, NameError):
         return False
-    return bool(np.all(np.isfinite(got)) and np.allclose(got, v, rtol=1e-7, atol=1e-9))
+    # the absolute tolerance shrinks with tiny values: x·10⁻⁴⁰ is not x + (−x) = 0
+    atol = 1e-9 * min(1.0, float(np.max(np.abs(v))))
+    return bool(np.all(np.isfinite(got)) and np.allclose(got, v, rtol=1e-7, atol=atol))
 
 
 def _maximal_constants(expr: Expr) -> set[int]:
