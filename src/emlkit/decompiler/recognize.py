@@ -166,7 +166,8 @@ def _name_value(z: complex, exact: Any = None) -> Any:
             _NAMES[cached] = guess
             return guess
     guess = None
-    if _SEARCHED[0] <= abs(z) <= _SEARCHED[1]:  # nsimplify's tolerance is absolute
+    if _SEARCHED[0] <= abs(z) <= _SEARCHED[1 if exact is not None else 2]:  # its tolerance is
+        # absolute: 10⁻¹¹ on a 17-digit float beyond 10⁴ is rounding noise, not a digit
         guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
         if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
             guess = None
@@ -176,7 +177,7 @@ def _name_value(z: complex, exact: Any = None) -> Any:
 
 #: Magnitudes searched with nsimplify: outside, an absolute tolerance of 10⁻³⁸ (or 10⁻¹¹ for a
 #: float) names a tiny value 0 (e^−523 became 0, and x·y + 523 decompiled to x·y + zoo).
-_SEARCHED = (1e-6, 1e12)
+_SEARCHED = (1e-6, 1e12, 1e4)  # lower bound; upper bound for exact values; for floats
 
 
 def _contrived(guess: Any) -> bool:
