@@ -185,6 +185,7 @@ class Var(Expr):
     """
 
     __slots__ = ("K", "depth", "name")
+    name: str  # set once in __new__ (declared for type checkers)
     _pool: ClassVar[weakref.WeakValueDictionary[str, Var]] = weakref.WeakValueDictionary()
 
     def __new__(cls, name: str) -> Var:
@@ -226,6 +227,8 @@ class Eml(Expr):
     """
 
     __slots__ = ("K", "depth", "left", "right", "_dag_size")
+    left: Expr  # set once in __new__ (declared for type checkers)
+    right: Expr
     _pool: ClassVar[weakref.WeakValueDictionary[tuple[int, int], Eml]] = (
         weakref.WeakValueDictionary()
     )

@@ -62,12 +62,14 @@ def test_tiny_and_huge_constants_keep_their_value(src, ref_np, ref_mp):
 def test_tiny_constant_is_not_zero(src):
     f = ek.compile(src)
     with mpmath.workdps(50):
-        want = {"exp(-100)": mpmath.exp(-100), "exp(-300)": mpmath.exp(-300), "1e-60": mpmath.mpf(10) ** -60}[src]
+        want = {"exp(-100)": mpmath.exp(-100), "exp(-300)": mpmath.exp(-300),
+                "1e-60": mpmath.mpf(10) ** -60}[src]
         got = ek.evaluate(f, backend="mpmath", dps=50)
         assert abs(got - want) <= mpmath.mpf(10) ** -40 * abs(want)
 
 
-@pytest.mark.parametrize("src", ["ln(1)", "log(1)", "sqrt(0)", "0^(1/2)", "x*log(1)", "x*0", "0*x", "x*0.0",
+@pytest.mark.parametrize("src", ["ln(1)", "log(1)", "sqrt(0)", "0^(1/2)", "x*log(1)", "x*0", "0*x",
+                                 "x*0.0",
                                  "sqrt(x)*0", "0/x", "x*(1 - 1)", "x*ln(1)"])
 def test_exact_zero_compiles_to_the_zero_tree(src):
     f = ek.compile(src)

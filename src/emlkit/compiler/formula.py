@@ -129,7 +129,7 @@ def parse_formula(text: str) -> Node:
         start = m.start(m.lastgroup) if m.lastgroup else pos
         pos = m.end()
         kind = m.lastgroup
-        tok = m.group(kind)
+        tok = m.group(kind or 0)
         if kind == "num":
             if not expect_operand:
                 raise ParseError(f"expected an operator before {tok!r}", text, start)
@@ -140,7 +140,7 @@ def parse_formula(text: str) -> Node:
                 raise ParseError(f"expected an operator before {tok!r}", text, start)
             nxt = _TOKEN.match(text, pos)
             is_call = nxt is not None and nxt.group("op") == "("
-            if is_call:
+            if is_call and nxt is not None:
                 op = FUNCTION_NAMES.get(tok)
                 if op is None:
                     raise UnsupportedError(

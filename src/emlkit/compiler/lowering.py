@@ -13,6 +13,8 @@ registry's (:mod:`.registry`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import UnsupportedError
 from ..expr import Expr, Var
 from . import primitives as P
@@ -108,7 +110,7 @@ def _apply(L: Lowering, head: str, args: list[tuple[Expr, Info]],
 
 
 def _apply_generic(L: Lowering, head: str, args: list[tuple[Expr, Info]]) -> tuple[Expr, Info]:
-    flat = [v for pair in args for v in pair]
+    flat: list[Any] = [v for pair in args for v in pair]  # expr, info, expr, info, ...
     if head in _ARITHMETIC:
         return getattr(L, head)(*flat)
     if head == "neg":

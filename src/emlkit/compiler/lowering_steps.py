@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from ..errors import DomainError, UnsupportedError
 from ..expr import ONE, Expr
@@ -77,11 +77,11 @@ class Lowering:
                 matching.append(expr)
         if not matching and build is not None and builders[0] is not build:
             try:
-                expr = build()
+                built: Expr | None = build()
             except UnsupportedError:
-                expr = None
-            if expr is not None and close(constant_value(expr), value):
-                matching.append(expr)
+                built = None
+            if built is not None and close(constant_value(built), value):
+                matching.append(built)
         if not matching:
             raise UnsupportedError(
                 f"no EML construction found for the constant {MP.nstr(value, 15)}")
@@ -96,6 +96,7 @@ class Lowering:
         v = MP.mpc(value)
         ln_m1 = P.ln(P.MINUS_ONE)  # exactly −iπ (see const)
         kind, q = ("rat", exact) if exact is not None else classify(v)
+        q = cast(Any, q)  # a Fraction, a pair or an mpc, by kind
         if kind == "rat" and q.denominator == 1:
             return [lambda: self._integer(int(q))]
         if kind == "rat":  # integers passed exactly, so no digits are lost however long they are

@@ -90,7 +90,7 @@ def template(target: str, *, strip_ok: bool = True) -> Template | None:
     'plane'
     """
     table = _table()
-    cands = [table.get((target, "plane"))] + ([table.get((target, "strip"))] if strip_ok else [])
-    cands = [t for t in cands if t is not None]
+    found = [table.get((target, "plane"))] + ([table.get((target, "strip"))] if strip_ok else [])
+    cands = [t for t in found if t is not None]
     return min(cands, key=lambda t: t.form.K) if cands else None
 

@@ -50,7 +50,7 @@ def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
         if isinstance(node, Eml):
             values[id(node)] = sympy.exp(values[id(node.left)]) - sympy.log(values[id(node.right)])
         elif isinstance(node, Var):
-            values[id(node)] = sympy.Symbol(node.name, positive=True) if positive else sympy.Symbol(node.name)
+            values[id(node)] = sympy.Symbol(node.name, positive=True if positive else None)
         else:
             values[id(node)] = sympy.Integer(1)
     return values[id(expr)]
@@ -109,7 +109,7 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
 
 
 def _exact_constant(node: Expr) -> Any:
-    """A constant subtree as SymPy: its closed form if recognisable, else ±oo or a 30-digit float."""
+    """A constant subtree as SymPy: its closed form if recognisable, else ±oo or 30-digit floats."""
     import mpmath
     import sympy
 
@@ -122,13 +122,16 @@ def _exact_constant(node: Expr) -> Any:
     v = constant_value(node)
     if mpmath.isinf(v.real):
         return sympy.oo if v.real > 0 else -sympy.oo
-    return sympy.Float(mpmath.nstr(v.real, 30), 30) + sympy.I * sympy.Float(mpmath.nstr(v.imag, 30), 30)
+    re, im = (sympy.Float(mpmath.nstr(p, 30), 30) for p in (v.real, v.imag))
+    return re + sympy.I * im
 
 
 def _is_exp_of_log_product(e: Any) -> bool:
     import sympy
 
-    return isinstance(e, sympy.exp) and e.args[0].is_Mul and sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
+    if not (isinstance(e, sympy.exp) and e.args[0].is_Mul):
+        return False
+    return sum(isinstance(f, sympy.log) for f in e.args[0].args) == 1
 
 
 def _as_power(e: Any) -> Any:

@@ -46,7 +46,7 @@ def _named() -> tuple[Function, ...]:
     return tuple(f for f in functions(arity=1) if f.decompile)
 
 
-def _binary() -> list[tuple[Callable, Callable, Callable]]:
+def _binary() -> list[tuple[Callable, Callable]]:
     """(solve for b given node value v and operand a, SymPy builder(a, b)) for each op and order."""
     import sympy as sp
 
@@ -149,7 +149,8 @@ def _name_value(z: complex, exact: Any = None) -> Any:
     if cached in _NAMES:
         return _NAMES[cached]
     if exact is not None:
-        approx = sp.Float(mpmath.nstr(exact.real, 45), 45) + sp.I * sp.Float(mpmath.nstr(exact.imag, 45), 45)
+        re, im = (sp.Float(mpmath.nstr(p, 45), 45) for p in (exact.real, exact.imag))
+        approx = re + sp.I * im
         tol = sp.Float(10) ** -38
     else:
         approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
@@ -224,7 +225,7 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
         # exponentials join the pool too, so sin(2x) is found as sin of the pool member 2x.
         # Not tiny ones (x·y/10⁶): their images 1 + tiny match sums dominated by a constant
         kw = _key(w) if w is not None and np.min(np.abs(w)) > 1e-3 else None
-        if kw is not None and (kw not in index or isinstance(index[kw], _Lazy)):
+        if w is not None and kw is not None and (kw not in index or isinstance(index[kw], _Lazy)):
             add_to_pool(sp.exp(form), w, image=False)
 
     def solve(v: np.ndarray) -> Any:
