@@ -185,7 +185,7 @@ class Var(Expr):
     """
 
     __slots__ = ("K", "depth", "name")
-    name: str  # set once in __new__ (declared for type checkers)
+    name: str
     _pool: ClassVar[weakref.WeakValueDictionary[str, Var]] = weakref.WeakValueDictionary()
 
     def __new__(cls, name: str) -> Var:
@@ -227,8 +227,9 @@ class Eml(Expr):
     """
 
     __slots__ = ("K", "depth", "left", "right", "_dag_size")
-    left: Expr  # set once in __new__ (declared for type checkers)
+    left: Expr
     right: Expr
+    _dag_size: int
     _pool: ClassVar[weakref.WeakValueDictionary[tuple[int, int], Eml]] = (
         weakref.WeakValueDictionary()
     )
