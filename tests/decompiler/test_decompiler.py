@@ -40,12 +40,14 @@ def test_basis_round_trip(src):
     assert same_function(back, BASIS[src]), back
 
 
-@pytest.mark.parametrize("src", ["sin(x)", "cos(x)", "asin(x)", "atanh(x)", "x ^ y", "x / y", "pi", "i"])
+@pytest.mark.parametrize("src", ["sin(x)", "cos(x)", "asin(x)", "atanh(x)", "x ^ y", "x / y",
+                                 "pi", "i"])
 def test_basis_round_trip_is_literally_the_same_expression(src):
     assert sp.simplify(ek.decompile(ek.compile(src)) - BASIS[src]) == 0
 
 
-UNARY = ["exp", "log", "sqrt", "sin", "cos", "tan", "asin", "atan", "sinh", "tanh", "asinh", "atanh"]
+UNARY = ["exp", "log", "sqrt", "sin", "cos", "tan", "asin", "atan", "sinh", "tanh", "asinh",
+         "atanh"]
 
 
 @pytest.mark.parametrize("outer,inner", list(itertools.product(UNARY[:6], UNARY[6:]))[::3])
@@ -56,7 +58,8 @@ def test_compositions_of_two(outer, inner):
     assert same_function(back, want), (src, back)
 
 
-@pytest.mark.parametrize("src,want", [("sin(x) * cos(y)", sp.sin(x) * sp.cos(y)), ("exp(x) + y^2", sp.exp(x) + y**2)])
+@pytest.mark.parametrize("src,want", [("sin(x) * cos(y)", sp.sin(x) * sp.cos(y)),
+                                      ("exp(x) + y^2", sp.exp(x) + y**2)])
 def test_binary_compositions(src, want):
     assert same_function(ek.decompile(ek.compile(src)), want)
 
@@ -66,11 +69,8 @@ def test_to_sympy_is_the_literal_reading():
     assert ek.to_sympy(e) == sp.exp(x) - sp.log(sp.exp(y))
 
 
-def test_large_dag_decompiles_quickly():
-    import time
-
+def test_large_dag_decompiles():
+    # (speed: benchmarks/decompile_speed.py; a test never depends on the machine's speed)
     f = ek.compile("sin(cos(tan(x))) + asinh(atan(x)) * sqrt(y)")
-    t = time.perf_counter()
     back = ek.decompile(f)
-    assert time.perf_counter() - t < 30
     assert same_function(back, sp.sin(sp.cos(sp.tan(x))) + sp.asinh(sp.atan(x)) * sp.sqrt(y))

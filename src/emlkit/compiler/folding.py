@@ -14,11 +14,13 @@ from typing import Any
 
 import mpmath
 
+from ..errors import UnsupportedError
 from .formula import Node
 from .info import MP
 from .registry import lookup
 
-__all__ = ["exact_value", "fold_zeros", "refold"]
+__all__ = ["check_infinite_constant", "exact_value", "fold_infinite_operand", "fold_zeros",
+           "refold"]
 
 
 def exact_value(op: str, args: list[Any], ctx: Any = MP) -> Any:
@@ -30,10 +32,18 @@ def exact_value(op: str, args: list[Any], ctx: Any = MP) -> Any:
     ``√0 = 0``, ``ln 0 = −∞``); otherwise the argument lies on a cut, and the moved value, with
     the move's residue rounded away, is the side C99 and NumPy give for ``x + 0j``.
     Raises ZeroDivisionError or ValueError where the operation has no value (``1/0``).
+    A real negative power of an exact zero is ``+∞`` (``0^b = exp(b·ln 0)`` with ``ln 0 = −∞``:
+    the limit of ``t^b`` as ``t → 0⁺``, for ``0^(−2)`` also the two-sided one).
 
     >>> exact_value("ln", [MP.mpc(1)])
     mpc(real='0.0', imag='0.0')
+    >>> exact_value("pow", [MP.mpc(0), MP.mpc(-0.5)])
+    mpc(real='+inf', imag='0.0')
     """
+    if op == "pow" and ctx.mpc(args[0]) == 0:
+        power = _power_of_zero(ctx.mpc(args[1]), ctx)
+        if power is not None:
+            return power
     entry = lookup(op)
     fn = entry.mpmath_function(ctx)
     tiny = ctx.mpf(10) ** -(ctx.dps + 10)
@@ -56,6 +66,23 @@ def exact_value(op: str, args: list[Any], ctx: Any = MP) -> Any:
     return ctx.mpc(re, im)
 
 
+def _power_of_zero(b: Any, ctx: Any) -> Any:
+    """``0^b``: ``0`` for ``Re b > 0``, ``+∞`` for a real ``b < 0``, None for ``b = 0``.
+
+    For a complex ``b`` with ``Re b ≤ 0`` (``b ≠ 0``) the limit has no direction
+    (``|t^b| → ∞`` or stays 1 while ``arg t^b = Im b·ln t`` turns without end): refused.
+    """
+    if b.real > 0:
+        return ctx.mpc(0)
+    if b.imag == 0 and b.real < 0:
+        return ctx.mpc(ctx.inf, 0)
+    if b.imag != 0 and b.real <= 0:
+        raise UnsupportedError(
+            f"0^({ctx.nstr(b, 6)}): a power of 0 with a complex exponent of real part <= 0 "
+            "has no value (its limit turns without end)")
+    return None
+
+
 def _real_infinity(value: Any, args: list[Any], ctx: Any) -> Any:
     """±∞ + NaN·i from real arguments is the real ±∞ (``2·ln 0 = −∞``).
 
@@ -66,6 +93,65 @@ def _real_infinity(value: Any, args: list[Any], ctx: Any) -> Any:
             ctx.mpc(a).imag == 0 for a in args):
         return ctx.mpc(value.real, 0)
     return value
+
+
+def check_infinite_constant(value: Any, op: str) -> None:
+    """Raise UnsupportedError for a folded constant that no EML tree can give exactly.
+
+    A NaN part means the operation has no value (``ln 0 − ln 0 = ∞ − ∞``, ``sin(ln 0)``). An
+    infinite imaginary part (``ln(0)·i = −∞·i``) has no form either: an EML tree reaches it only
+    through ``exp(∞ ± iπ/2)``, which IEEE and mpmath arithmetic evaluate to ``∞ ± ∞i``. An
+    infinite real part with a finite imaginary part (``ln(ln 0) = +∞ + iπ``) is fine.
+
+    >>> check_infinite_constant(MP.mpc(MP.inf, MP.pi), "ln")
+    >>> check_infinite_constant(MP.mpc(0, -MP.inf), "mul")
+    Traceback (most recent call last):
+    ...
+    emlkit.errors.UnsupportedError: mul of constants: the constant -inf*i has no EML form ...
+    """
+    v = MP.mpc(value)
+    if MP.isinf(v.imag):  # (−∞)·i is NaN − ∞i in complex arithmetic: an imaginary infinity
+        sign = "-" if v.imag < 0 else ""
+        shown = f"{sign}inf*i"
+        if MP.isinf(v.real):
+            shown = f"{MP.nstr(v.real, 6)} {sign or '+'} inf*i"
+        raise UnsupportedError(
+            f"{op} of constants: the constant {shown} has no EML form (an infinity is exact "
+            "only along the real axis: exp(inf + i*pi/2) is inf + inf*i in floating point)")
+    if MP.isnan(v.real) or MP.isnan(v.imag):
+        raise UnsupportedError(
+            f"{op} of constants has no value (NaN: inf - inf, 0*inf or a function of inf)")
+
+
+def fold_infinite_operand(op: str, infinite: list[Any]) -> Any:
+    """The value of an operation of a real infinite constant and a varying value, or raise.
+
+    ``±∞ ± x = ±∞`` and ``x/±∞ = 0`` for every finite ``x`` (as SymPy has it: ``x + oo = oo``):
+    the result is that constant. Anything else is refused with UnsupportedError: ``ln(0)·x`` is
+    ``−∞`` for ``x > 0`` and ``+∞`` for ``x < 0``, and an EML tree carries the sign of ``x``
+    only as the angle of ``ln x`` (0 or π), turned back into the sign of an infinity only by
+    ``exp(∞ + iπ)``, which floating point evaluates to ``−∞ + ∞i``; no EML form gives the value
+    for real inputs of both signs. ``infinite`` holds, per operand, its infinite value or None.
+
+    >>> fold_infinite_operand("sub", [None, MP.mpc(-MP.inf)])           # x - ln(0)
+    mpc(real='+inf', imag='0.0')
+    >>> fold_infinite_operand("mul", [MP.mpc(-MP.inf), None])           # ln(0)*x
+    Traceback (most recent call last):
+    ...
+    emlkit.errors.UnsupportedError: mul of the infinite constant -inf and a varying value ...
+    """
+    (i, v), = ((i, MP.mpc(v)) for i, v in enumerate(infinite) if v is not None)
+    if v.imag == 0 and op == "add":
+        return v
+    if v.imag == 0 and op == "sub":
+        return v if i == 0 else -v
+    if op == "div" and i == 1:
+        return MP.mpc(0)
+    shown = MP.nstr(v.real, 6) if v.imag == 0 else MP.nstr(v, 6)
+    raise UnsupportedError(
+        f"{op} of the infinite constant {shown} and a varying value has no EML form (the sign "
+        "of the infinity would depend on the input's sign, which EML arithmetic carries only "
+        "as an angle: exp(inf + i*pi) is -inf + inf*i in floating point)")
 
 
 _MP_HI = mpmath.MPContext()

@@ -13,11 +13,13 @@ registry's (:mod:`.registry`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import UnsupportedError
 from ..expr import Expr, Var
 from . import primitives as P
 from .constants import constant_form
-from .folding import exact_value, fold_zeros
+from .folding import check_infinite_constant, exact_value, fold_infinite_operand, fold_zeros
 from .formula import Node
 from .functions import FUNCTIONS
 from .info import DOMAINS, INF, MP, PI, Info
@@ -79,25 +81,36 @@ def _leaf(L: Lowering, node: Node) -> tuple[Expr, Info]:
 def _apply(L: Lowering, head: str, args: list[tuple[Expr, Info]],
            node: Node | None = None) -> tuple[Expr, Info]:
     consts = [info.const if info.const is not None else info.infinite for _, info in args]
+    value = None
     if all(c is not None for c in consts):
         try:
             value = exact_value(head, consts)
         except (ZeroDivisionError, ValueError):
             value = None
-        if value is not None and MP.isfinite(value.real) and MP.isfinite(value.imag):
+    elif any(info.infinite is not None for _, info in args):  # ln(0) + x = −∞, ln(0)·x refused
+        value = fold_infinite_operand(head, [info.infinite for _, info in args])
+    if value is not None:
+        if MP.isfinite(value.real) and MP.isfinite(value.imag):
             if node is not None:
                 value = fold_zeros(value, node)
             expr = L.const(value, lambda: _apply_generic(L, head, args)[0])
             return expr, Info(abs(float(value.imag)), value, nonzero=value != 0)
-        if value is not None and value.imag == 0 and MP.isinf(value.real):
+        if value.imag == 0 and MP.isinf(value.real):
             form = constant_form(value)  # ln 0 = −∞: the table's 11-token form
             if form is not None:  # an infinity is not folded further: no Info.const
                 return form, Info(0.0, nonzero=True, infinite=value)
+        if any(info.infinite is not None for _, info in args) or not (
+                MP.isnan(value.real) or MP.isnan(value.imag)):  # ln(ln 0) = +∞ + iπ, ln(0)·i
+            expr, info = _apply_generic(L, head, args)
+            if info.const is not None:  # a rule gave a value (ln(0)·0 = 0, as x·0 = 0)
+                return expr, info
+            check_infinite_constant(value, head)
+            return expr, Info(info.imb, nonzero=True, infinite=value)
     return _apply_generic(L, head, args)
 
 
 def _apply_generic(L: Lowering, head: str, args: list[tuple[Expr, Info]]) -> tuple[Expr, Info]:
-    flat = [v for pair in args for v in pair]
+    flat: list[Any] = [v for pair in args for v in pair]  # expr, info, expr, info, ...
     if head in _ARITHMETIC:
         return getattr(L, head)(*flat)
     if head == "neg":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from ..errors import DomainError, UnsupportedError
 from ..expr import ONE, Expr
@@ -98,6 +98,7 @@ class Lowering:
         ln_m1 = P.ln(P.MINUS_ONE)  # exactly −iπ (see const)
         q: Any  # a Fraction, or what classify found (a Fraction or a pair of them)
         kind, q = ("rat", exact) if exact is not None else classify(v)
+        q = cast(Any, q)  # a Fraction, a pair or an mpc, by kind
         if kind == "rat" and q.denominator == 1:
             return [lambda: self._integer(int(q))]
         if kind == "rat":  # integers passed exactly, so no digits are lost however long they are

@@ -53,7 +53,7 @@ def _named() -> tuple[Function, ...]:
     return tuple(f for f in functions(arity=1) if f.decompile)
 
 
-def _binary() -> list[tuple[Callable, Callable, Callable]]:
+def _binary() -> list[tuple[Callable, Callable]]:
     """(solve for b given node value v and operand a, SymPy builder(a, b)) for each op and order."""
     import sympy as sp
 
@@ -85,6 +85,28 @@ def _key(values: np.ndarray) -> tuple | None:
     exponent = int(np.floor(np.log10(top))) if top > 1e-300 else 0
     q = np.round(values / 10.0**exponent * 10.0 ** (RECOGNIZE_DIGITS - 1))
     return (exponent, *q.real.astype(np.int64).tolist(), *q.imag.astype(np.int64).tolist())
+
+
+def _keys(values: np.ndarray) -> list[tuple | None]:
+    """:func:`_key` of each row of a 2-D array, vectorised (bit for bit the same keys)."""
+    finite = np.all(np.isfinite(values), axis=1)
+    top = np.max(np.abs(np.where(finite[:, None], values, 0)), axis=1)
+    exps = np.zeros(len(values), dtype=np.int64)
+    big = top > 1e-300
+    exps[big] = np.floor(np.log10(top[big])).astype(np.int64)
+    scale = np.array([10.0 ** e for e in exps.tolist()])  # as _key computes it
+    q = np.round(np.where(finite[:, None], values, 0) / scale[:, None]
+                 * 10.0 ** (RECOGNIZE_DIGITS - 1))
+    re, im = q.real.astype(np.int64).tolist(), q.imag.astype(np.int64).tolist()
+    return [(int(e), *r, *m) if ok else None
+            for e, r, m, ok in zip(exps.tolist(), re, im, finite.tolist())]
+
+
+def _constant_rows(values: np.ndarray) -> list[bool]:
+    """Rows whose entries agree (``np.allclose(row, row[0])`` at the constant tolerances)."""
+    first = values[:, :1]
+    tol = RECOGNIZE_CONSTANT_ATOL + RECOGNIZE_CONSTANT_RTOL * np.abs(first)
+    return np.all(np.abs(values - first) <= tol, axis=1).tolist()
 
 
 def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
@@ -137,28 +159,45 @@ def _name_value(z: complex, exact: Any = None) -> Any:
     if not np.isfinite(z):
         return None
     # float-only and high-precision lookups can name the same value differently: cache apart
-    from ._names import checked, key_of, shipped
+    from ._names import checked, exact_name, key_of, shipped
 
+    # the table's key, and for the cache also the parts below 10⁻³ to 12 digits (else e^−523
+    # and 10⁻⁴⁰ shared the key 0, and x·10⁴⁰ decompiled to x·e^523)
     key = key_of(z, exact is not None)
-    if key in _NAMES:
-        return _NAMES[key]
+    cached = (*key, *(float(f"{p:.11e}") if 0 < abs(p) < 1e-3 else 0.0 for p in (z.real, z.imag)))
+    if cached in _NAMES:
+        return _NAMES[cached]
     if exact is not None:
-        approx = sp.Float(mpmath.nstr(exact.real, 45), 45) + sp.I * sp.Float(mpmath.nstr(exact.imag, 45), 45)
+        re, im = (sp.Float(mpmath.nstr(p, 45), 45) for p in (exact.real, exact.imag))
+        approx = re + sp.I * im
         tol = sp.Float(10) ** -38
     else:
         approx, tol = sp.Float(z.real, 17) + sp.I * sp.Float(z.imag, 17), sp.Float(10) ** -11
+    guess = exact_name(exact) if exact is not None else None
+    if guess is not None:  # a rational, q·π, q·i, e^q, ...: exact to 40 digits, no search
+        _NAMES[cached] = guess
+        return guess
     table = shipped()
-    if key in table:  # answered before (scripts/constant_names.py): no nsimplify run
+    if key in table and (z == 0 or abs(z) >= _SEARCHED[0]):  # answered before: no nsimplify
+        # (scripts/constant_names.py; its keys round tiny values to 0)
         name = table[key]
         guess = None if name is None else checked(name, approx, tol)
         if name is None or guess is not None:
-            _NAMES[key] = guess
+            _NAMES[cached] = guess
             return guess
-    guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
-    if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
-        guess = None
-    _NAMES[key] = guess
+    guess = None
+    if _SEARCHED[0] <= abs(z) <= _SEARCHED[1 if exact is not None else 2]:  # its tolerance is
+        # absolute: 10⁻¹¹ on a 17-digit float beyond 10⁴ is rounding noise, not a digit
+        guess = sp.nsimplify(approx, [sp.pi, sp.E], tolerance=tol, rational=False)
+        if guess.has(sp.Float) or sp.count_ops(guess) > 12 or _contrived(guess):
+            guess = None
+    _NAMES[cached] = guess
     return guess
+
+
+#: Magnitudes searched with nsimplify: outside, an absolute tolerance of 10⁻³⁸ (or 10⁻¹¹ for a
+#: float) names a tiny value 0 (e^−523 became 0, and x·y + 523 decompiled to x·y + zoo).
+_SEARCHED = (1e-6, 1e12, 1e4)  # lower bound; upper bound for exact values; for floats
 
 
 def _contrived(guess: Any) -> bool:
@@ -191,7 +230,7 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
     known: dict[int, Any] = {}
     parents_nonconst = _maximal_constants(expr)
 
-    def add_to_pool(form: Any, v: np.ndarray) -> None:
+    def add_to_pool(form: Any, v: np.ndarray, image: bool = True) -> None:
         k = _key(v)
         if k is None or len(pool) >= _MAX_POOL:
             return
@@ -199,7 +238,14 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
         with np.errstate(all="ignore"):
             for fn, sym in unary.values():
                 _index(index, fn(v), sym, form)
+            w = np.exp(v) if image and form.has(sp.log) else None
         pool.append((form, v))
+        # a compiled form holds many values as logarithms (log(2x) for sin(2x)): their
+        # exponentials join the pool too, so sin(2x) is found as sin of the pool member 2x.
+        # Not tiny ones (x·y/10⁶): their images 1 + tiny match sums dominated by a constant
+        kw = _key(w) if w is not None and np.min(np.abs(w)) > 1e-3 else None
+        if w is not None and kw is not None and (kw not in index or isinstance(index[kw], _Lazy)):
+            add_to_pool(sp.exp(form), w, image=False)
 
     def solve(v: np.ndarray) -> Any:
 
@@ -221,16 +267,19 @@ def recognize_nodes(expr: Expr) -> dict[int, Any]:
                     form = build(form_w)
                     if _agrees(form, v, env):
                         return form
-            for form_a, a in pool:
-                for inverse, build in binary:
-                    b = inverse(v, a)
-                    kb = _key(b)
+            # every operand b = op⁻¹(v, a) for all pool members a at once (one array per op),
+            # tried in the same order as one at a time: pool member first, then op
+            values = np.array([a for _, a in pool])
+            per_op = [(build, b, _keys(b), _constant_rows(b))
+                      for b, build in ((inverse(v, values), build) for inverse, build in binary)]
+            for i, (form_a, _) in enumerate(pool):
+                for build, b, keys, flat in per_op:
+                    kb = keys[i]
                     if kb is None:
                         continue
                     form_b = index.get(kb)
-                    if form_b is None and np.allclose(b, b[0], rtol=RECOGNIZE_CONSTANT_RTOL,
-                                                              atol=RECOGNIZE_CONSTANT_ATOL):
-                        form_b = _name_value(complex(b[0]))
+                    if form_b is None and flat[i]:
+                        form_b = _name_value(complex(b[i, 0]))
                     if isinstance(form_b, _Lazy):
                         form_b = index[kb] = form_b.build()
                     if form_b is not None:
@@ -273,8 +322,9 @@ def _agrees(form: Any, v: np.ndarray, env: dict[str, np.ndarray]) -> bool:
             got = np.broadcast_to(np.asarray(fn(*(env[n] for n in names)), dtype=complex), v.shape)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, NameError):
         return False
-    return bool(np.all(np.isfinite(got))
-                and np.allclose(got, v, rtol=RECOGNIZE_RTOL, atol=RECOGNIZE_ATOL))
+    # the absolute tolerance shrinks with tiny values: x·10⁻⁴⁰ is not x + (−x) = 0
+    atol = RECOGNIZE_ATOL * min(1.0, float(np.max(np.abs(v))))
+    return bool(np.all(np.isfinite(got)) and np.allclose(got, v, rtol=RECOGNIZE_RTOL, atol=atol))
 
 
 def _maximal_constants(expr: Expr) -> set[int]:
