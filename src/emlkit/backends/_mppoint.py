@@ -22,7 +22,8 @@ Limits (:func:`emlkit.semantics` defines the value at a real input as the one-si
       ``x + δ·η`` for two steps ``η``, all inputs moving together (:func:`limit`). At an exact
       zero the limit replaces the exact walk's finite value where the two differ only in the
       signs of their parts (the walk carries first-order terms only, so it can miss the side
-      of a cut there: ``acosh(−0 − 0j) = −iπ/2``); C99's poles (``1/0 = ∞``) stay.
+      of a cut there: ``acosh(−0 − 0j) = −iπ/2``), and a pole where the limit has the same
+      infinite parts with other signs; other C99 poles (``1/0 = ∞``) stay.
     * An infinite input (one infinite part, the other finite) is the limit ``±R → ∞`` along
       its axis, on the side of its zero part; where that limit has no value the exact walk's
       C99 value is kept.
@@ -193,6 +194,16 @@ def _mirrored(lim: Any, z: Any, dps: int) -> bool:
     return bool(same_size and abs(lim - z) > tol)
 
 
+def _flipped_pole(lim: Any, z: Any) -> bool:
+    """Both infinite, ``lim`` only where ``z`` is, with another sign somewhere: the side of a
+    pole that the C99 walk through ``±∞`` lost (``ln 0 / ln y`` at a tiny negative ``y``);
+    a pole whose infinite part moves (``1/0``: ``∞`` in C99, ``−i∞`` from above) keeps C99's."""
+    pairs = [(p, q) for p, q in ((lim.real, z.real), (lim.imag, z.imag)) if mp.isinf(p)]
+    if not pairs or any(not mp.isinf(q) for _, q in pairs):
+        return False
+    return any(p != q for p, q in pairs)
+
+
 def point_value(body: Body, point: Mapping[str, Any], dps: int, hook: Any = None) -> tuple:
     """The value of ``body`` at ``point`` at ``dps`` digits (module notes): ``(mpc, ok)``.
 
@@ -208,9 +219,9 @@ def point_value(body: Body, point: Mapping[str, Any], dps: int, hook: Any = None
         lim = limit(body, given, dps)
         if not (mp.isnan(lim.real) and mp.isnan(lim.imag)):
             z = lim
-    elif zero and _finite(z):
+    elif zero:
         lim = limit(body, given, dps)
-        if _finite(lim) and _mirrored(lim, z, dps):
+        if _finite(z) and _finite(lim) and _mirrored(lim, z, dps) or _flipped_pole(lim, z):
             z = lim
     elif moving_zero:
         lim = limit(body, given, dps)
