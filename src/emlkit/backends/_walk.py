@@ -36,7 +36,10 @@ import numpy as np
 
 from ..expr import Eml, Expr, One, Var, postorder
 
-__all__ = ["CONST", "EML", "ONE_LEAF", "VAR", "Plan", "make_plan", "run", "split_points"]
+__all__ = [
+    "CONST", "EML", "ONE_LEAF", "VAR", "Plan", "make_plan", "run", "split_points",
+    "variable_free",
+]
 
 CONST, VAR, ONE_LEAF, EML = range(4)
 
@@ -96,12 +99,8 @@ def make_plan(expr: Expr, *, fold_constants: bool) -> Plan:
         _PLANS.move_to_end(key)
         return plan
     order = postorder(expr)
-    has_var: dict[int, bool] = {}
-    for n in order:
-        if isinstance(n, Eml):
-            has_var[id(n)] = has_var[id(n.left)] or has_var[id(n.right)]
-        else:
-            has_var[id(n)] = isinstance(n, Var)
+    consts = variable_free(order)
+    has_var = {id(n): id(n) not in consts for n in order}
     needed = {id(expr)}
     uses: dict[int, int] = {}
     for n in reversed(order):
@@ -130,6 +129,25 @@ def make_plan(expr: Expr, *, fold_constants: bool) -> Plan:
     if len(_PLANS) > PLAN_CACHE_SIZE:
         _PLANS.popitem(last=False)
     return plan
+
+
+def variable_free(order: list[Expr]) -> set[int]:
+    """Ids of the nodes without a variable below them, from a postorder (one pass).
+
+    >>> from emlkit import eml
+    >>> from emlkit.expr import postorder
+    >>> e = eml(eml(1, 1), "x")
+    >>> sorted(n.K for n in postorder(e) if id(n) in variable_free(postorder(e)))
+    [1, 3]
+    """
+    consts: set[int] = set()
+    for n in order:
+        if isinstance(n, Eml):
+            if id(n.left) in consts and id(n.right) in consts:
+                consts.add(id(n))
+        elif not isinstance(n, Var):
+            consts.add(id(n))
+    return consts
 
 
 def run(plan: Plan, ops: Any, inputs: Mapping[str, Any], hook: Hook | None = None) -> Any:
