@@ -97,6 +97,8 @@ class MpmathOps:
         #: ``exp`` argument (``log2 |z|``: its absolute error becomes the result's relative
         #: error) and the largest cancellation in a difference that was not snapped.
         self.spent_bits = 0
+        #: The inputs of the walk, as ops values (set by the caller, for its own bookkeeping).
+        self.inputs: dict = {}
 
     # -- snapping -----------------------------------------------------------------------
     def tiny(self, x: Any, scale: Any) -> bool:

@@ -106,7 +106,7 @@ def _walk(body: Body, point: Callable[[], dict], dps: int, hook: Any) -> tuple[A
     for _ in range(64):
         ops = MpmathOps(working_dps(dps) + guard, residue_digits(dps))
         with mp.workdps(ops.wp):
-            values = point()
+            values = ops.inputs = point()
             need = guard_digits(values)
             if need > guard:
                 guard = need
@@ -218,6 +218,8 @@ def point_value(body: Body, point: Mapping[str, Any], dps: int, hook: Any = None
                            hook)
     z = value[0]
     moving_zero = ops.zero_limit and not _finite(z)
+    if not moving_zero and all(_finite(v[0]) and v[0] for v in ops.inputs.values()):
+        return finish(z, dps), ok  # the common case: finite nonzero inputs, no limit to take
     given, zero, infinite = _given(point)
     if infinite:
         lim = limit(body, given, dps)

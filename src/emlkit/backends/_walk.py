@@ -37,7 +37,7 @@ import numpy as np
 from ..expr import Eml, Expr, One, Var, postorder
 
 __all__ = [
-    "CONST", "EML", "ONE_LEAF", "VAR", "Plan", "make_plan", "run", "split_points",
+    "CONST", "EML", "ONE_LEAF", "VAR", "Plan", "join_points", "make_plan", "run", "split_points",
     "variable_free",
 ]
 
@@ -222,3 +222,17 @@ def split_points(inputs: Mapping[str, Any]) -> tuple[tuple[int, ...] | None, lis
     arrays = [np.asarray(inputs[n], dtype=object) for n in names]
     b = np.broadcast(*arrays)
     return b.shape, [dict(zip(names, vals)) for vals in b]
+
+
+def join_points(results: list[Any], shape: tuple[int, ...] | None) -> Any:
+    """The scalar backends' results in the inputs' shape (see :func:`split_points`): the one
+    value when the inputs were scalars, else an object array.
+
+    >>> join_points([1, 2], (2,)), join_points([3], None)
+    (array([1, 2], dtype=object), 3)
+    """
+    if shape is None:
+        return results[0]
+    out = np.empty(len(results), dtype=object)
+    out[:] = results
+    return out.reshape(shape)

@@ -22,7 +22,6 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 from mpmath import mp
 
 from ..errors import DomainError, EvaluationError
@@ -30,7 +29,7 @@ from ..expr import Eml, Expr, One
 from ..semantics import CONSTANT_DPS, EvaluationWarning, describe, report_nan, working_dps
 from ._mpops import MpmathOps
 from ._mppoint import MAX_GUARD_DIGITS, input_value, point_value
-from ._walk import make_plan, run, split_points
+from ._walk import join_points, make_plan, run, split_points
 
 __all__ = [
     "DEFAULT_DPS",
@@ -170,11 +169,7 @@ def evaluate(
             f"{MAX_GUARD_DIGITS} guard digits (their intermediates need more)", None, short,
         ), stacklevel=stacklevel + 1)
     report_nan(on_nan, first_nan, count, len(points), stacklevel=stacklevel + 1)
-    if shape is None:
-        return results[0]
-    out = np.empty(len(results), dtype=object)
-    out[:] = results
-    return out.reshape(shape)
+    return join_points(results, shape)
 
 
 def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) -> Expr | None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 from flint import acb, arb
 
 from ...errors import DomainError
 from ...expr import Expr
 from ...semantics import report_nan
-from .._walk import make_plan, run, split_points
+from .._walk import join_points, make_plan, run, split_points
 from ._balls import inputs as point_balls
 from ._ops import DEFAULT_DPS, ArbOps, Infinity, Precision, precision_bits
 
@@ -89,11 +88,7 @@ def evaluate(
             origin = origin or (first[0] if first else None)
         results.append(z)
     report_nan(on_nan, origin, count, len(points), stacklevel=stacklevel + 1)
-    if shape is None:
-        return results[0]
-    out = np.empty(len(results), dtype=object)
-    out[:] = results
-    return out.reshape(shape)
+    return join_points(results, shape)
 
 
 def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) -> Expr | None:

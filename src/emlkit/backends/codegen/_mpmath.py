@@ -1,10 +1,10 @@
 """Generated mpmath code: the mpmath backend's arithmetic (:mod:`._runtime`) and a body.
 
-The body is straight-line code over the whole DAG (constants included: they are computed by
-the same arithmetic at the working precision of each call, so they are exact at any
-``mp.dps``), one ``ops.eml_values`` call per distinct eml node; the function hands it to the
-embedded ``point_value``, which chooses the working precision and takes the limits, and
-returns the value rounded to the caller's ``mp.dps``.
+The body is straight-line code over the DAG, one ``ops.eml_values`` call per distinct eml
+node; its variable-free subtrees are a second function, computed by the same arithmetic once
+per working precision (so the constants are exact at any ``mp.dps``) and kept. The function
+hands the body to the embedded ``point_value``, which chooses the working precision and takes
+the limits, and returns the value rounded to the caller's ``mp.dps``.
 
 >>> from emlkit.expr import eml
 >>> print(body_source(eml("x", 1), "_f_body"))
@@ -17,34 +17,53 @@ def _f_body(ops, values, hook):
 
 from __future__ import annotations
 
-from ...expr import ONE, Expr
-from .._walk import EML, VAR, make_plan
+from ...expr import ONE, Eml, Expr, Var, postorder
+from .._walk import CONST, make_plan, variable_free
 from ._runtime import call_source, runtime_source
 
 __all__ = ["body_source", "mpmath_source"]
 
 
 def body_source(expr: Expr, name: str) -> str:
-    """``def name(ops, values, hook)``: the tree on the mpmath ops, node by node."""
-    plan = make_plan(expr, fold_constants=False)
-    lines = [f"def {name}(ops, values, hook):"]
+    """``def name(ops, values, hook)``: the tree on the mpmath ops, node by node; the
+    variable-free subtrees in ``name_constants(ops)``, computed once per working precision."""
+    order = postorder(expr)
+    consts = variable_free(order)
+    folded = [n for n, kind, _, _ in make_plan(expr, fold_constants=True).steps if kind == CONST]
     temps: dict[int, str] = {}  # eml nodes t<k>, inputs i<k>, the leaf 1 "one"
-    n_eml = 0
-    for node, kind, left, right in plan.steps:
-        if kind == VAR:
-            t = f"i{len(temps) - n_eml}"
+    counter = [0]
+
+    def emit(node: Expr, lines: list[str]) -> None:
+        if isinstance(node, Var):
+            t = f"i{len(temps) - counter[0]}"
             lines.append(f"    {t} = values[{node.name!r}]")
-        elif kind == EML:
-            t = f"t{n_eml}"
-            n_eml += 1
+        elif isinstance(node, Eml):
+            t = f"t{counter[0]}"
+            counter[0] += 1
             ones = f"{node.left is ONE}, {node.right is ONE}"
-            lines.append(f"    {t} = ops.eml_values({temps[left]}, {temps[right]}, {ones})")
+            lines.append(
+                f"    {t} = ops.eml_values({temps[id(node.left)]}, {temps[id(node.right)]}, {ones})")
         else:
             t = "one"
             lines.append("    one = ops.one()")
         temps[id(node)] = t
+
+    head = [f"def {name}_constants(ops):"]
+    for node in order:
+        if id(node) in consts:
+            emit(node, head)
+    head.append(f"    return ({''.join(temps[id(n)] + ', ' for n in folded)})")
+    lines = [f"def {name}(ops, values, hook):"]
+    if folded:
+        unpack = "".join(temps[id(n)] + ", " for n in folded)
+        lines.append(f"    ({unpack}) = _eml_constants({name}_constants, ops)")
+    for node in order:
+        if id(node) not in consts:
+            emit(node, lines)
     lines.append(f"    return {temps[id(expr)]}")
-    return "\n".join(lines)
+    if not folded:
+        return "\n".join(lines)
+    return "\n".join(head) + "\n\n\n" + "\n".join(lines)
 
 
 def mpmath_source(expr: Expr, name: str, params: dict[str, str], header: str) -> str:

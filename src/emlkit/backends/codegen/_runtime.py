@@ -123,8 +123,15 @@ def runtime_source() -> str:
 
 def call_source() -> str:
     """``_eml_call(body, point)``: the value at the caller's ``mp.dps``, warning where those
-    digits are not reached."""
+    digits are not reached; ``_eml_constants(fn, ops)``: ``fn(ops)`` kept per precision."""
     return (
+        "def _eml_constants(fn, ops):\n"
+        "    cache = fn.__dict__.setdefault('values', {})\n"
+        "    if ops.wp not in cache:\n"
+        "        if len(cache) > 8:\n"
+        "            cache.clear()\n"
+        "        cache[ops.wp] = fn(ops)\n"
+        "    return cache[ops.wp]\n\n\n"
         "def _eml_call(body, point):\n"
         "    z, ok = _eml_point_value(body, point, mp.dps)\n"
         "    if not ok:\n"
