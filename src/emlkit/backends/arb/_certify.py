@@ -193,11 +193,11 @@ def certify(
         value, ok, node, reason = _certify_expr(plan, {n: point[n] for n in expr.free_vars}, dps)
         ref = None
         ref_ok, ref_node, ref_reason = True, None, ""
-        if ref_plan is not None:
+        if ref_plan is not None and ref_expr is not None:
             ref, ref_ok, ref_node, ref_reason = _certify_expr(
                 ref_plan, {n: point[n] for n in ref_expr.free_vars}, dps
             )
-        elif reference is not None:
+        elif reference is not None and not isinstance(reference, Expr):
             ref = _call_reference(reference, point, dps)
             ref_ok = _tight(ref, dps)
             ref_reason = "" if ref_ok else "the reference's ball is not tight"

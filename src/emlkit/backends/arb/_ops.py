@@ -110,6 +110,7 @@ class ArbOps:
         bz, bk, bd = b
         if isinstance(az, Infinity) or isinstance(bz, Infinity):
             return self._eml_infinite(node, az, b)
+        lk: int | None
         if node.right is ONE:
             lb, lk, dl = self.zero, 0, None
         else:

@@ -77,6 +77,7 @@ def body_lines(expr: Expr, spec: Target, h: str, params: dict[str, str]) -> list
             dtext = f"-{dl}" if de is None else f"{de} - {dl}"
         values[id(node)], terms[id(node)] = t, d
         body.append(spec.assign(t, text))
+        assert dtext is not None  # a node with two constant children is itself constant
         body.append(spec.assign(d, dtext))
     if id(expr) in consts:
         result = spec.literal(constant_info(expr).c)
