@@ -7,12 +7,18 @@ hands the body to the embedded ``point_value``, which chooses the working precis
 the limits, and returns the value rounded to the caller's ``mp.dps``.
 
 >>> from emlkit.expr import eml
->>> print(body_source(eml("x", 1), "_f_body"))
-def _f_body(ops, values, hook):
-    i0 = values['x']
+>>> print(body_source(eml(eml(1, 1), "x"), "_f_body"))      # exp(e) − ln x
+def _f_body_constants(ops):
     one = ops.one()
-    t0 = ops.eml_values(i0, one, False, True)
-    return t0
+    t0 = ops.eml_values(one, one, True, True)
+    return (t0, )
+<BLANKLINE>
+<BLANKLINE>
+def _f_body(ops, values, hook):
+    (t0, ) = _eml_constants(_f_body_constants, ops)
+    i0 = values['x']
+    t1 = ops.eml_values(t0, i0, False, False)
+    return t1
 """
 
 from __future__ import annotations
@@ -31,15 +37,16 @@ def body_source(expr: Expr, name: str) -> str:
     consts = variable_free(order)
     folded = [n for n, kind, _, _ in make_plan(expr, fold_constants=True).steps if kind == CONST]
     temps: dict[int, str] = {}  # eml nodes t<k>, inputs i<k>, the leaf 1 "one"
-    counter = [0]
+    counts = {"i": 0, "t": 0}
 
     def emit(node: Expr, lines: list[str]) -> None:
         if isinstance(node, Var):
-            t = f"i{len(temps) - counter[0]}"
+            t = f"i{counts['i']}"
+            counts["i"] += 1
             lines.append(f"    {t} = values[{node.name!r}]")
         elif isinstance(node, Eml):
-            t = f"t{counter[0]}"
-            counter[0] += 1
+            t = f"t{counts['t']}"
+            counts["t"] += 1
             ones = f"{node.left is ONE}, {node.right is ONE}"
             lines.append(
                 f"    {t} = ops.eml_values({temps[id(node.left)]}, {temps[id(node.right)]}, {ones})")
