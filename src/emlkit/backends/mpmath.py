@@ -1,11 +1,12 @@
 """mpmath backend: complex values at any precision, with exact landings and signed-zero sides.
 
-Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``, at
-the inputs themselves; intermediates that land exactly on the cut are snapped, and the side of
-the cut is decided by the inputs' directions, carried as first-order terms (see
-:mod:`emlkit.semantics`). This
-module also computes the exact constants that the NumPy and torch backends inject
-(:func:`constant_info`).
+Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits plus the guard digits the
+point's magnitudes need, and rounded to ``dps``, at the inputs themselves; intermediates that
+land exactly on the cut are snapped, and the side of the cut is decided by the inputs'
+directions, carried as first-order terms (see :mod:`emlkit.semantics`); limits through
+``ln 0``, at infinite and at zero inputs are taken numerically (the point driver,
+:mod:`emlkit.backends._mppoint`). This module also computes the exact constants that the NumPy
+and torch backends inject (:func:`constant_info`).
 
 >>> import mpmath
 >>> from emlkit import eml, ONE
