@@ -33,7 +33,7 @@ Modules: :mod:`._ops` (the ball arithmetic and exact constants), :mod:`._balls` 
 from __future__ import annotations
 
 from ._balls import to_ball
-from ._certify import Certificate, certify
+from ._certify import Certificate, certify, distance_bound
 from ._eval import evaluate, trace_nan
 from ._ops import DEFAULT_DPS, ArbOps
 
@@ -42,6 +42,7 @@ __all__ = [
     "ArbOps",
     "Certificate",
     "certify",
+    "distance_bound",
     "evaluate",
     "to_ball",
     "trace_nan",

@@ -20,7 +20,7 @@ from ._balls import to_ball
 from ._eval import check_dps, walk_point
 from ._ops import DEFAULT_DPS, MAX_DOUBLINGS, Precision, precision_bits
 
-__all__ = ["Certificate", "certify"]
+__all__ = ["Certificate", "certify", "distance_bound"]
 
 
 @dataclass(frozen=True)
@@ -210,3 +210,25 @@ def certify(
             Certificate(dict(point), value, ok, node, reason, ref, equal, ref_node, ref_reason)
         )
     return reports
+
+
+def distance_bound(ball: acb, ref: Any, dps: int) -> Any:
+    """A rigorous upper bound, as an mpmath number, of ``|z - ref|`` over the ball ``z``.
+
+    ``ref`` is an mpmath (or Python) number, read to ``dps + 12`` digits; the bound is rounded
+    up. Used to count the digits of a reference that a certified value proves.
+
+    >>> import mpmath
+    >>> from emlkit import eml
+    >>> ball = certify(eml(1, 1), dps=40)[0].value
+    >>> with mpmath.workdps(50):
+    ...     distance_bound(ball, mpmath.e, 40) < mpmath.mpf(10) ** -40
+    True
+    """
+    import mpmath
+
+    with Precision(int(dps * 3.33) + 64), mpmath.workdps(dps + 15):
+        ref = mpmath.mpc(ref)
+        ref_ball = acb(arb(mpmath.nstr(ref.real, dps + 12)), arb(mpmath.nstr(ref.imag, dps + 12)))
+        bound = abs(ball - ref_ball).upper()
+        return mpmath.mpf(bound.str(dps, radius=False)) * (1 + mpmath.mpf(10) ** -20)
