@@ -31,11 +31,11 @@ def body_lines(expr: Expr, spec: Target, h: str, params: dict[str, str]) -> list
     values: dict[int, str] = {}  # id(node) -> its value's name
     terms: dict[int, str] = {}  # id(node) -> its first-order term's name
     consts: dict[int, Expr] = {}
-    for node, kind, _, _ in plan.steps:  # directions first: the inputs as given
-        if kind == VAR:
-            terms[id(node)] = f"d{len(terms)}"
-            values[id(node)] = params[node.name]
-            body.append(spec.assign(terms[id(node)], f"{fn['dir']}({params[node.name]})"))
+    inputs = sorted((n for n, kind, _, _ in plan.steps if kind == VAR), key=lambda n: n.name)
+    for node in inputs:  # directions first (the inputs as given), in argument order
+        terms[id(node)] = f"d{len(terms)}"
+        values[id(node)] = params[node.name]
+        body.append(spec.assign(terms[id(node)], f"{fn['dir']}({params[node.name]})"))
     literals: dict[tuple[int, str], tuple[str, bool]] = {}
 
     def constant(node: Expr, kind: str) -> tuple[str, bool]:
