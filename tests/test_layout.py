@@ -38,7 +38,6 @@ _REPO_WIDE = "a check over the whole repository, no single module"
 ALLOWED_LAYOUT: dict[str, str] = {
     "numerics": "the cross-backend differential suite: every backend against mpmath at the "
                 "float64 limits, no single module",
-    "codegen": "tests of backends/codegen.py; move to tests/backends/ (mpnum)",
     "backends/test_certify_points.py": _BACKENDS_EVAL,
     "backends/test_cut_rule.py": _BACKENDS_EVAL,
     "backends/test_eval_api.py": _BACKENDS_EVAL,

@@ -47,6 +47,9 @@ _isinf = mp.isinf
 _mag = mp.mag
 
 _NAN = mp.mpc(mp.nan, mp.nan)
+#: operands smaller than 2**-_SMALL_BITS (``exp`` of a huge negative number, as in a limit at
+#: infinity) do not ask for more working precision
+_SMALL_BITS = 10_000
 
 
 def _finite(z: Any) -> bool:
@@ -90,6 +93,12 @@ class MpmathOps:
         self.zero = mp.mpc(0)
         #: Set when ``ln`` met an exact zero that moves with the inputs (see :meth:`ln_directed`).
         self.zero_limit = False
+        #: Bits of working precision the walk consumed beyond the result's: the largest
+        #: ``exp`` argument (``log2 |z|``: its absolute error becomes the result's relative
+        #: error) and the largest cancellation in a difference that was not snapped.
+        self.spent_bits = 0
+        #: The inputs of the walk, as ops values (set by the caller, for its own bookkeeping).
+        self.inputs: dict = {}
 
     # -- snapping -----------------------------------------------------------------------
     def tiny(self, x: Any, scale: Any) -> bool:
@@ -108,9 +117,15 @@ class MpmathOps:
     def sub_snap(self, a: Any, b: Any) -> Any:
         """``a − b``, exactly ``0`` when it cancels to the tolerance, then :meth:`snap`."""
         r = a - b
-        finite = r and _finite(r) and _finite(a) and _finite(b)
-        if finite and _mag(r) < max(_mag(a), _mag(b)) - self.tol_bits:
-            return self.zero
+        if r and _finite(r) and _finite(a) and _finite(b):
+            mags = [_mag(x) for x in (a, b) if x]
+            small = -min(mags)  # 1 + t − 1 needs the digits of a tiny operand t
+            if self.spent_bits < small < _SMALL_BITS:
+                self.spent_bits = small
+            lost = max(mags) - _mag(r)
+            if lost > self.tol_bits:
+                return self.zero
+            self.spent_bits = max(self.spent_bits, lost)
         return self.snap(r)
 
     def cis_signs(self, y: Any) -> tuple[int, int]:
@@ -132,6 +147,8 @@ class MpmathOps:
     def exp(self, z: Any, zs: Any = None) -> tuple[Any, Any]:
         re, im = z.real, z.imag
         if _isfinite(re) and _isfinite(im):
+            if z:  # the absolute error of z is the relative error of exp z
+                self.spent_bits = max(self.spent_bits, _mag(z))
             if re and _mag(re) > MAX_EXP_MAG:
                 return (self.inf_cis(im), None) if re > 0 else self.zero_cis(im)
             if im and _mag(im) > MAX_EXP_MAG:
@@ -191,6 +208,12 @@ class MpmathOps:
         """``exp(a) − ln(b)``; a leaf ``1`` child (``node.left``/``node.right``) costs nothing."""
         one_left = node is not None and node.left is ONE
         one_right = node is not None and node.right is ONE
+        return self.eml_values(a, b, one_left, one_right)
+
+    def eml_values(
+        self, a: tuple, b: tuple, one_left: bool = False, one_right: bool = False
+    ) -> tuple[Any, Any, Any]:
+        """``exp(a) − ln(b)`` without the node: ``one_left``/``one_right`` mark a leaf ``1``."""
         ad = a[2] if len(a) > 2 else None
         bd = b[2] if len(b) > 2 else None
         if one_right:

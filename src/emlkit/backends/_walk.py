@@ -36,7 +36,10 @@ import numpy as np
 
 from ..expr import Eml, Expr, One, Var, postorder
 
-__all__ = ["CONST", "EML", "ONE_LEAF", "VAR", "Plan", "make_plan", "run", "split_points"]
+__all__ = [
+    "CONST", "EML", "ONE_LEAF", "VAR", "Plan", "join_points", "make_plan", "run", "split_points",
+    "variable_free",
+]
 
 CONST, VAR, ONE_LEAF, EML = range(4)
 
@@ -96,12 +99,8 @@ def make_plan(expr: Expr, *, fold_constants: bool) -> Plan:
         _PLANS.move_to_end(key)
         return plan
     order = postorder(expr)
-    has_var: dict[int, bool] = {}
-    for n in order:
-        if isinstance(n, Eml):
-            has_var[id(n)] = has_var[id(n.left)] or has_var[id(n.right)]
-        else:
-            has_var[id(n)] = isinstance(n, Var)
+    consts = variable_free(order)
+    has_var = {id(n): id(n) not in consts for n in order}
     needed = {id(expr)}
     uses: dict[int, int] = {}
     for n in reversed(order):
@@ -130,6 +129,25 @@ def make_plan(expr: Expr, *, fold_constants: bool) -> Plan:
     if len(_PLANS) > PLAN_CACHE_SIZE:
         _PLANS.popitem(last=False)
     return plan
+
+
+def variable_free(order: list[Expr]) -> set[int]:
+    """Ids of the nodes without a variable below them, from a postorder (one pass).
+
+    >>> from emlkit import eml
+    >>> from emlkit.expr import postorder
+    >>> e = eml(eml(1, 1), "x")
+    >>> sorted(n.K for n in postorder(e) if id(n) in variable_free(postorder(e)))
+    [1, 3]
+    """
+    consts: set[int] = set()
+    for n in order:
+        if isinstance(n, Eml):
+            if id(n.left) in consts and id(n.right) in consts:
+                consts.add(id(n))
+        elif not isinstance(n, Var):
+            consts.add(id(n))
+    return consts
 
 
 def run(plan: Plan, ops: Any, inputs: Mapping[str, Any], hook: Hook | None = None) -> Any:
@@ -204,3 +222,17 @@ def split_points(inputs: Mapping[str, Any]) -> tuple[tuple[int, ...] | None, lis
     arrays = [np.asarray(inputs[n], dtype=object) for n in names]
     b = np.broadcast(*arrays)
     return b.shape, [dict(zip(names, vals)) for vals in b]
+
+
+def join_points(results: list[Any], shape: tuple[int, ...] | None) -> Any:
+    """The scalar backends' results in the inputs' shape (see :func:`split_points`): the one
+    value when the inputs were scalars, else an object array.
+
+    >>> join_points([1, 2], (2,)), join_points([3], None)
+    (array([1, 2], dtype=object), 3)
+    """
+    if shape is None:
+        return results[0]
+    out = np.empty(len(results), dtype=object)
+    out[:] = results
+    return out.reshape(shape)

@@ -1,11 +1,12 @@
 """mpmath backend: complex values at any precision, with exact landings and signed-zero sides.
 
-Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits and rounded to ``dps``, at
-the inputs themselves; intermediates that land exactly on the cut are snapped, and the side of
-the cut is decided by the inputs' directions, carried as first-order terms (see
-:mod:`emlkit.semantics`). This
-module also computes the exact constants that the NumPy and torch backends inject
-(:func:`constant_info`).
+Values are ``mpc`` numbers computed at ``working_dps(dps)`` digits plus the guard digits the
+point's magnitudes need, and rounded to ``dps``, at the inputs themselves; intermediates that
+land exactly on the cut are snapped, and the side of the cut is decided by the inputs'
+directions, carried as first-order terms (see :mod:`emlkit.semantics`); limits through
+``ln 0``, at infinite and at zero inputs are taken numerically (the point driver,
+:mod:`emlkit.backends._mppoint`). This module also computes the exact constants that the NumPy
+and torch backends inject (:func:`constant_info`).
 
 >>> import mpmath
 >>> from emlkit import eml, ONE
@@ -17,25 +18,19 @@ module also computes the exact constants that the NumPy and torch backends injec
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 from mpmath import mp
 
 from ..errors import DomainError, EvaluationError
 from ..expr import Eml, Expr, One
-from ..semantics import (
-    CONSTANT_DPS,
-    describe,
-    direction,
-    report_nan,
-    residue_digits,
-    working_dps,
-)
-from ._mpops import MpmathOps, zero_signs
-from ._walk import make_plan, run, split_points
+from ..semantics import CONSTANT_DPS, EvaluationWarning, describe, report_nan, working_dps
+from ._mpops import MpmathOps
+from ._mppoint import MAX_GUARD_DIGITS, input_value, point_value
+from ._walk import join_points, make_plan, run, split_points
 
 __all__ = [
     "DEFAULT_DPS",
@@ -59,7 +54,7 @@ def _finite(z: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# inputs and outputs
+# points
 # ---------------------------------------------------------------------------------------------
 
 
@@ -78,29 +73,11 @@ def convert_point(point: Mapping[str, Any], dps: int) -> dict[str, tuple[Any, An
     """
     values: dict[str, Any] = {}
     for name, value in point.items():
-        d = direction(value)
-        if hasattr(value, "item") and not isinstance(value, (complex, float, int)):
-            value = value.item()  # NumPy scalar types that mpmath does not know
         try:
-            z = mp.mpc(mp.mpmathify(value))
+            values[name] = input_value(value)
         except (TypeError, ValueError) as err:
             raise DomainError(f"cannot use {value!r} as the value of variable {name!r}") from err
-        zs = zero_signs(value) if not z else None  # exact zeros carry their C99 signs
-        values[name] = (z, zs, mp.mpc(d) if d else None)
     return values
-
-
-def _finish(z: Any, dps: int) -> Any:
-    """Drop a part that is residue next to the other one (rounding, a limit's steps); round."""
-    re, im = z.real, z.imag
-    if re and im and _isfinite(re) and _isfinite(im):
-        cut = int(residue_digits(dps) * 3.3219280948873626)
-        if _mag(re) < _mag(im) - cut:
-            re = mp.mpf(0)
-        elif _mag(im) < _mag(re) - cut:
-            im = mp.mpf(0)
-    with mp.workdps(dps):
-        return mp.mpc(+re, +im)
 
 
 class _Found(Exception):
@@ -116,55 +93,14 @@ def _check_dps(dps: int | None) -> int:
     return dps
 
 
-def _walk_point(plan: Any, ops: MpmathOps, point: Mapping[str, Any], dps: int, hook: Any) -> Any:
-    """The value at the point itself; where it is not finite because ``ln`` met an exact zero
-    that moves with the inputs, the one-sided limit taken numerically (:func:`_limit`). At a
-    point with an exactly zero input, C99's signed-zero conventions hold instead (``1/0 = ∞``)."""
-    with mp.workdps(ops.wp):
-        ops.zero_limit = False
-        values = convert_point(point, dps)
-        z = run(plan, ops, values, hook)[0]
-        if ops.zero_limit and not _finite(z) and all(v[0] for v in values.values()):
-            z = _limit(plan, ops, values, dps, z)
-        return z
+def _body(plan: Any) -> Any:
+    """The DAG walk as a body for :func:`~emlkit.backends._mppoint.point_value`."""
+    return lambda ops, values, hook: run(plan, ops, values, hook)
 
 
-def _limit(plan: Any, ops: MpmathOps, values: dict, dps: int, exact: Any) -> Any:
-    """``lim f(x + δ·ε)`` as ``ε → 0+`` where the exact walk went through ``ln 0``.
-
-    The tree is evaluated at ``x + δ·η`` for two steps ``η₁ = s·10**−(d + 10)`` and
-    ``η₂ = s·10**−(2d + 10)`` (``d = max(dps, 15)``; ``s = min(1, |inputs|) / max(1, |inputs|)``
-    over the nonzero inputs, so the step is small next to every input at any magnitude; all
-    inputs move with the same step, so ties stay exact). A part whose two values agree to
-    ``d/2 + 3`` digits converges (also as ``√ε`` at a branch point) and is the value at
-    ``η₂``, or ``0`` where it is within that difference of ``0``; a part that grows with the same
-    sign diverges, to ``±∞``; anything else is NaN. Where both parts fail, the exact walk's
-    value is kept.
-    """
-    sizes = [abs(z) for z, _, _ in values.values() if z and _finite(z)]
-    scale = min([mp.mpf(1), *sizes]) / max([mp.mpf(1), *sizes])
-    d = max(dps, 15)
-    runs = []
-    for digits in (d + 10, 2 * d + 10):
-        eta = scale * mp.mpf(10) ** (-digits)
-        moved = {n: (z + dz * eta if dz else z, zs, dz) for n, (z, zs, dz) in values.items()}
-        runs.append(run(plan, ops, moved, None)[0])
-    parts = []
-    tol = mp.mpf(10) ** (-(d // 2 + 3))
-    for p1, p2 in ((runs[0].real, runs[1].real), (runs[0].imag, runs[1].imag)):
-        if not (_isfinite(p1) and _isfinite(p2)):
-            parts.append(mp.nan)
-            continue
-        gap = abs(p2 - p1)
-        if gap <= tol * max(1, abs(p2)):
-            parts.append(mp.mpf(0) if abs(p2) <= gap else p2)
-        elif p1 * p2 > 0 and abs(p2) > abs(p1):
-            parts.append(mp.inf if p2 > 0 else mp.ninf)
-        else:
-            parts.append(mp.nan)
-    if _isnan(parts[0]) and _isnan(parts[1]):
-        return exact
-    return mp.mpc(*parts)
+def _point(body: Any, point: Mapping[str, Any], dps: int, hook: Any) -> tuple[Any, bool]:
+    convert_point(point, dps)  # a clear error for an unusable input
+    return point_value(body, point, dps, hook)
 
 
 def evaluate(
@@ -201,8 +137,7 @@ def evaluate(
     ['(1.0 + 0.0j)', '(2.7183 + 0.0j)']
     """
     dps = _check_dps(dps)
-    plan = make_plan(expr, fold_constants=False)
-    ops = MpmathOps(working_dps(dps), residue_digits(dps))
+    body = _body(make_plan(expr, fold_constants=False))
     shape, points = split_points(inputs)
     nan_origin: list[Expr] = []
 
@@ -220,20 +155,22 @@ def evaluate(
 
     results = []
     first_nan: Expr | None = None
-    count = 0
+    count = short = 0
     for point in points:
         nan_origin.clear()
-        z = _walk_point(plan, ops, point, dps, hook)
+        z, ok = _point(body, point, dps, hook)
+        short += not ok
         if _isnan(z.real) or _isnan(z.imag):
             count += 1
             first_nan = first_nan or (nan_origin[0] if nan_origin else None)
-        results.append(_finish(z, dps))
+        results.append(z)
+    if short:
+        warnings.warn(EvaluationWarning(
+            f"mpmath: {short} of {len(points)} points did not reach {dps} digits within "
+            f"{MAX_GUARD_DIGITS} guard digits (their intermediates need more)", None, short,
+        ), stacklevel=stacklevel + 1)
     report_nan(on_nan, first_nan, count, len(points), stacklevel=stacklevel + 1)
-    if shape is None:
-        return results[0]
-    out = np.empty(len(results), dtype=object)
-    out[:] = results
-    return out.reshape(shape)
+    return join_points(results, shape)
 
 
 def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) -> Expr | None:
@@ -247,8 +184,7 @@ def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) 
     eml(x, 1)
     """
     dps = _check_dps(dps)
-    plan = make_plan(expr, fold_constants=False)
-    ops = MpmathOps(working_dps(dps), residue_digits(dps))
+    body = _body(make_plan(expr, fold_constants=False))
 
     def hook(node: Expr, value: Any, a: Any, b: Any) -> None:
         z = value[0]
@@ -257,7 +193,7 @@ def trace_nan(expr: Expr, inputs: Mapping[str, Any], *, dps: int | None = None) 
 
     for point in split_points(inputs)[1]:
         try:
-            _walk_point(plan, ops, point, dps, hook)
+            _point(body, point, dps, hook)
         except _Found as found:
             return found.node
     return None

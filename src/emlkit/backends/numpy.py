@@ -26,28 +26,12 @@ import numpy as np
 from ..errors import DomainError, EvaluationError
 from ..expr import ONE, Eml, Expr
 from ..semantics import CUT_RESIDUE, cut_sides, describe, report_nan
+from ._const import ONE_COMPLEX, Const, complex_constant, directions
 from ._walk import make_plan, run
 
 __all__ = ["Const", "NumpyOps", "directions", "dual_inputs", "evaluate", "settle_cut", "trace_nan"]
 
 
-class Const:
-    """A folded variable-free subtree: its value and the ``exp`` and ``ln`` of its exact value.
-
-    ``info`` is the :class:`~emlkit.backends.mpmath.ConstInfo` (``None`` for the leaf ``1``).
-    """
-
-    __slots__ = ("exp", "info", "ln", "node", "value")
-
-    def __init__(self, node: Expr, value: Any, exp: Any, ln: Any, info: Any = None) -> None:
-        self.node = node
-        self.value = value
-        self.exp = exp
-        self.ln = ln
-        self.info = info
-
-
-_ONE_COMPLEX = Const(ONE, 1 + 0j, complex(math.e, 0.0), 0j)
 _ONE_REAL = Const(ONE, 1.0, math.e, 0.0)
 
 
@@ -78,13 +62,13 @@ class NumpyOps:
         self.foreign = set(foreign)
 
     def constant(self, node: Expr) -> Const:
+        if not self.real:
+            return complex_constant(node)
         if node is ONE:
-            return _ONE_REAL if self.real else _ONE_COMPLEX
+            return _ONE_REAL
         from .mpmath import constant_info  # exact constants need mpmath: import on first use
 
         info = constant_info(node)
-        if not self.real:
-            return Const(node, info.c, info.exp, info.ln, info)
         if info.first_nonreal is not None:
             raise EvaluationError(
                 f"complex intermediate at node {describe(info.first_nonreal)} "
@@ -95,7 +79,7 @@ class NumpyOps:
         return Const(node, info.c.real, info.exp.real, None if ln.imag else ln.real, info)
 
     def one(self) -> Const:  # pragma: no cover - constants are always folded here
-        return _ONE_REAL if self.real else _ONE_COMPLEX
+        return _ONE_REAL if self.real else ONE_COMPLEX
 
     def _scratch(self, v: Any, free: bool) -> Any:
         """``v`` itself when it may be overwritten (an array of ours, no longer needed)."""
@@ -184,26 +168,6 @@ def settle_cut(b: Any, d: Any, out: Any = None) -> Any:
             np.shape(b), np.shape(upper))), dtype=np.complex128)
     fixed.imag = np.where(upper, 0.0, np.where(lower, -0.0, fixed.imag))
     return fixed
-
-
-def directions(value: Any) -> Any:
-    """The inputs' directions (:func:`emlkit.semantics.direction`) as an array, or ``None``
-    when no point of ``value`` lies on an axis.
-
-    >>> directions(np.array([2.0, complex(2, -0.0), 1 + 1j, complex(-0.0, 3)]))
-    array([ 0.+1.j,  0.-1.j,  0.+0.j, -1.+0.j])
-    """
-    v = np.asarray(value)
-    re, im = v.real, v.imag
-    finite = np.isfinite(re) & np.isfinite(im)
-    on_real = finite & (im == 0)
-    on_imag = finite & (re == 0) & ~on_real
-    if not (np.any(on_real) or np.any(on_imag)):
-        return None
-    d = np.zeros(v.shape, dtype=np.complex128)
-    d.imag = np.where(on_real, np.copysign(1.0, im), 0.0)
-    d.real = np.where(on_imag, np.copysign(1.0, re), 0.0)
-    return d[()] if d.ndim == 0 else d
 
 
 def _convert(name: str, value: Any, real: bool) -> Any:

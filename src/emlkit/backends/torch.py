@@ -20,7 +20,6 @@ tensor([ 1.0000,  0.5000, -0.2500], dtype=torch.float64)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,29 +27,23 @@ import numpy as np
 import torch
 
 from ..errors import DomainError, EvaluationError
-from ..expr import ONE, Eml, Expr, ExprLike, as_expr
+from ..expr import Eml, Expr, ExprLike, as_expr
 from ..semantics import CUT_RESIDUE, check_on_nan, cut_sides, describe, report_nan
+from ._const import ONE_COMPLEX, Const, complex_constant, directions
 from ._walk import make_plan, run
-from .numpy import Const
 
 __all__ = ["TorchOps", "evaluate", "gradient", "trace_nan"]
 
-_ONE = Const(ONE, 1 + 0j, complex(math.e, 0.0), 0j)
 
 
 class TorchOps:
     """C99 ``exp`` and ``log`` and subtraction on complex128 tensors (never in place)."""
 
     def constant(self, node: Expr) -> Const:
-        if node is ONE:
-            return _ONE
-        from .mpmath import constant_info
-
-        info = constant_info(node)
-        return Const(node, info.c, info.exp, info.ln, info)
+        return complex_constant(node)
 
     def one(self) -> Const:  # pragma: no cover - constants are always folded here
-        return _ONE
+        return ONE_COMPLEX
 
     def eml(self, node: Eml, a: Any, b: Any, free_a: bool, free_b: bool) -> Any:
         av, ad = a if type(a) is tuple else (a, None)
@@ -102,8 +95,6 @@ def _zero_side(v: torch.Tensor, d: torch.Tensor) -> torch.Tensor:
 
 def _directions(t: torch.Tensor) -> torch.Tensor | None:
     """Each input's direction (:func:`emlkit.semantics.direction`), or ``None`` off the axes."""
-    from .numpy import directions
-
     d = directions(t.detach().numpy())
     return None if d is None else torch.as_tensor(np.asarray(d), dtype=torch.complex128)
 
