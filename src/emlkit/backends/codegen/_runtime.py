@@ -4,7 +4,7 @@ Generated mpmath code computes exactly what :func:`emlkit.evaluate` computes wit
 ``backend="mpmath"``: it embeds the backend's own modules, :mod:`emlkit.backends._mpops` (exp,
 ln and subtraction on exact mpmath values) and :mod:`emlkit.backends._mppoint` (working
 precision from the magnitudes, one-sided limits), with the pieces of :mod:`emlkit.semantics`
-they use. The text is made from those modules' source (docstrings, annotations and imports
+they use (and the tolerances those take from :mod:`emlkit.tolerances`). The text is made from those modules' source (docstrings, annotations and imports
 dropped; every top-level name prefixed with ``_eml_`` so it cannot clash with a generated
 function, whose name never starts with ``_``), so there is one statement of the arithmetic.
 
@@ -19,7 +19,7 @@ import ast
 import functools
 import inspect
 
-from ... import semantics
+from ... import semantics, tolerances
 from .. import _mpops, _mppoint
 
 __all__ = ["PREFIX", "call_source", "runtime_source"]
@@ -111,7 +111,9 @@ class _Rewrite(ast.NodeTransformer):
 def runtime_source() -> str:
     """The embedded arithmetic (module notes); ``_eml_point_value`` evaluates a body."""
     body: list[ast.stmt] = [ast.parse("_eml_ONE = None").body[0]]  # no tree nodes here
-    body += _strip(ast.parse(inspect.getsource(semantics)), frozenset(_SEMANTICS))
+    # the semantics' constants live in emlkit.tolerances, its functions in emlkit.semantics
+    for module_ in (tolerances, semantics):
+        body += _strip(ast.parse(inspect.getsource(module_)), frozenset(_SEMANTICS))
     body += _strip(ast.parse(inspect.getsource(_mpops)))
     body += _strip(ast.parse(inspect.getsource(_mppoint)))
     names = set().union(*(_defined(n) for n in body)) | {"ONE"}
