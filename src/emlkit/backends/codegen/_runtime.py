@@ -4,8 +4,8 @@ Generated mpmath code computes exactly what :func:`emlkit.evaluate` computes wit
 ``backend="mpmath"``: it embeds the backend's own modules, :mod:`emlkit.backends._mpops` (exp,
 ln and subtraction on exact mpmath values) and :mod:`emlkit.backends._mppoint` (working
 precision from the magnitudes, one-sided limits), with the pieces of :mod:`emlkit.semantics`
-they use (and the tolerances those take from :mod:`emlkit.tolerances`). The text is made from those modules' source (docstrings, annotations and imports
-dropped; every top-level name prefixed with ``_eml_`` so it cannot clash with a generated
+they use (and the constants those take from :mod:`emlkit.tolerances`). The text is made from
+those modules' source (docstrings, annotations and imports dropped; every top-level name prefixed with ``_eml_`` so it cannot clash with a generated
 function, whose name never starts with ``_``), so there is one statement of the arithmetic.
 
 >>> text = runtime_source()
