@@ -5,8 +5,9 @@ Generated mpmath code computes exactly what :func:`emlkit.evaluate` computes wit
 ln and subtraction on exact mpmath values) and :mod:`emlkit.backends._mppoint` (working
 precision from the magnitudes, one-sided limits), with the pieces of :mod:`emlkit.semantics`
 they use (and the constants those take from :mod:`emlkit.tolerances`). The text is made from
-those modules' source (docstrings, annotations and imports dropped; every top-level name prefixed with ``_eml_`` so it cannot clash with a generated
-function, whose name never starts with ``_``), so there is one statement of the arithmetic.
+those modules' source (docstrings, annotations and imports dropped; every top-level name
+prefixed with ``_eml_`` so it cannot clash with a generated function, whose name never starts
+with ``_``), so there is one statement of the arithmetic.
 
 >>> text = runtime_source()
 >>> "class _eml_MpmathOps" in text and "def _eml_point_value" in text
