@@ -12,7 +12,7 @@ import emlkit as ek
 from emlkit import DomainError
 
 torch = pytest.importorskip("torch")
-from emlkit.backends.torch import gradient
+from emlkit.backends.torch import gradient  # noqa: E402  (after importorskip: needs torch)
 
 FORMS = {
     "exp": (exp_(X), lambda x: np.exp(x)),

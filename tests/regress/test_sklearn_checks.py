@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from emlkit.regress.estimator import EMLRegressor

@@ -10,11 +10,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import emlkit as ek
-from emlkit.backends.torch_train import SoftTrees, adam_step
-from emlkit.expr import ONE, Eml, Var
-from emlkit.regress.snap import Layout, decode, encode, hard_values, repair
-from emlkit.regress.trainable import TrainConfig, train
+# after importorskip: these modules need torch
+import emlkit as ek  # noqa: E402
+from emlkit.backends.torch_train import SoftTrees, adam_step  # noqa: E402
+from emlkit.expr import ONE, Eml, Var  # noqa: E402
+from emlkit.regress.snap import Layout, decode, encode, hard_values, repair  # noqa: E402
+from emlkit.regress.trainable import TrainConfig, train  # noqa: E402
 
 X = np.linspace(0.5, 3.0, 16)
 
@@ -126,9 +127,9 @@ def test_callback_time_limit_and_bad_input():
     seen = []
     # a limit already spent (decided by the clock's order, not its speed): one step, one round
     res = train(X, np.sin(X), depth=3, restarts=8, steps=10**6, time_limit=0.0,
-                random_state=0, callback=lambda s, l: seen.append((s, l)))
+                random_state=0, callback=lambda s, loss: seen.append((s, loss)))
     assert res.info == {"steps": 1, "rounds": 1} and len(seen) == len(res.loss_curve) == 1
-    assert all(math.isfinite(l) for _, l in seen)
+    assert all(math.isfinite(loss) for _, loss in seen)
     with pytest.raises(ValueError, match="rows"):
         train(X, X[:3], depth=1)
     with pytest.raises(ValueError, match="depth"):
@@ -145,7 +146,9 @@ def test_table_repair_replaces_root_child():
     table = build_table({"x": X.astype(complex)}, ("x",), 2)
     _, err, expr = repair(lay, bad, {"x": X}, y, rounds=0, table=table)
     assert expr is not None and err < 1e-12
-    f = lambda x: mpmath.exp(mpmath.exp(x)) - (mpmath.e - mpmath.log(x))
+    def f(x):
+        return mpmath.exp(mpmath.exp(x)) - (mpmath.e - mpmath.log(x))
+
     assert _mp_agree(expr, f, digits=40)
 
 

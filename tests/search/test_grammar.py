@@ -10,7 +10,13 @@ import sympy
 import emlkit as ek
 from emlkit.search import enumerate_forms
 from emlkit.search.grammar import (
-    KNOWN_OPS, Grammar, Op, enumerate_grammar, known_op, term_formula, term_size,
+    KNOWN_OPS,
+    Grammar,
+    Op,
+    enumerate_grammar,
+    known_op,
+    term_formula,
+    term_size,
 )
 
 X, Y = sympy.symbols("x y")

@@ -17,7 +17,8 @@ def fib(n: int) -> int:
 
 
 def test_golden_ratio_digits_match_the_fibonacci_error():
-    # PCF(1, 1): p_n / q_n = F(n+2) / F(n+1), |phi - F(n+2)/F(n+1)| = 1 / (F(n+1) * (phi F(n+1) + F(n)))
+    # PCF(1, 1): p_n / q_n = F(n+2) / F(n+1),
+    # |phi - F(n+2)/F(n+1)| = 1 / (F(n+1) * (phi F(n+1) + F(n)))
     with mpmath.workdps(80):
         phi = (1 + mpmath.sqrt(5)) / 2
         points, delta = convergence_digits(lambda n: 1, lambda n: 1, phi, 60)

@@ -49,9 +49,18 @@ TINY = 1e-30  # smallest modulus that ln sees
 class TreeShape(Protocol):
     """What the model needs to know of a full tree layout."""
 
-    sizes: Sequence[int]  # eml nodes per level, bottom level first
-    n_choices: Sequence[int]  # choices of each mix, per level
-    offsets: Sequence[int]  # where each level starts in a choice vector
+    # read-only members, so that a layout holding lists (or any other sequence) fits
+    @property
+    def sizes(self) -> Sequence[int]:
+        """Eml nodes per level, bottom level first."""
+
+    @property
+    def n_choices(self) -> Sequence[int]:
+        """Choices of each mix, per level."""
+
+    @property
+    def offsets(self) -> Sequence[int]:
+        """Where each level starts in a choice vector."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,8 @@ def adam_step(model: SoftTrees, opt: Any, yt: Any, norm: float, temp: float, lam
     nbad = _redraw_bad(model, opt, ok) if guard else 0
     if not guard:
         for L in model.logits:
-            L.grad.nan_to_num_(0.0, 0.0, 0.0)
+            if L.grad is not None:  # set by the backward pass above
+                L.grad.nan_to_num_(0.0, 0.0, 0.0)
     opt.step()
     return per.detach(), ok, nbad
 
@@ -187,12 +197,14 @@ def _redraw_bad(model: SoftTrees, opt: Any, ok: Any) -> int:
     """Zero the gradient, re-draw the logits and clear the moments of non-finite restarts."""
     bad = ~ok
     for L in model.logits:
-        bad = bad | ~torch.isfinite(L.grad).reshape(model.R, -1).all(dim=1)
+        if L.grad is not None:  # set by the backward pass
+            bad = bad | ~torch.isfinite(L.grad).reshape(model.R, -1).all(dim=1)
         bad = bad | ~torch.isfinite(L.detach()).reshape(model.R, -1).all(dim=1)
     if not bool(bad.any()):
         return 0
     for L in model.logits:
-        L.grad[bad] = 0.0
+        if L.grad is not None:
+            L.grad[bad] = 0.0
     model.reinit(bad)
     for L in model.logits:
         st = opt.state.get(L)

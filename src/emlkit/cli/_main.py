@@ -101,8 +101,9 @@ def _exit_now(status: int) -> None:
     """End the process with ``status`` now, skipping the interpreter's teardown.
 
     After Ctrl-C, or once ``eml fit`` has saved and printed its result, every file is already
-    closed (the fit checkpoint is written per stage), and tearing down PyTorch, Numba and scikit-learn at exit takes up to half a second, so the
-    program flushes its output and leaves without it.
+    closed (the fit checkpoint is written per stage), and tearing down PyTorch, Numba and
+    scikit-learn at exit takes up to half a second, so the program flushes its output and leaves
+    without it.
     """
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -116,8 +116,8 @@ def _node_values(expr: Expr, env: dict[str, np.ndarray]) -> dict[int, np.ndarray
     variable-free subtrees are folded into their exact constants, the rest is C99 complex
     arithmetic (the sample points lie off every axis, so no cut needs deciding).
     """
-    from ..backends.walk import make_plan, run
     from ..backends.numpy import Const, NumpyOps
+    from ..backends.walk import make_plan, run
 
     vals: dict[int, np.ndarray] = {}
     shape = SAMPLE_POINTS.shape

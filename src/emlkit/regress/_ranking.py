@@ -97,7 +97,7 @@ def rmse(expr: Expr, X: np.ndarray, y: np.ndarray, variables: Sequence[str]) -> 
     used = free_names(expr)
     env = {v: X[:, j].astype(np.complex128) for j, v in enumerate(variables) if v in used}
     with np.errstate(all="ignore"):
-        f = np.broadcast_to(np.asarray(evaluate(expr, backend="numpy", on_nan="ignore", **env)),
+        f = np.broadcast_to(np.asarray(evaluate(expr, env, backend="numpy", on_nan="ignore")),
                             y.shape)
         r = float(np.sqrt(np.mean(np.abs(f - y) ** 2)))
     return r if math.isfinite(r) else math.inf
@@ -117,7 +117,8 @@ def constant_candidate(X: np.ndarray, y: np.ndarray, variables: Sequence[str]) -
         q0 = Fraction(m).limit_denominator(10**6)
         if abs(float(q0) - m) > 1e-15 * max(abs(m), 1.0):
             q0 = Fraction(f"{m:.4g}")
-    expr = text = None
+    expr: Expr | None = None
+    text = "1"
     # the compiler builds most rationals; fall back to coarser ones where it has no construction
     for q in (q0, q0.limit_denominator(1000), q0.limit_denominator(100),
               q0.limit_denominator(10), Fraction(round(q0))):

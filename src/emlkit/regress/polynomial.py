@@ -131,7 +131,8 @@ def _snap(coef: np.ndarray, max_denominator: int, tol: float) -> list[Fraction] 
             out.append(Fraction(0))
             continue
         f = Fraction(float(c)).limit_denominator(max_denominator)
-        if abs(f.numerator) > _MAX_NUMERATOR or abs(float(f) - c) > max(1e-6, 10 * tol) * max(1.0, abs(c)):
+        off = abs(float(f) - c) > max(1e-6, 10 * tol) * max(1.0, abs(c))
+        if abs(f.numerator) > _MAX_NUMERATOR or off:
             return None
         out.append(f)
     return out

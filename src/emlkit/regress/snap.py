@@ -107,10 +107,12 @@ def encode(layout: Layout, expr: Expr) -> np.ndarray:
                 stack.append((lev - 1, 2 * j + s, arg))
             elif arg is ONE:
                 ch[pos] = 0
-            else:
+            elif isinstance(arg, Var):  # the only other leaf (One is a singleton)
                 if arg.name not in layout.variables:
                     raise ValueError(f"variable {arg.name!r} is not one of {layout.variables}")
                 ch[pos] = 1 + layout.variables.index(arg.name)
+            else:
+                raise TypeError(f"not an EML tree node: {arg!r}")
     return ch
 
 
@@ -145,6 +147,7 @@ def hard_values(layout: Layout, choices: np.ndarray, points: dict[str, np.ndarra
         else:
             inp = leaf
         prev = _eml_np(inp[:, :, 0], inp[:, :, 1])  # (B, n, P)
+    assert prev is not None  # a layout has at least one level (depth >= 1)
     return prev[:, 0]
 
 
@@ -234,9 +237,9 @@ def repair(
                         r[diff[b]] = singles[top[b]][diff[b]]
                         dbl.append(r)
             if dbl:
-                dbl = np.array(dbl)
-                cand = np.concatenate([singles, dbl])
-                cerr = np.concatenate([errs, hard_loss(layout, dbl, points, y)])
+                doubles = np.array(dbl)
+                cand = np.concatenate([singles, doubles])
+                cerr = np.concatenate([errs, hard_loss(layout, doubles, points, y)])
         i = int(np.argmin(cerr))
         if not cerr[i] < best_err:
             break

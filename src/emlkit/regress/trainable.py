@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -138,7 +138,8 @@ def _check(X: Any, y: Any, variables: Sequence[str]) -> tuple[np.ndarray, np.nda
 def _seed(random_state: Any) -> int:
     """An int seed from None, an int, or a NumPy Generator/RandomState."""
     if random_state is None:
-        return int(np.random.SeedSequence().entropy % 2**62)
+        # a SeedSequence made without entropy draws an int from the OS
+        return int(cast(int, np.random.SeedSequence().entropy) % 2**62)
     if isinstance(random_state, (int, np.integer)):
         return int(random_state) % 2**63
     if hasattr(random_state, "integers"):

@@ -15,6 +15,7 @@ grids).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,16 +23,25 @@ from ..expr import Eml  # noqa: F401 - used by the doctests
 from ..tolerances import LOOKUP_BITS, LOOKUP_BITS_CONSTANT, MATCH_RTOL
 from .arithmetic import eml_arrays, row_keys
 
-__all__ = ["MatchMixin"]
+if TYPE_CHECKING:
+    from .enumeration import Level
 
+__all__ = ["MatchMixin"]
 
 
 class MatchMixin:
     """Value lookups of :class:`~emlkit.search.enumeration.Enumeration` (see the module notes)."""
 
-    P: int
-    _levels: dict
-    _gid0s: list
+    if TYPE_CHECKING:  # what this uses of Enumeration, the one class it is mixed into
+        P: int
+        _levels: dict[int, Level]
+        _gid0s: list[int]
+
+        def values(self, K: int, start: int = 0, stop: int | None = None) -> np.ndarray: ...
+
+        def size_of(self, gid: int) -> int: ...
+
+        def _exp_rows(self, K: int, start: int, stop: int) -> np.ndarray: ...
 
     def find_values(
         self,

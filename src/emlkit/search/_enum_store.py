@@ -17,15 +17,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from .arithmetic import U64, dedup_bits, row_keys
 
 if TYPE_CHECKING:
-    from .enumeration import Enumeration
+    from ..expr import Expr
+    from .enumeration import Level
 
 __all__ = ["StoreMixin"]
 
@@ -36,6 +38,35 @@ _OLD_BITS = 30  # the grid of saves that do not name theirs
 
 class StoreMixin:
     """:meth:`save`, :meth:`load` and :meth:`fingerprints` of an enumeration."""
+
+    if TYPE_CHECKING:  # what this uses of Enumeration, the one class it is mixed into
+        variables: tuple[str, ...]
+        points: dict[str, np.ndarray]
+        P: int
+        counts: dict[int, int]
+        seconds: dict[int, float]
+        pairs: dict[int, int]
+        collisions: int
+        _levels: dict[int, Level]
+        _leaves: list[Expr]
+
+        def __init__(self, variables: tuple[str, ...], points: dict[str, np.ndarray]) -> None:
+            ...
+
+        @property
+        def total(self) -> int: ...
+
+        def values(self, K: int, start: int = 0, stop: int | None = None) -> np.ndarray: ...
+
+        def _add_leaves(self) -> None: ...
+
+        def _add_level(self, K: int, left: np.ndarray, right: np.ndarray, *, chunk: int = ...
+                       ) -> None: ...  # (the part of its signature used here)
+
+        def _merge_keys(self, h: np.ndarray, c: np.ndarray, *, is_sorted: bool = False) -> None:
+            ...
+
+        def _known(self, h: np.ndarray, c: np.ndarray) -> np.ndarray: ...
 
     # ---------------------------------------------------------------- persistence
     def fingerprints(self, K: int, start: int = 0, stop: int | None = None) -> list[str]:
@@ -87,7 +118,7 @@ class StoreMixin:
             lv = self._levels[K]
             ids = np.stack([lv.left, lv.right]).astype(np.int64 if big else np.int32)
             written.append(_atomic_write(d / f"level-{K:03d}.npy",
-                                         lambda fh, ids=ids: np.save(fh, ids)))
+                                         partial(np.save, arr=ids)))
         info = {
             "format": _FORMAT,
             "variables": list(self.variables),
@@ -116,7 +147,7 @@ class StoreMixin:
         return True
 
     @classmethod
-    def load(cls, directory: str | os.PathLike, *, max_K: int | None = None) -> Enumeration:
+    def load(cls, directory: str | os.PathLike, *, max_K: int | None = None) -> Self:
         """Rebuild an enumeration saved by :meth:`save` (levels up to ``max_K``).
 
         Values are recomputed from the children ids with the same arithmetic, so the result
@@ -192,7 +223,6 @@ class StoreMixin:
             en.pairs[K] = pairs.get(K, 0)
         en.collisions = int(info.get("collisions", 0))
         return en
-
 
 
 def _atomic_write(path: Path, write: Callable[[Any], Any]) -> Path:

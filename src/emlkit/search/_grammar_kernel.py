@@ -52,6 +52,8 @@ class LevelCollector:
         snap_own(r)
         h, _ = row_keys(r, self.bits)
         if scan_only:
+            if self.tkeys is None:  # no targets: nothing can hit one
+                return False
             sel = np.flatnonzero(np.isin(h, self.tkeys))
             if len(sel) == 0:
                 return False
@@ -61,7 +63,7 @@ class LevelCollector:
             return False
         h, r, idx = h[keep], r[keep], idx[keep]
         self.parts.append((h, r, np.full(len(idx), op, np.int16), left[idx], right[idx]))
-        if self.tkeys is None:
+        if self.tkeys is None or self.targets is None:  # set together (both or neither)
             return False
         hit = False
         for j in np.flatnonzero(np.isin(h, self.tkeys)):

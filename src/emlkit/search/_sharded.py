@@ -85,7 +85,8 @@ def sharded_candidates(
     todo = level_blocks(en, K, chunk_elements)
     flight: deque[tuple[Block, cf.Future]] = deque()
     tries: Counter = Counter()
-    out: tuple[list[np.ndarray], ...] = ([], [], [], [])
+    out: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]] = (
+        [], [], [], [])
     done = 0
 
     def submit(block: Block) -> None:

@@ -27,8 +27,10 @@ __all__ = ["Enumeration"]
 
 
 @dataclass
-class _Level:
-    gid0: int
+class Level:
+    """One level (one K) of an :class:`Enumeration`: its representatives' children and values."""
+
+    gid0: int  # global id of its first representative
     # (n, P) exp_guarded / log_guarded of the representatives' values; None for a level kept
     # "lazily" (only its children's ids; values recomputed on demand), e.g. the last level
     expv: np.ndarray | None
@@ -104,7 +106,7 @@ class Enumeration(MatchMixin, StoreMixin):
         self.max_K = 0
         self.complete = True
         self.stop_reason: str | None = None
-        self._levels: dict[int, _Level] = {}
+        self._levels: dict[int, Level] = {}
         self._gid0s: list[int] = []
         self._level_of: list[int] = []
         self._hash = np.zeros(0, dtype=U64)
@@ -273,7 +275,7 @@ class Enumeration(MatchMixin, StoreMixin):
     ) -> None:
         """Append level ``K`` (children ids; its values from ``vals`` or from the children)."""
         gid0 = self.total
-        lv = _Level(gid0, None, None, left, right)
+        lv = Level(gid0, None, None, left, right)
         self._levels[K] = lv
         self._gid0s.append(gid0)
         self._level_of.append(K)

@@ -103,13 +103,18 @@ _snap_add = snap_sum
 _power = power_guarded
 
 
+def _blocks(arity: int | None = None) -> list[tuple[str, registry.Function]]:
+    """The registry's grammar building blocks (of ``arity``), each with its grammar name."""
+    return [(f.grammar, f) for f in registry.functions(arity=arity, grammar=True)
+            if f.grammar is not None]  # grammar=True: every one has a name
+
+
 # exp and ln are the search's guarded ones, sigmoid goes through the guarded exp; every other
 # unary block is the registry's NumPy function (emlkit.compiler.registry)
 _OWN_UNARY = ("exp", "ln", "sigmoid")
 _NP: dict[str, Callable] = {
     "exp": exp_guarded, "ln": log_guarded,
-    **{f.grammar: _ign(f.numpy_function()) for f in registry.functions(arity=1, grammar=True)
-       if f.grammar not in _OWN_UNARY},
+    **{g: _ign(f.numpy_function()) for g, f in _blocks(arity=1) if g not in _OWN_UNARY},
     "sigmoid": _ign(lambda a: 1.0 / (1.0 + exp_guarded(-a))),
     "eml": lambda a, b: eml_arrays(exp_guarded(a), log_guarded(b)),
     "plus": _ign(lambda a, b: _snap_add(a + b, a, b)),
@@ -139,8 +144,7 @@ def _mp_table() -> dict[str, Callable]:
 
     return {
         "exp": _exp, "ln": _log,
-        **{f.grammar: f.mpmath_function(mp.mp) for f in registry.functions(arity=1, grammar=True)
-           if f.grammar not in ("exp", "ln")},
+        **{g: f.mpmath_function(mp.mp) for g, f in _blocks(arity=1) if g not in ("exp", "ln")},
         "eml": eml, "plus": lambda a, b: add_snap(a + b, a, b),
         "subtract": lambda a, b: add_snap(a - b, a, b), "times": lambda a, b: a * b,
         "divide": lambda a, b: a / b, "power": power, "log": log2,
@@ -163,7 +167,7 @@ _CONSTANTS = {
     "-1": (-1.0, "-1"), "2": (2.0, "2"), "0": (0.0, "0"),
 }
 #: SymPy templates of the blocks, from the registry's definitions (``{0}``, ``{1}``: arguments).
-_TEMPLATES = {f.grammar: f.grammar_template for f in registry.functions(grammar=True)}
+_TEMPLATES = {g: f.grammar_template for g, f in _blocks()}
 _COMMUTATIVE = {"plus", "times", "avg", "hypot"}
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import mpmath
 
@@ -200,7 +200,16 @@ class Classification:
     details: dict = field(default_factory=dict)
 
 
-def _check(expr, f, grid, variables, dps, state) -> str | None:
+class _Tally(TypedDict):
+    """What :func:`_check` counts and notices over the grid points."""
+
+    checked: int
+    skipped: int
+    inf: bool
+    cut: bool
+
+
+def _check(expr, f, grid, variables, dps, state: _Tally) -> str | None:
     for given in grid:
         with mpmath.workdps(dps):
             eps = mpmath.mpf(10) ** (-cut_offset_digits(dps))
@@ -248,7 +257,7 @@ def classify(
     """
     variables = tuple(variables)
     f = target_function(target, variables)
-    state = {"checked": 0, "skipped": 0, "inf": False, "cut": False}
+    state: _Tally = {"checked": 0, "skipped": 0, "inf": False, "cut": False}
     fail = _check(expr, f, strip_grid(variables), variables, dps, state)
     if fail is not None:
         return Classification(

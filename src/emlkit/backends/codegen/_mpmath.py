@@ -49,7 +49,8 @@ def body_source(expr: Expr, name: str) -> str:
             counts["t"] += 1
             ones = f"{node.left is ONE}, {node.right is ONE}"
             lines.append(
-                f"    {t} = ops.eml_values({temps[id(node.left)]}, {temps[id(node.right)]}, {ones})")
+                f"    {t} = ops.eml_values("
+                f"{temps[id(node.left)]}, {temps[id(node.right)]}, {ones})")
         else:
             t = "one"
             lines.append("    one = ops.one()")
