@@ -69,9 +69,6 @@ _SKLEARN = "`import emlkit.regress` needs scikit-learn (regress/estimator.py imp
            "at module level)"
 # Paths (relative to the repository) that fail to collect without the extras -> reason.
 ALLOWED_COLLECT_ERRORS: dict[str, str] = {
-    "tests/backends/test_cut_rule.py": "imports flint at module level (mpnum)",
-    "tests/backends/test_eval_forms.py": "imports flint at module level, before its "
-                                         "importorskip (mpnum)",
     "tests/regress/test_estimator.py": _SKLEARN + " (regress)",
     "tests/regress/test_estimator_defaults.py": _SKLEARN + " (regress)",
     "tests/regress/test_sklearn_checks.py": "imports sklearn at module level (regress)",

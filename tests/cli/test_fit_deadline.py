@@ -12,6 +12,8 @@ import time
 import numpy as np
 import pytest
 
+pytest.importorskip("sklearn", reason="the fit needs scikit-learn (the [all] extra)")
+
 from emlkit.cli import main
 from emlkit.regress import deadline as dl
 from emlkit.regress.estimator import EMLRegressor

@@ -32,6 +32,8 @@ Modules: :mod:`._ops` (the ball arithmetic and exact constants), :mod:`._balls` 
 
 from __future__ import annotations
 
+import flint  # noqa: F401  (the whole backend needs python-flint: a clear ImportError first)
+
 from ._balls import to_ball
 from ._certify import Certificate, certify, distance_bound
 from ._eval import evaluate, trace_nan
