@@ -252,7 +252,8 @@ def _compile_text(expr: ek.Expr, args: argparse.Namespace) -> tuple[str, bool]:
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
-    expr = ek.compile(_read_expr(args.expr), domain=args.domain)
+    source = _read_expr(args.expr)
+    expr = ek.compile(source, domain=args.domain)
     text, as_let = _compile_text(expr, args)
     if args.json:
         _print_json(
@@ -270,7 +271,19 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     print(text)
     if args.stats:
         print(f"K={expr.K} depth={expr.depth} dag_size={expr.dag_size}")
+        for r in _float64_ranges(source):
+            print(f"float64: {r.describe()}")
     return 0
+
+
+def _float64_ranges(source: str) -> list:
+    """The stated float64 ranges of the basis functions in a formula (none for EML text)."""
+    from .compiler.ranges import ranges_for_formula
+
+    try:
+        return ranges_for_formula(source)
+    except EMLError:
+        return []
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
