@@ -65,6 +65,8 @@ def unary(z: np.ndarray, err: np.ndarray, tol: float) -> dict:
         n_measured = int(measured[a:b + 1].sum())
         if n_measured < 3 and not (lo == 0 == hi and n_measured):
             continue  # too few values, or only values that are not finite
+        if lo * hi > 0 and max(abs(lo), abs(hi)) < 10 * min(abs(lo), abs(hi)):
+            continue  # a short run between bad values (tan at 1e277): not a range to state
         lo, hi = round_in(lo, up=True), round_in(hi, up=False)
         if lo <= hi:
             intervals.append([lo, hi])
@@ -165,3 +167,48 @@ def binary(x: np.ndarray, y: np.ndarray, err: np.ndarray, tol: float) -> dict:
                 im = round_in(float(np.abs(v.imag[inside]).max()), False)
                 args[a]["complex"] = {"abs_min": lo, "abs_max": hi, "im_max": im}
     return {"args": args, **scales}
+
+
+def sample(fit: dict, n: int, seed: int) -> tuple:
+    """``n`` fresh points per kind (real, non-real) inside a fitted range, log-uniform in
+    magnitude: :func:`refine` measures them and fits again where one is bad."""
+    from emlkit.compiler.ranges import Float64Range, _arg
+
+    rng = np.random.default_rng(seed)
+    ranges = [_arg(a) for a in fit["args"]]
+    whole = Float64Range("", "", tuple(ranges), 0.0, fit.get("min_scale", 0.0),
+                         fit.get("min_scale_complex", 0.0))
+    cols: list[list] = [[] for _ in ranges]
+    for real in (True, False):
+        drawn = [_draw(a, real, n, rng) for a in ranges]
+        m = min(len(d) for d in drawn)
+        for p in zip(*(d[:m] for d in drawn)):
+            if whole.contains(*p):
+                for c, v in zip(cols, p):
+                    c.append(v)
+    return tuple(np.array(c, complex) for c in cols)
+
+
+def _draw(a, real: bool, n: int, rng: np.random.Generator) -> np.ndarray:
+    big = 1.7e308
+    if real:
+        pieces = []
+        for lo, hi in a.real:
+            for s, (p, q) in ((1.0, (max(lo, 0.0), hi)), (-1.0, (max(-hi, 0.0), -lo))):
+                if q > 0 and q >= p:
+                    pieces.append((s, max(p, 1e-300), min(q, big)))
+        if not pieces:
+            return np.zeros(0, complex)
+        pick = [pieces[j] for j in rng.integers(len(pieces), size=n)]
+        s, p, q = (np.array([pc[i] for pc in pick]) for i in range(3))
+        mag = np.clip(np.exp(rng.uniform(np.log(p), np.log(np.maximum(p, q)))), p, q)
+        imag = np.where(rng.random(n) < 0.5, 0.0, -0.0)
+        return np.array([complex(v, w) for v, w in zip(s * mag, imag)])
+    if a.abs_min > a.abs_max:
+        return np.zeros(0, complex)
+    r = np.exp(rng.uniform(np.log(a.abs_min), np.log(min(a.abs_max, big)), n))
+    # both parts spread over many magnitudes: Im = ±r·10^(−u), u up to 300
+    im = np.minimum(r * 10.0 ** -rng.uniform(0, 300, n), a.im_max) * rng.choice([-1, 1], n)
+    re = r * np.sqrt(np.maximum(1 - (im / r) ** 2, 0.0)) * rng.choice([-1, 1], n)  # no r²
+    z = re + 1j * im
+    return z[(im != 0) & np.isfinite(z)]

@@ -39,7 +39,7 @@ import json
 import subprocess
 
 import numpy as np
-from _range_fit import binary, unary
+from _range_fit import binary, sample, unary
 from numerics.limits import BASES, points_for, reference, rel_error, wrong
 from numerics.runners import FAST_RUNNERS, run_plain
 
@@ -147,13 +147,25 @@ def dense_pairs() -> tuple:
     return gx.ravel(), gy.ravel()
 
 
-def errors(basis, targets: list[str], dense: bool = False) -> tuple[tuple, np.ndarray]:
+def dense_complex() -> np.ndarray:
+    """Extra non-real points for the ranges of unary functions: both parts log-spaced."""
+    re = np.concatenate([np.logspace(-300, 300, 41), -np.logspace(-300, 300, 41), [0.0]])
+    im = np.concatenate([np.logspace(-300, math.log10(2.9), 30),
+                         -np.logspace(-300, math.log10(2.9), 30)])
+    gr, gi = np.meshgrid(re, im, indexing="ij")
+    return (gr + 1j * gi).ravel()
+
+
+def errors(basis, targets: list[str], dense: bool = False, args=None) -> tuple:
     """The points and, per point, the worst error over ``targets`` (inf where one is wrong;
     NaN where the reference is not finite: the guarantee is for finite values). ``dense``:
-    binary functions get :func:`dense_pairs` too."""
-    args = points_for(basis)
-    if dense and basis.arity == 2:
-        args = tuple(np.concatenate([a, d]) for a, d in zip(args, dense_pairs()))
+    binary functions get :func:`dense_pairs` too, unary ones :func:`dense_complex`."""
+    if args is None:
+        args = points_for(basis)
+        if dense and basis.arity == 2:
+            args = tuple(np.concatenate([a, d]) for a, d in zip(args, dense_pairs()))
+        elif dense:
+            args = (np.concatenate([args[0], dense_complex()]),)
     ref = reference(basis, args)
     expr = ek.compile(basis.formula)
     names = sorted(expr.free_vars)
@@ -180,7 +192,7 @@ def fast_targets() -> list[str]:
     return out
 
 
-def write_ranges(path: str, only: set[str]) -> None:
+def write_ranges(path: str, only: set[str], n_fresh: int = 600) -> None:
     targets = fast_targets()
     funcs = {}
     if only and os.path.exists(path):  # --only: update those entries, keep the others
@@ -190,7 +202,26 @@ def write_ranges(path: str, only: set[str]) -> None:
         if only and basis.name not in only:
             continue
         args, err = errors(basis, targets, dense=True)
-        fit = {"args": [unary(args[0], err, TOL)]} if basis.arity == 1 else binary(*args, err, TOL)
+        complex_ok = True
+        for round_ in range(8):  # fit, measure fresh points inside the fit, fit again
+            fit = ({"args": [unary(args[0], err, TOL)]} if basis.arity == 1
+                   else binary(*args, err, TOL))
+            if not complex_ok:  # scattered bad non-real points: no box to state
+                for a in fit["args"]:
+                    a.pop("complex", None)
+                fit.pop("min_scale_complex", None)
+            fresh, ferr = errors(basis, targets, args=sample(fit, n_fresh, seed=round_))
+            bad = np.nan_to_num(ferr) > TOL
+            print(f"  {basis.name} round {round_}: {int(bad.sum())} of {len(ferr)} fresh "
+                  "points bad", flush=True)
+            if not bad.any():
+                break
+            if round_ >= 3 and (fresh[0].imag[bad] != 0).any():
+                complex_ok = False
+            args = tuple(np.concatenate([a, f]) for a, f in zip(args, fresh))
+            err = np.concatenate([err, ferr])
+        else:
+            raise RuntimeError(f"{basis.name}: the range did not settle in eight rounds")
         funcs[basis.name] = {"formula": basis.formula, **fit, "limit": LIMITS.get(basis.name, "")}
         print(f"{basis.name}: {json.dumps(fit)}", flush=True)
     try:
@@ -228,11 +259,13 @@ def main() -> None:
     ap.add_argument("--portability", action="store_true", help="plain C99 evaluation instead")
     ap.add_argument("--write-ranges", metavar="PATH", help="measure and write the range table")
     ap.add_argument("--ranges", action="store_true", help="print the stated range table")
+    ap.add_argument("--fresh", type=int, default=600,
+                    help="fresh points per kind and round for --write-ranges")
     opts = ap.parse_args()
     only = {s for s in opts.only.split(",") if s}
     t0 = time.time()
     if opts.write_ranges:
-        write_ranges(opts.write_ranges, only)
+        write_ranges(opts.write_ranges, only, opts.fresh)
         print(f"# {time.time() - t0:.0f} s")
         return
     if opts.ranges:
