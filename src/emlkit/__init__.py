@@ -34,6 +34,7 @@ _LAZY = {
     "certify": "emlkit.backends",
     "to_code": "emlkit.backends.codegen",
     "compile": "emlkit.compiler",
+    "float64_range": "emlkit.compiler.ranges",
     "to_sympy": "emlkit.decompiler",
     "decompile": "emlkit.decompiler",
     "draw": "emlkit.viz",

@@ -18,7 +18,7 @@ from typing import Any
 
 import emlkit as ek
 
-from ..errors import DomainError, ParseError, UsageError
+from ..errors import DomainError, EMLError, ParseError, UsageError
 from .common import PROG, add_command, add_output, one_line, positive_int, print_json
 from .values import dps_type, format_value, number, parse_at
 
@@ -132,7 +132,8 @@ def _compile_text(expr: ek.Expr, args: argparse.Namespace) -> tuple[str, bool]:
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
-    expr = ek.compile(_read_expr(args.expr), domain=args.domain)
+    source = _read_expr(args.expr)
+    expr = ek.compile(source, domain=args.domain)
     text, as_let = _compile_text(expr, args)
     if args.json:
         print_json(
@@ -150,7 +151,19 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     print(text)
     if args.stats:
         print(f"K={expr.K} depth={expr.depth} dag_size={expr.dag_size}")
+        for r in _float64_ranges(source):
+            print(f"float64: {r.describe()}")
     return 0
+
+
+def _float64_ranges(source: str) -> list[Any]:
+    """The stated float64 ranges of the basis functions in a formula (none for EML text)."""
+    from ..compiler.ranges import ranges_for_formula
+
+    try:
+        return ranges_for_formula(source)
+    except EMLError:
+        return []
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:

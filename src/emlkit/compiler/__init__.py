@@ -36,8 +36,8 @@ def compile(source: Any, *, domain: str = "strip") -> Expr:
     Expr
         A hash-consed DAG; shared subterms are shared objects. Exact evaluation (mpmath, arb)
         gives the function at every magnitude; float64 evaluation (NumPy, torch, generated
-        code) is accurate to 1e-12 only over the ranges listed per basis function in
-        ``docs/accuracy.md`` (e.g. ``x + y`` for magnitudes 1e-8 … 1e8, ``sinh`` up to 354.9),
+        code) is accurate to 1e-12 only over the range the compiler states per basis function
+        (:func:`emlkit.float64_range`, e.g. ``sinh`` up to 350; tables in ``docs/accuracy.md``),
         which also says which exported trees stay right under plain C99 ``cexp``/``clog``.
         Compile time is linear in the size of the formula.
 
