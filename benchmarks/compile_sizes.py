@@ -25,7 +25,8 @@ import emlkit as ek
 # name: (formula, reference best K, reference function or None for constants/binary)
 BASIS = [
     ("exp x", "exp(x)", 3), ("ln x", "ln(x)", 7), ("x + y", "x + y", 27), ("x − y", "x - y", 11),
-    ("x · y", "x * y", 41), ("x / y", "x / y", 65), ("x ^ y", "x ^ y", 49), ("sqrt x", "sqrt(x)", 99),
+    ("x · y", "x * y", 41), ("x / y", "x / y", 65), ("x ^ y", "x ^ y", 49),
+    ("sqrt x", "sqrt(x)", 99),
     ("−x", "-x", 17), ("1/x", "1/x", 25), ("x²", "x^2", 41), ("x/2", "x/2", 91), ("π", "pi", 193),
     ("e", "e", 3), ("i", "i", 131), ("−1", "-1", 17), ("2", "2", 27), ("1/2", "1/2", 91),
     ("0", "0", 7), ("sin x", "sin(x)", 799), ("cos x", "cos(x)", 687), ("tan x", "tan(x)", 1183),
@@ -47,11 +48,13 @@ REFERENCE = {
     "atan(x)": lambda x, y: mpmath.atan(x), "sinh(x)": lambda x, y: mpmath.sinh(x),
     "cosh(x)": lambda x, y: mpmath.cosh(x), "tanh(x)": lambda x, y: mpmath.tanh(x),
     "asinh(x)": lambda x, y: mpmath.asinh(x), "acosh(x)": lambda x, y: mpmath.acosh(x),
-    "atanh(x)": lambda x, y: mpmath.atanh(x), "hypot(x, y)": lambda x, y: mpmath.sqrt(x * x + y * y),
+    "atanh(x)": lambda x, y: mpmath.atanh(x),
+    "hypot(x, y)": lambda x, y: mpmath.sqrt(x * x + y * y),
     "sigmoid(x)": lambda x, y: 1 / (1 + mpmath.exp(-x)),
     "log(y, x)": lambda x, y: mpmath.log(y) / mpmath.log(x), "avg(x, y)": lambda x, y: (x + y) / 2,
     "pi": lambda x, y: mpmath.pi, "e": lambda x, y: mpmath.e, "i": lambda x, y: mpmath.mpc(0, 1),
-    "-1": lambda x, y: -1, "2": lambda x, y: 2, "1/2": lambda x, y: mpmath.mpf(1) / 2, "0": lambda x, y: 0,
+    "-1": lambda x, y: -1, "2": lambda x, y: 2, "1/2": lambda x, y: mpmath.mpf(1) / 2,
+    "0": lambda x, y: 0,
 }
 
 POINTS = [(a, b) for a in (-2.7, -0.6, 0.45, 1.9, 7.5) for b in (-1.3, 0.8)] + [
@@ -89,9 +92,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-check", action="store_true", help="skip the correctness column")
     args = parser.parse_args()
-    print(f"# emlkit {ek.__version__} compile sizes — Python {platform.python_version()}, {platform.machine()}")
+    print(f"# emlkit {ek.__version__} compile sizes — Python {platform.python_version()}, "
+          f"{platform.machine()}")
     print("# command: python benchmarks/compile_sizes.py")
-    print(f"{'element':<14} {'ours K':>7} {'DAG':>5} {'ref K':>6} {'ours/ref':>9}  {'correct':>7}  {'arb-certified':>13}")
+    print(f"{'element':<14} {'ours K':>7} {'DAG':>5} {'ref K':>6} {'ours/ref':>9}  "
+          f"{'correct':>7}  {'arb-certified':>13}")
     total_ours = total_ref = 0
     worst = 0.0
     t0 = time.perf_counter()
@@ -103,9 +108,11 @@ def main() -> int:
         worst = max(worst, ratio)
         total_ours += expr.K
         total_ref += ref
-        print(f"{name:<14} {expr.K:>7} {expr.dag_size:>5} {ref:>6} {ratio:>9.2f}  {ok:>7}  {cert:>13}")
+        print(f"{name:<14} {expr.K:>7} {expr.dag_size:>5} {ref:>6} {ratio:>9.2f}  {ok:>7}  "
+              f"{cert:>13}")
     print(f"{'total':<14} {total_ours:>7} {'':>5} {total_ref:>6} {total_ours / total_ref:>9.3f}")
-    print(f"largest per-element ratio: {worst:.2f} (must be ≤ 1); time {time.perf_counter() - t0:.1f} s")
+    print(f"largest per-element ratio: {worst:.2f} (must be ≤ 1); "
+          f"time {time.perf_counter() - t0:.1f} s")
     return 0 if worst <= 1 else 1
 
 

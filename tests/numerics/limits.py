@@ -8,8 +8,8 @@ cut by a *relative* 1e-60 towards the selected side, at 150 digits (the real and
 parts of an ``mpc`` are separate exact numbers, so the tiny move is exact, and 150 digits keep
 it through ``z² − 1``; the function is continuous from that side, so the value agrees with the
 limit to about 50 digits; for ``x^y`` the move is also divided by ``|y|``). Every value is
-checked at two precisions and recomputed at 700 digits when they disagree. The lower side of a real-axis point is the conjugate of the upper
-side (every basis function is real on the real axis off its cuts: ``f(z̄) = f(z)̄``).
+checked at two precisions and recomputed at 700 digits when they disagree. The lower side of a
+real-axis point is the conjugate of the upper side (every basis function is real on the real axis off its cuts: ``f(z̄) = f(z)̄``).
 
 A backend value ``z`` is *wrong* at a point when
 
@@ -59,7 +59,10 @@ class Basis:
 
 
 c = _ctx
-_sig = lambda x: 1 / (1 + c.exp(-x))
+
+
+def _sig(x):
+    return 1 / (1 + c.exp(-x))
 
 
 def _pow(x, y):
@@ -165,7 +168,10 @@ def binary_points(n_mags: int = 49, n_complex: int = 600, seed: int = 41) -> tup
     b = rng.choice(vals, k)
     xs.append(np.array([complex(v.real, -0.0) for v in a]))
     ys.append(np.array([complex(v.real, s) for v, s in zip(b, rng.choice([0.0, -0.0], k))]))
-    cre = lambda n: np.logspace(-150, 150, n)[rng.permutation(n)] * rng.choice([-1, 1], n)
+
+    def cre(n):
+        return np.logspace(-150, 150, n)[rng.permutation(n)] * rng.choice([-1, 1], n)
+
     xs.append(cre(n_complex) + 1j * rng.uniform(-1.5, 1.5, n_complex))
     ys.append(cre(n_complex) + 1j * rng.uniform(-1.5, 1.5, n_complex))
     return np.concatenate(xs), np.concatenate(ys)

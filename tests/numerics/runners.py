@@ -192,7 +192,8 @@ def count(expr, names, args, ref, target, idx=None) -> Count:
         if idx is not None:
             z, args, ref = z[idx], tuple(a[idx] for a in args), take(ref, idx)
         bad = wrong(ref, z)
-        return Count(target, int(ref.defined.sum()), int(bad.sum()), 0, _examples(args, z, ref, bad))
+        return Count(target, int(ref.defined.sum()), int(bad.sum()), 0,
+                     _examples(args, z, ref, bad))
     idx = np.arange(len(args[0])) if idx is None else idx
     sub_args, sub_ref = tuple(a[idx] for a in args), take(ref, idx)
     if target == "arb":
@@ -225,7 +226,8 @@ def contains(ball, ref, j) -> bool:
         # the reference is good to about 32 digits: widen it by that much
         rad = flint.arb(c.nstr(abs(v) * c.mpf(10) ** -32, 5)) + flint.arb(10) ** -320
         re, im = c.nstr(c.re(v), 60), c.nstr(c.im(v), 60)
-        exact = flint.acb(flint.arb(re) + rad * flint.arb(0, 1), flint.arb(im) + rad * flint.arb(0, 1))
+        exact = flint.acb(flint.arb(re) + rad * flint.arb(0, 1),
+                          flint.arb(im) + rad * flint.arb(0, 1))
         return bool(ball.overlaps(exact))
     finally:
         flint.ctx.prec = old

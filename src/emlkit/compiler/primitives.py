@@ -115,7 +115,8 @@ def sub_ln(a: Expr, b: Expr) -> Expr:
 
 
 def add_ln(a: Expr, b: Expr) -> Expr:
-    """``a + ln b = E(ln a, 1/b)``: ln(1/b) = −ln b off the cut, and at a cut point the two sides swap together."""
+    """``a + ln b = E(ln a, 1/b)``: ln(1/b) = −ln b off the cut, and at a cut point the two sides
+    swap together."""
     return E(ln(a), inv(b))
 
 
