@@ -9,7 +9,8 @@ parts of an ``mpc`` are separate exact numbers, so the tiny move is exact, and 1
 it through ``z² − 1``; the function is continuous from that side, so the value agrees with the
 limit to about 50 digits; for ``x^y`` the move is also divided by ``|y|``). Every value is
 checked at two precisions and recomputed at 700 digits when they disagree. The lower side of a
-real-axis point is the conjugate of the upper side (every basis function is real on the real axis off its cuts: ``f(z̄) = f(z)̄``).
+real-axis point is the conjugate of the upper side (every basis function is real on the real
+axis off its cuts: ``f(z̄) = f(z)̄``).
 
 A backend value ``z`` is *wrong* at a point when
 
