@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import emlkit as ek
-import emlkit.backends.walk as walk
+from emlkit.backends import walk
 from emlkit.regress._candidate import Candidate
 from emlkit.regress._confirm_rows import MAX_CONFIRM_ROWS, confirmation_rows
 from emlkit.regress.holdout import confirm_exact, confirmed_rows, rounding_digits
@@ -113,3 +113,16 @@ def test_a_deadline_passed_means_not_confirmed(walks):
 def test_bad_limit():
     with pytest.raises(ValueError, match="limit"):
         confirmation_rows(np.ones((3, 1)), np.ones(3), np.ones(3), limit=0)
+
+
+def test_the_estimator_reports_an_unconfirmed_claim_as_not_exact():
+    pytest.importorskip("sklearn")
+    from emlkit.regress.estimator import EMLRegressor
+
+    x = np.linspace(0.5, 3.0, 5_000)[:, None]
+    y = np.full(5_000, 2.0)  # constant data: exact without any search, once confirmed
+    reg = EMLRegressor(random_state=0).fit(x, y, deadline=time.monotonic() + 1e6)
+    assert reg.exact_ and reg.candidates_[0].verified_digits >= 13
+    late = EMLRegressor(random_state=0).fit(x, y, deadline=time.monotonic() - 1.0)
+    assert not late.exact_
+    assert "not confirmed exact" in late.candidates_[0].info["not_exact"]
