@@ -35,6 +35,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from . import PICTURES
 from ._checks import MAX_MAGNITUDE, check_magnitudes, suggest_keywords
+from ._confirm_rows import MAX_CONFIRM_ROWS
 from ._ranking import RESERVED, constant_candidate, free_names, origin, rank, readable
 from ._stages import (
     AUTO_VOCABULARIES,  # re-exported: part of the estimator's documentation
@@ -48,7 +49,8 @@ __all__ = ["AUTO_VOCABULARIES", "MAX_MAGNITUDE", "EMLRegressor"]
 _METHODS = ("auto", "search", "gradient")
 _PREDICT_CHUNK = 1 << 15  # rows evaluated at once by predict
 #: Time the 50-digit confirmation of an exact candidate takes per sample (measured: 0.7 ms for a
-#: formula of K = 35 on a busy 2-core machine); the stages leave that much of the time limit.
+#: formula of K = 35 on a busy 2-core machine); the stages leave that much of the time limit for
+#: the samples it checks (at most MAX_CONFIRM_ROWS, whatever the number of rows).
 _CONFIRM_SECONDS_PER_ROW = 5e-4
 
 
@@ -258,7 +260,8 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
         if deadline is not None:
             end = min(end, float(deadline))
         # the stages end early enough for the 50-digit confirmation that follows them
-        stages_end = end - min(_CONFIRM_SECONDS_PER_ROW * len(y), 0.25 * max(end - t0, 0.0))
+        stages_end = end - min(_CONFIRM_SECONDS_PER_ROW * min(len(y), MAX_CONFIRM_ROWS),
+                               0.25 * max(end - t0, 0.0))
         variables = self._variables(X.shape[1])
         state = None
         if self.checkpoint is not None:
@@ -276,7 +279,8 @@ class EMLRegressor(RegressorMixin, BaseEstimator):
             if state is not None:
                 state.close()
         cands.append(constant)
-        cands = rank(confirm_exact(cands, X, y, variables, self.noise))
+        # best first, so the claim that matters is checked before the deadline can end the rest
+        cands = rank(confirm_exact(rank(cands), X, y, variables, self.noise, deadline=end))
         best = cands[0]
         self.variables_ = variables
         self.formula_ = best.expr

@@ -8,7 +8,9 @@ available when only data exist: the worst relative error on held-out samples.
 :func:`rounding_digits` is what ``exact`` means for noise-free data: the formula's value at 50
 digits matches every sample to within what float64 rounding can explain, and
 :func:`confirm_exact` withdraws the claim from candidates that fail it (a near-twin that is off
-by 1e-9 relative fits a 1e-9 training tolerance, but not float64 rounding).
+by 1e-9 relative fits a 1e-9 training tolerance, but not float64 rounding); both check at most
+:data:`~emlkit.regress._confirm_rows.MAX_CONFIRM_ROWS` samples whatever the size of the data
+(:func:`confirmed_rows` says which) and keep to a deadline.
 :func:`finite_samples` drops the samples where ``y`` is inf or NaN, with a warning.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,9 +26,11 @@ from typing import Any
 import numpy as np
 
 from ..expr import Expr
+from ._confirm_rows import MAX_CONFIRM_ROWS, confirmation_rows
 
 __all__ = [
     "confirm_exact",
+    "confirmed_rows",
     "default_names",
     "finite_samples",
     "holdout_points",
@@ -150,17 +155,23 @@ def default_names(n: int) -> tuple[str, ...]:
 
 
 def rounding_digits(
-    expr: Expr, X: Any, y: Any, variables: Sequence[str] | None = None, *, dps: int = 50
+    expr: Expr, X: Any, y: Any, variables: Sequence[str] | None = None, *, dps: int = 50,
+    max_rows: int | None = MAX_CONFIRM_ROWS, deadline: float | None = None,
 ) -> int | None:
     """Digits to which ``expr`` reproduces noise-free float64 data, or ``None`` if it does not.
 
-    At every sample the formula is evaluated at ``dps`` digits (the search semantics of
-    :func:`emlkit.search.verify.evaluate_mp`) and in float64; it reproduces the data when
+    At every sample checked the formula is evaluated at ``dps`` digits (the search semantics
+    of :func:`emlkit.search.verify.evaluate_mp`) and in float64; it reproduces the data when
     ``|f_dps − y| ≤ 64·ε·|y| + 16·|f_float64 − f_dps|`` everywhere (ε = 2⁻⁵²): the sample may
     carry the rounding of the law's own float64 evaluation, a few ulps amplified as much as the
     formula's float64 evaluation is. A formula that differs from the data by more (a near-twin
     off by 1e-9 relative) does not. The digits are ``−log10`` of the worst relative error,
     at most 16.
+
+    The samples checked are all of them up to ``max_rows``, beyond that the bounded subset of
+    :func:`emlkit.regress._confirm_rows.confirmation_rows` (the rows float64 finds most
+    suspicious, the extremes, a spread); ``max_rows=None`` checks every row. With a
+    ``deadline`` (``time.monotonic()``) not met, the claim is not confirmed: ``None``.
 
     >>> import emlkit as ek
     >>> x = np.linspace(0.5, 3, 9)[:, None]
@@ -169,10 +180,31 @@ def rounding_digits(
     >>> rounding_digits(ek.parse("eml(x, 1)"), x, np.exp(x[:, 0]) * (1 + 1e-9)) is None
     True
     """
-    import mpmath
+    try:
+        return _rounding_digits(expr, X, y, variables, dps, max_rows, deadline)
+    except _OutOfTime:
+        return None
 
+
+class _OutOfTime(Exception):
+    """The deadline passed before every chosen sample was checked."""
+
+
+def confirmed_rows(expr: Expr, X: Any, y: Any, variables: Sequence[str] | None = None,
+                   max_rows: int | None = MAX_CONFIRM_ROWS) -> np.ndarray:
+    """Indices of the samples :func:`rounding_digits` checks for ``expr`` (at most
+    ``max_rows``).
+
+    >>> import emlkit as ek
+    >>> x = np.linspace(0.5, 3, 10_000)[:, None]
+    >>> len(confirmed_rows(ek.parse("eml(x, 1)"), x, np.exp(x[:, 0]), max_rows=64))
+    64
+    """
+    return _prepare(expr, X, y, variables, max_rows)[3]
+
+
+def _prepare(expr, X, y, variables, max_rows):
     from ..backends import evaluate
-    from ..search.verify import evaluate_mp
 
     X = np.asarray(X)
     X = X.astype(np.complex128 if np.iscomplexobj(X) else np.float64)
@@ -186,11 +218,28 @@ def rounding_digits(
     with np.errstate(all="ignore"):
         f64 = np.asarray(evaluate(expr, {names[j]: X[:, j] for j in used}, on_nan="ignore"))
     f64 = np.broadcast_to(f64, y.shape)
+    rows = (np.arange(len(y)) if max_rows is None
+            else confirmation_rows(X, y, f64, limit=max_rows))
+    return X, y, f64, rows, [(names[j], j) for j in used]
+
+
+def _rounding_digits(expr, X, y, variables, dps, max_rows, deadline) -> int | None:
+    import mpmath
+
+    from ..backends.walk import make_plan, run
+    from ..search.arithmetic_mp import MpSearchOps
+
+    if deadline is not None and time.monotonic() >= deadline:
+        raise _OutOfTime
+    X, y, f64, rows, used = _prepare(expr, X, y, variables, max_rows)
+    plan = make_plan(expr, fold_constants=False)  # one plan, walked once per sample
     worst = 0.0
     with mpmath.workdps(dps):
-        for i in range(len(y)):
-            env = {names[j]: mpmath.mpc(complex(X[i, j])) for j in used}
-            exact = evaluate_mp(expr, env, dps=dps)
+        ops = MpSearchOps()
+        for i in rows:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _OutOfTime
+            exact = run(plan, ops, {v: mpmath.mpc(complex(X[i, j])) for v, j in used})
             if exact is None or not mpmath.isfinite(exact):
                 return None
             ex = complex(exact)
@@ -203,12 +252,14 @@ def rounding_digits(
 
 
 def confirm_exact(cands: Sequence[Any], X: Any, y: Any, variables: Sequence[str] | None = None,
-                  noise: float | None = None) -> list[Any]:
+                  noise: float | None = None, *, deadline: float | None = None) -> list[Any]:
     """The candidates, with ``exact`` withdrawn where :func:`rounding_digits` refutes it.
 
     Only for noise-free data (``noise`` None): with a stated noise level, ``exact`` means
     "equal to the noise level" and is left as it is. A withdrawn claim keeps the reason in
-    ``info["not_exact"]``.
+    ``info["not_exact"]``. The candidates are checked in their order; once ``deadline``
+    (``time.monotonic()``) has passed, the claims not yet checked are withdrawn too ("not
+    confirmed exact"): a claim is never kept unchecked.
 
     >>> import emlkit as ek
     >>> from emlkit.regress._candidate import Candidate
@@ -222,10 +273,16 @@ def confirm_exact(cands: Sequence[Any], X: Any, y: Any, variables: Sequence[str]
     out = []
     for c in cands:
         if c.exact:
-            digits = rounding_digits(c.expr, X, y, variables)
+            try:
+                digits = _rounding_digits(c.expr, X, y, variables, 50, MAX_CONFIRM_ROWS,
+                                          deadline)
+                reason = ("differs from the data by more than float64 rounding "
+                          "(50-digit check)")
+            except _OutOfTime:
+                digits = None
+                reason = "not confirmed exact: the time limit ended before its 50-digit check"
             if digits is None:
-                info = {**c.info, "not_exact": "differs from the data by more than float64 "
-                                              "rounding (50-digit check)"}
+                info = {**c.info, "not_exact": reason}
                 c = dataclasses.replace(c, exact=False, verified_digits=None, info=info)
             else:
                 c = dataclasses.replace(c, verified_digits=digits)
