@@ -172,8 +172,8 @@ def _answers_again(c):
 
 def test_a_slow_request_gets_503_and_the_server_keeps_answering():
     with TestClient(create_app(Limits(request_seconds=0.3, workers=1))) as c:
-        # a short formula whose panel takes seconds (decompiling its constant 523)
-        r = c.post("/api/compile", json={"formula": "x*y + 523", "draw": False})
+        # the whole {1; eml} discovery chain: seconds of work, far beyond 0.3 s on any machine
+        r = c.post("/api/bootstrap", json={"max_K": 9})
         assert "longer than 0.3 s" in error_of(r, 503)
         assert _answers_again(c)
 
