@@ -11,6 +11,7 @@ from emlkit.search.value_index import (
     close_rows,
     match_tolerance,
     needed_right,
+    needed_right_rows,
     row_keys,
 )
 
@@ -130,6 +131,10 @@ def test_needed_right_principal_guard_against_numpy():
     np.testing.assert_array_equal(needed_right(ea, y), exp_guarded(w))
     with pytest.raises(ValueError, match="guard"):
         needed_right(ea, y, guard="loose")  # type: ignore[arg-type]
+    # the rows defined at every point, as match_roots takes them
+    rows, b_rows = needed_right_rows(ea, y)
+    assert rows.tolist() == np.flatnonzero(valid.all(axis=1)).tolist() and len(rows) > 10
+    np.testing.assert_allclose(b_rows, b[rows], rtol=1e-15)
 
 
 def test_close_rows_against_the_plain_definition():

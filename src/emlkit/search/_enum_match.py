@@ -23,7 +23,7 @@ import numpy as np
 from ..expr import Eml  # noqa: F401 - used by the doctests
 from ..tolerances import LOOKUP_BITS, LOOKUP_BITS_CONSTANT, MATCH_RTOL
 from .arithmetic import eml_arrays
-from .value_index import KeyIndex, close_rows, match_tolerance, needed_right, row_keys
+from .value_index import KeyIndex, close_rows, match_tolerance, needed_right_rows, row_keys
 
 if TYPE_CHECKING:
     from .enumeration import Level
@@ -141,10 +141,10 @@ class MatchMixin:
         """Forms ``eml(a, b)`` equal to ``target`` with *both* children among the representatives.
 
         Meet in the middle: for every representative ``a`` the right child must satisfy
-        ``ln b = exp(a) - target``, so ``b = exp(exp(a) - target)`` (:func:`~emlkit.search.
-        value_index.needed_right`, principal guard) is looked up (on a coarse grid, at the test
-        points in ``mask``) among all representatives, and each hit is
-        checked exactly. This covers every form of size up to ``max_K + 2`` (both
+        ``ln b = exp(a) - target``, so ``b = exp(exp(a) - target)`` (the principal guard of
+        :func:`~emlkit.search.value_index.needed_right_rows`) is looked up (on a coarse grid,
+        at the test points in ``mask``) among all representatives, and each hit is checked
+        exactly. This covers every form of size up to ``max_K + 2`` (both
         children of such a form have size at most ``max_K``) and many larger ones.
 
         Returns ``(K, a, b)`` sorted by K (then a, b), only for ``K >= min_K``.
@@ -171,11 +171,10 @@ class MatchMixin:
             lv = self._levels[Ka]
             for s in range(0, lv.n, chunk):
                 E = self._exp_rows(Ka, s, s + chunk)[:, cols]
-                bstar = needed_right(E, tt, guard="principal")
-                ia = np.flatnonzero(np.isfinite(bstar).all(axis=1))
+                ia, bstar = needed_right_rows(E, tt)
                 if len(ia) == 0:
                     continue
-                h, _ = row_keys(bstar[ia], self._lookup_bits())
+                h, _ = row_keys(bstar, self._lookup_bits())
                 hit, lo, n = index.ranges(h)
                 if len(hit) == 0:
                     continue

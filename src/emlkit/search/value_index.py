@@ -16,8 +16,9 @@ they share:
   ``ln B = exp(A) - y``, so the right child that ``A`` needs is ``B = exp(exp(A) - y)``, which
   is then looked up. Two guard policies: ``"search"`` (the search arithmetic's guarded
   ``exp``; the regression searches) and ``"principal"`` (only where ``exp(A) - y`` can be a
-  principal logarithm, ``|Im| <= pi``; :meth:`emlkit.search.Enumeration.match_roots`, which
-  looks the result up in a :class:`KeyIndex`).
+  principal logarithm, ``|Im| <= pi``; :func:`needed_right_rows` keeps the rows where it is
+  defined at every point, for :meth:`emlkit.search.Enumeration.match_roots`, which looks them
+  up in a :class:`KeyIndex`).
 
 >>> ix = ValueIndex(np.array([[1, 2], [1, 3], [2, 2]], dtype=complex))
 >>> ix.lookup(np.array([[2, 2.0001]]), np.full((1, 2), 1e-3))
@@ -37,7 +38,7 @@ from .arithmetic import exp_guarded, row_keys
 
 __all__ = [
     "Guard", "KeyIndex", "ValueIndex", "close_rows", "match_tolerance", "needed_right",
-    "row_keys",
+    "needed_right_rows", "row_keys",
 ]
 
 _HITS = 1 << 21  # candidate rows checked at once by ValueIndex.lookup
@@ -73,6 +74,24 @@ def needed_right(exp_a: np.ndarray, y: np.ndarray, *, guard: Guard = "search") -
         bad = ~(np.isfinite(w) & (np.abs(w.imag) <= np.pi) & np.isfinite(b) & (b != 0))
     b[bad] = np.nan
     return b
+
+
+def needed_right_rows(exp_a: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, B)``: the rows of ``exp_a`` (one column per point) whose principal-guard
+    :func:`needed_right` is defined (finite) at every point, and those rows of it.
+
+    Rows that fail the cheap guard on ``exp(A) - y`` are dropped before any ``exp``.
+
+    >>> rows, b = needed_right_rows(np.array([[1, 2], [1, 4j]]), np.array([1, 2]))
+    >>> rows.tolist(), b.tolist()
+    ([0], [[(1+0j), (1+0j)]])
+    """
+    with np.errstate(all="ignore"):
+        w = exp_a - y
+        pre = np.flatnonzero((np.isfinite(w) & (np.abs(w.imag) <= np.pi)).all(axis=1))
+    b = needed_right(exp_a[pre], y, guard="principal")
+    ok = np.isfinite(b).all(axis=1)
+    return pre[ok], b[ok]
 
 
 def match_tolerance(target: np.ndarray, rtol: float) -> np.ndarray:
