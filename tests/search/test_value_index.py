@@ -4,7 +4,16 @@ rounded hashing, and the meet-in-the-middle inversion against NumPy's own exp an
 import numpy as np
 import pytest
 
-from emlkit.search.value_index import ValueIndex, needed_right, row_keys
+from emlkit.search.arithmetic import exp_guarded
+from emlkit.search.value_index import (
+    KeyIndex,
+    ValueIndex,
+    close_rows,
+    match_tolerance,
+    needed_right,
+    needed_right_rows,
+    row_keys,
+)
 
 
 def _brute(vals, need, tol):
@@ -99,3 +108,63 @@ def test_needed_right_child_reproduces_the_target(seed):
     np.testing.assert_allclose((np.exp(a) - np.log(b))[ok], np.broadcast_to(y, a.shape)[ok],
                                rtol=1e-12, atol=1e-12)
     assert ok.mean() > 0.5
+
+
+def test_needed_right_principal_guard_against_numpy():
+    # the match_roots variant: plain exp(exp(A) - y), NaN where exp(A) - y is not finite or
+    # has |Im| > pi (no principal log equals it), or where exp overflows or underflows to 0
+    rng = np.random.default_rng(3)
+    ea = rng.normal(size=(400, 3)) * 3 + 1j * rng.normal(size=(400, 3)) * 3
+    # the edge cases by hand: inf, NaN, overflow, underflow, Im w = 3.2 > pi, Im w = 3.1
+    ea[:6, 0] = [np.inf, np.nan, 800, -800, complex(1, 3.0), complex(1, 2.9)]
+    y = np.array([0.5 - 0.2j, 0.0, -1.0 + 1j])
+    got = needed_right(ea, y, guard="principal")
+    w = ea - y
+    with np.errstate(all="ignore"):
+        b = np.array([[np.exp(v) for v in row] for row in w.tolist()])  # scalar by scalar
+    valid = np.isfinite(w) & (np.abs(w.imag) <= np.pi) & np.isfinite(b) & (b != 0)
+    assert 0.1 < valid.mean() < 0.9  # both branches exercised
+    assert not valid[:5, 0].any() and valid[5, 0]
+    np.testing.assert_allclose(got[valid], b[valid], rtol=1e-15)
+    assert np.isnan(got[~valid]).all()
+    # the default (search) policy is the guarded exp of the same difference
+    np.testing.assert_array_equal(needed_right(ea, y), exp_guarded(w))
+    with pytest.raises(ValueError, match="guard"):
+        needed_right(ea, y, guard="loose")  # type: ignore[arg-type]
+    # the rows defined at every point, as match_roots takes them
+    rows, b_rows = needed_right_rows(ea, y)
+    assert rows.tolist() == np.flatnonzero(valid.all(axis=1)).tolist() and len(rows) > 10
+    np.testing.assert_allclose(b_rows, b[rows], rtol=1e-15)
+
+
+def test_close_rows_against_the_plain_definition():
+    rng = np.random.default_rng(4)
+    vals = np.round(rng.normal(size=(300, 3)), 1) + 0j
+    vals[::7, 2] = np.inf
+    t = np.array([vals[0, 0], vals[0, 1], np.inf])
+    tol = np.array([0.15, 0.05, 0.0])
+    want = [i for i in range(len(vals))
+            if abs(vals[i, 0] - t[0]) <= tol[0] and abs(vals[i, 1] - t[1]) <= tol[1]
+            and vals[i, 2] == np.inf]
+    assert want and close_rows(vals, t, tol).tolist() == want
+    cols = np.array([1, 0])
+    want2 = [i for i in range(len(vals)) if abs(vals[i, 1] - t[1]) <= tol[1]
+             and abs(vals[i, 0] - t[0]) <= tol[0]]
+    assert close_rows(vals, t[[1, 0]], tol[[1, 0]], cols).tolist() == want2
+    np.testing.assert_allclose(match_tolerance(t, 1e-3), 1e-3 * (np.abs([t[0], t[1], 0]) + 1))
+
+
+def test_key_index_ranges_list_every_id_with_the_query_key():
+    rng = np.random.default_rng(5)
+    vals = rng.integers(0, 6, size=(200, 2)).astype(complex)
+    keys = row_keys(vals)[0]
+    ix = KeyIndex(keys, np.arange(100, 300))
+    queries = rng.integers(0, 8, size=(40, 2)).astype(complex)
+    hit, lo, n = ix.ranges(row_keys(queries)[0])
+    got = {int(q): sorted(ix.ids[a:a + k].tolist()) for q, a, k in zip(hit, lo, n)}
+    want = {}
+    for q, row in enumerate(queries):
+        ids = [100 + i for i in range(len(vals)) if (vals[i] == row).all()]
+        if ids:
+            want[q] = ids
+    assert want and got == want

@@ -3,8 +3,9 @@
 :class:`MatchMixin` holds the lookups: :meth:`~MatchMixin.find_values` and
 :meth:`~MatchMixin.match` (every representative equal to a target vector at chosen test points)
 and :meth:`~MatchMixin.match_roots` (meet in the middle: forms ``eml(a, b)`` whose children are
-both representatives). The tolerances are :mod:`emlkit.tolerances`' (``MATCH_RTOL``, the lookup
-grids).
+both representatives). The hashing, the tolerant check and the inversion are
+:mod:`emlkit.search.value_index`'s; the tolerances are :mod:`emlkit.tolerances`' (``MATCH_RTOL``,
+the lookup grids).
 
 >>> from emlkit.search import enumerate_forms
 >>> en = enumerate_forms(5, variables=("x",))
@@ -21,7 +22,8 @@ import numpy as np
 
 from ..expr import Eml  # noqa: F401 - used by the doctests
 from ..tolerances import LOOKUP_BITS, LOOKUP_BITS_CONSTANT, MATCH_RTOL
-from .arithmetic import eml_arrays, row_keys
+from .arithmetic import eml_arrays
+from .value_index import KeyIndex, close_rows, match_tolerance, needed_right_rows, row_keys
 
 if TYPE_CHECKING:
     from .enumeration import Level
@@ -88,9 +90,7 @@ class MatchMixin:
             m = np.ones(self.P, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
             cols = np.flatnonzero(m)
             t = t[cols]
-            tfin = np.isfinite(t)
-            tol = rtol * (np.abs(np.where(tfin, t, 0)) + 1.0)
-            prepared.append((cols, t, tfin, tol))
+            prepared.append((cols, t, match_tolerance(t, rtol)))
         found: list[list[int]] = [[] for _ in targets]
         for K in sorted(self._levels):
             if max_K is not None and K > max_K:
@@ -100,20 +100,10 @@ class MatchMixin:
             lv = self._levels[K]
             for s in range(0, lv.n, chunk):
                 v = self.values(K, s, s + chunk)
-                for out, (cols, t, tfin, tol) in zip(found, prepared):
+                for out, (cols, t, tol) in zip(found, prepared):
                     if len(cols) == 0:
                         continue
-                    c0 = cols[0]
-                    with np.errstate(all="ignore"):
-                        if tfin[0]:
-                            pre = np.flatnonzero(np.abs(v[:, c0] - t[0]) <= tol[0])
-                        else:
-                            pre = np.flatnonzero(v[:, c0] == t[0])
-                        if len(pre) == 0:
-                            continue
-                        w = v[pre][:, cols]
-                        ok = np.where(tfin, np.abs(w - t) <= tol, w == t).all(axis=1)
-                    out.extend(int(i) + lv.gid0 + s for i in pre[ok])
+                    out.extend(int(i) + lv.gid0 + s for i in close_rows(v, t, tol, cols))
         return found
 
     def _lookup_bits(self) -> int:
@@ -121,8 +111,8 @@ class MatchMixin:
         # tolerant of rounding; constants crowd the real line, so they need a finer grid
         return LOOKUP_BITS if self.P > 1 else LOOKUP_BITS_CONSTANT
 
-    def _column_index(self, cols: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted coarse keys of every representative's values at the test points ``cols``."""
+    def _column_index(self, cols: tuple[int, ...]) -> KeyIndex:
+        """Every representative by the coarse key of its values at the test points ``cols``."""
         cache = self.__dict__.setdefault("_col_index", {})
         if cols not in cache:
             sel = list(cols)
@@ -134,11 +124,9 @@ class MatchMixin:
                     h, _ = row_keys(v, self._lookup_bits())
                     keys.append(h)
                     gids.append(np.arange(lv.gid0 + s, lv.gid0 + s + len(v), dtype=np.int64))
-            k = np.concatenate(keys)
-            g = np.concatenate(gids)
-            order = np.argsort(k, kind="stable")
-            cache[cols] = (k[order], g[order])
-        return cache[cols]
+            cache[cols] = KeyIndex(np.concatenate(keys), np.concatenate(gids))
+        index: KeyIndex = cache[cols]
+        return index
 
     def match_roots(
         self,
@@ -153,9 +141,10 @@ class MatchMixin:
         """Forms ``eml(a, b)`` equal to ``target`` with *both* children among the representatives.
 
         Meet in the middle: for every representative ``a`` the right child must satisfy
-        ``ln b = exp(a) - target``, so ``b = exp(exp(a) - target)`` is looked up (on a coarse
-        grid, at the test points in ``mask``) among all representatives, and each hit is
-        checked exactly. This covers every form of size up to ``max_K + 2`` (both
+        ``ln b = exp(a) - target``, so ``b = exp(exp(a) - target)`` (the principal guard of
+        :func:`~emlkit.search.value_index.needed_right_rows`) is looked up (on a coarse grid,
+        at the test points in ``mask``) among all representatives, and each hit is checked
+        exactly. This covers every form of size up to ``max_K + 2`` (both
         children of such a form have size at most ``max_K``) and many larger ones.
 
         Returns ``(K, a, b)`` sorted by K (then a, b), only for ``K >= min_K``.
@@ -172,9 +161,9 @@ class MatchMixin:
         cols = np.flatnonzero(m)
         if len(cols) == 0 or not np.isfinite(t[cols]).all():
             return []
-        keys, gids = self._column_index(tuple(int(c) for c in cols))
+        index = self._column_index(tuple(int(c) for c in cols))
         tt = t[cols]
-        tol = rtol * (np.abs(tt) + 1.0)
+        tol = match_tolerance(tt, rtol)
         out: list[tuple[int, int, int]] = []
         sizes = np.array([self.size_of(g) for g in self._gid0s], dtype=np.int64)
         gid0s = np.asarray(self._gid0s)
@@ -182,27 +171,14 @@ class MatchMixin:
             lv = self._levels[Ka]
             for s in range(0, lv.n, chunk):
                 E = self._exp_rows(Ka, s, s + chunk)[:, cols]
-                with np.errstate(all="ignore"):
-                    w = E - tt
-                    ok = (np.isfinite(w) & (np.abs(w.imag) <= np.pi)).all(axis=1)
-                    ia = np.flatnonzero(ok)
-                    bstar = np.exp(w[ia])
-                fin = (np.isfinite(bstar) & (bstar != 0)).all(axis=1)
-                ia, bstar = ia[fin], bstar[fin]
+                ia, bstar = needed_right_rows(E, tt)
                 if len(ia) == 0:
                     continue
                 h, _ = row_keys(bstar, self._lookup_bits())
-                # sorted needles keep the binary searches cache friendly; only hits need 'right'
-                order = np.argsort(h)
-                lo_sorted = np.searchsorted(keys, h[order], "left")
-                lo = np.empty_like(lo_sorted)
-                lo[order] = lo_sorted
-                safe = np.minimum(lo, len(keys) - 1)
-                hit = np.flatnonzero(keys[safe] == h)
+                hit, lo, n = index.ranges(h)
                 if len(hit) == 0:
                     continue
-                ia, h, lo = ia[hit], h[hit], lo[hit]
-                n = np.searchsorted(keys, h, "right") - lo
+                ia = ia[hit]
                 # split the rows so that one step expands to at most max_pairs pairs
                 cum = np.cumsum(n)
                 r0 = 0
@@ -210,7 +186,7 @@ class MatchMixin:
                     base = cum[r0 - 1] if r0 else 0
                     r1 = max(r0 + 1, int(np.searchsorted(cum, base + max_pairs, "right")))
                     out.extend(self._root_step(
-                        ia[r0:r1] + s + lv.gid0, lo[r0:r1], n[r0:r1], Ka, gids, sizes, gid0s,
+                        ia[r0:r1] + s + lv.gid0, lo[r0:r1], n[r0:r1], Ka, index.ids, sizes, gid0s,
                         min_K, cols, tt, tol,
                     ))
                     r0 = r1
@@ -230,8 +206,7 @@ class MatchMixin:
         if len(a_ids) == 0:
             return []
         v = eml_arrays(self._gather("expv", a_ids), self._gather("logv", b_ids))[:, cols]
-        with np.errstate(all="ignore"):
-            good = (np.abs(v - tt) <= tol).all(axis=1)
+        good = close_rows(v, tt, tol)
         return [
             (int(k), int(a), int(b)) for k, a, b in zip(Kr[good], a_ids[good], b_ids[good])
         ]

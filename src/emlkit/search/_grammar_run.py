@@ -20,7 +20,8 @@ from ..progress import Progress
 from ..tolerances import DEDUP_BITS, GRAMMAR_DEDUP_BITS_CONSTANT, GRAMMAR_MATCH_RTOL
 from ._grammar_kernel import HashSet, LevelCollector, level_jobs
 from ._grammar_terms import format_term
-from .arithmetic import resolve_points, row_keys
+from .arithmetic import resolve_points
+from .value_index import close_rows, match_tolerance, row_keys
 
 if TYPE_CHECKING:
     from .grammar import Grammar
@@ -135,12 +136,9 @@ class GrammarEnumeration:
         """
         t = np.broadcast_to(np.asarray(vector, dtype=np.complex128), (self.P,))
         out: list[int] = []
-        tol = rtol * (np.abs(t) + 1.0)
+        tol = match_tolerance(t, rtol)
         for K in sorted(self._vals):
-            v = self._vals[K]
-            with np.errstate(all="ignore"):
-                ok = np.where(np.isfinite(t), np.abs(v - t) <= tol, v == t).all(axis=1)
-            out.extend(int(i) + self._gid0[K] for i in np.flatnonzero(ok))
+            out.extend(int(i) + self._gid0[K] for i in close_rows(self._vals[K], t, tol))
         return out
 
     def __repr__(self) -> str:
