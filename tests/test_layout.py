@@ -30,29 +30,12 @@ SRC = ROOT / "src" / "emlkit"
 # Repository folders of Python files that are not in the package, mirrored as tests/<folder>/.
 REPO_DIRS = ("scripts", "benchmarks")
 
-_BACKENDS_EVAL = ("evaluate() across backends; name it after the backend module it is about "
-                  "or test_backends_<topic>.py (mpnum)")
 _REPO_WIDE = "a check over the whole repository, no single module"
 
 # Test paths (relative to tests/, a folder or a file) outside the rule -> reason.
 ALLOWED_LAYOUT: dict[str, str] = {
     "numerics": "the cross-backend differential suite: every backend against mpmath at the "
                 "float64 limits, no single module",
-    "backends/test_certify_points.py": _BACKENDS_EVAL,
-    "backends/test_cut_rule.py": _BACKENDS_EVAL,
-    "backends/test_eval_api.py": _BACKENDS_EVAL,
-    "backends/test_eval_arb.py": _BACKENDS_EVAL,
-    "backends/test_eval_differential.py": _BACKENDS_EVAL,
-    "backends/test_eval_forms.py": _BACKENDS_EVAL,
-    "backends/test_eval_numpy.py": _BACKENDS_EVAL,
-    "backends/test_eval_semantics.py": _BACKENDS_EVAL,
-    "backends/test_eval_torch.py": _BACKENDS_EVAL,
-    "compiler/test_compile_inputs.py": "compile() inputs; name it test_compiler_inputs.py "
-                                       "(registry)",
-    "regress/test_sklearn_checks.py": "scikit-learn's checks of regress/estimator.py; name it "
-                                      "test_estimator_sklearn.py (regress)",
-    "regress/test_sr_nguyen_script.py": "tests benchmarks/sr_nguyen.py; move to "
-                                        "tests/benchmarks/ (regress)",
     "test_architecture.py": _REPO_WIDE + " (the import rules over all of src/emlkit)",
     "test_docs_links.py": _REPO_WIDE + " (links in README.md and docs/)",
     "test_layout.py": _REPO_WIDE + " (this file: the layout of tests/)",
