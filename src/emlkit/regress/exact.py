@@ -39,7 +39,7 @@ from ..expr import Eml, Expr
 from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
 from ..search.value_index import needed_right
 from ._candidate import Candidate
-from .holdout import default_names, verify_on_data
+from .holdout import default_names, split_rows, verify_on_data
 from .random_targets import target_values
 from .tables import Table, build_table
 
@@ -159,13 +159,7 @@ def search_exact(
         raise ValueError(f"max_rows must be a non-negative integer, got {max_rows!r}")
     t0 = time.monotonic()
     deadline = None if time_limit is None else t0 + float(time_limit)
-    rng = np.random.default_rng(random_state)
-    n = X.shape[0]
-    perm = rng.permutation(n)
-    n_match = min(8, n - max(2, n // 4))
-    im, ih = perm[:n_match], perm[n_match:]
-    pts = {v: X[im, j] for j, v in enumerate(variables)}
-    ym = y[im]
+    _, ih, pts, ym = split_rows(X, y, variables, random_state)
     rt = 1e-5 if rtol is None else float(rtol)
     tdepth = min(max_depth, 4 if len(variables) == 1 else 3)
     bar = Progress("search_exact", total=4, enabled=progress, unit="stage")

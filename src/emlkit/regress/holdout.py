@@ -29,12 +29,14 @@ from ..expr import Expr
 from ._confirm_rows import MAX_CONFIRM_ROWS, confirmation_rows
 
 __all__ = [
+    "MATCH_ROWS",
     "confirm_exact",
     "confirmed_rows",
     "default_names",
     "finite_samples",
     "holdout_points",
     "rounding_digits",
+    "split_rows",
     "verify_exact",
     "verify_on_data",
 ]
@@ -319,3 +321,28 @@ def finite_samples(X: Any, y: Any) -> tuple[Any, Any]:
     rows = np.flatnonzero(keep)
     Xk = X.iloc[rows] if hasattr(X, "iloc") else np.asarray(X)[rows]
     return Xk, ya[rows]
+
+
+#: rows the exact searches match candidates on; the rest are held out for checking
+MATCH_ROWS = 8
+
+
+def split_rows(
+    X: np.ndarray, y: np.ndarray, variables: Sequence[str], random_state: int | None
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any], np.ndarray]:
+    """The rows a table search matches on and the rows it holds out, drawn at random.
+
+    Returns ``(match, held, points, y_match)``: index arrays of the ``MATCH_ROWS`` (or fewer)
+    matching rows and of the held-out rest (at least two rows or a quarter of the data),
+    the matching rows' values per variable, and their targets.
+
+    >>> X = np.arange(20.0).reshape(10, 2); y = X[:, 0] + X[:, 1]
+    >>> match, held, pts, ym = split_rows(X, y, ["x", "y"], 0)
+    >>> len(match), len(held), sorted(pts), bool(np.all(ym == pts["x"] + pts["y"]))
+    (8, 2, ['x', 'y'], True)
+    """
+    n = X.shape[0]
+    perm = np.random.default_rng(random_state).permutation(n)
+    n_match = min(MATCH_ROWS, n - max(2, n // 4))
+    match, held = perm[:n_match], perm[n_match:]
+    return match, held, {v: X[match, j] for j, v in enumerate(variables)}, y[match]

@@ -40,6 +40,7 @@ from ..search.arithmetic import exp_guarded, log_guarded
 from ..search.grammar import Grammar, enumerate_grammar, known_op
 from ..search.value_index import ValueIndex, needed_right
 from ._candidate import Candidate
+from .holdout import split_rows
 from .polynomial import fit_polynomials
 
 __all__ = ["VOCABULARIES", "resolve_vocabulary", "search_vocabulary"]
@@ -198,13 +199,7 @@ def search_vocabulary(
     t0 = time.monotonic()
     budget = math.inf if time_limit is None else float(time_limit)
     deadline = t0 + budget
-    rng = np.random.default_rng(random_state)
-    n = X.shape[0]
-    perm = rng.permutation(n)
-    n_match = min(8, n - max(2, n // 4))
-    im, ih = perm[:n_match], perm[n_match:]
-    pts = {v: X[im, j] for j, v in enumerate(variables)}
-    ym = y[im]
+    _, ih, pts, ym = split_rows(X, y, variables, random_state)
     rt = 1e-5 if rtol is None else float(rtol)
     grammar = Grammar.from_names(names, variables)
     bar = Progress("vocabulary", enabled=progress, unit="stage")
