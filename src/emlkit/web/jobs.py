@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import EMLError
 from .limits import DEFAULT_LIMITS, Limits
-from .workers import worker_context
+from .workers import end_process, worker_context
 
 __all__ = ["FitJobs", "JobNotFound", "TooManyJobs"]
 
@@ -169,11 +169,7 @@ class FitJobs:
     def _stop(self, job: _Job, state: str, stage: str, error: str = "") -> None:
         job.state, job.stage, job.error = state, stage, error
         job.finished = time.monotonic()
-        if job.process.is_alive():
-            job.process.terminate()
-            job.process.join(1.0)
-            if job.process.is_alive():
-                job.process.kill()
+        end_process(job.process)
         job.process.join(1.0)
         job.queue.cancel_join_thread()
         job.queue.close()

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import EMLError
 
-__all__ = ["Busy", "CallTimeout", "WorkerPool", "warm_up", "worker_context"]
+__all__ = ["Busy", "CallTimeout", "WorkerPool", "end_process", "warm_up", "worker_context"]
 
 _PRELOAD = ["emlkit.web._preload"]
 FORKSERVER_ENV = "EMLKIT_WEB_FORKSERVER"  # set only while the fork server is started
@@ -156,13 +156,18 @@ class _Worker:
             except (OSError, ValueError):
                 pass
             self.process.join(0.5)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(1.0)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(1.0)
+        end_process(self.process)
         self.conn.close()
+
+
+def end_process(process: Any) -> None:
+    """Stop a child process that is still running: terminate, then kill (a second each)."""
+    if process.is_alive():
+        process.terminate()
+        process.join(1.0)
+    if process.is_alive():
+        process.kill()
+        process.join(1.0)
 
 
 class WorkerPool:
