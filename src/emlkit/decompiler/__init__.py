@@ -26,7 +26,7 @@ from ..backends.walk import make_plan, run
 from ..expr import Eml, Expr
 from .recognize import recognize_nodes
 
-__all__ = ["decompile", "to_sympy"]
+__all__ = ["decompile", "powers_readable", "to_sympy"]
 
 
 def to_sympy(expr: Expr, *, positive: bool = False) -> Any:
@@ -110,7 +110,7 @@ def decompile(expr: Expr, *, simplify: bool = True) -> Any:
     result = run(make_plan(expr, fold_constants=True), _SympyOps(known, pos), pos)
     if simplify and (id(expr) not in known or sympy.count_ops(result) <= 40):
         result = sympy.simplify(result)
-    result = result.replace(_is_exp_of_log_product, _as_power)  # exp(y*log(x)) -> x**y
+    result = powers_readable(result)
     back = {sym: sympy.Symbol(name) for name, sym in pos.items()}
     return result.xreplace(back)
 
@@ -132,6 +132,17 @@ def _exact_constant(node: Expr) -> Any:
         return sympy.oo if v.real > 0 else -sympy.oo
     re_, im_ = (sympy.Float(mpmath.nstr(part, 30), 30) for part in (v.real, v.imag))
     return re_ + sympy.I * im_
+
+
+def powers_readable(expr: Any) -> Any:
+    """A SymPy expression with each ``exp(y*log(x))`` written as the power ``x**y``.
+
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y", positive=True)
+    >>> powers_readable(sympy.exp(y * sympy.log(x)) + 1)
+    x**y + 1
+    """
+    return expr.replace(_is_exp_of_log_product, _as_power)
 
 
 def _is_exp_of_log_product(e: Any) -> bool:

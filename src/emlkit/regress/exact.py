@@ -43,7 +43,7 @@ from .holdout import default_names, split_rows, verify_on_data
 from .random_targets import target_values
 from .tables import Table, build_table
 
-__all__ = ["search_exact"]
+__all__ = ["check_input", "search_exact"]
 
 _FLOAT = 1e-11  # relative rounding allowance of computed needed values
 _CLEAN = 1e-9  # a training error this small is float rounding, not noise: stop searching
@@ -59,8 +59,15 @@ _SHARP_NOISY = 3  # sharp points a meet-in-the-middle query needs when the noise
 # on exact data.
 
 
-def _check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int | None = 2,
-                 who: str = "search_exact"):
+def check_input(X: Any, y: Any, variables: Sequence[str] | None, max_vars: int | None = 2,
+                who: str = "search_exact") -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Samples as arrays ``(X of shape (n, v), y of shape (n,), variable names)``, or a
+    ValueError naming what is wrong (``who`` is the function named in the message).
+
+    >>> X, y, names = check_input([1.0, 2, 3, 4, 5, 6], [2.0, 3, 4, 5, 6, 7], None)
+    >>> X.shape, names
+    ((6, 1), ('x',))
+    """
     X = np.asarray(X)
     if X.ndim == 1:
         X = X[:, None]
@@ -149,7 +156,7 @@ def search_exact(
     """
     from ..progress import Progress
 
-    X, y, variables = _check_input(X, y, variables)
+    X, y, variables = check_input(X, y, variables)
     if not isinstance(max_depth, (int, np.integer)) or max_depth < 0:
         raise ValueError(f"max_depth must be a non-negative integer, got {max_depth!r}")
     if rtol is not None and not (0 < rtol < 1):

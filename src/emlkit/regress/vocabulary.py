@@ -185,9 +185,9 @@ def search_vocabulary(
     ('exp(x)*sin(x)', True, 5)
     """
     from ..progress import Progress
-    from .exact import _check_input
+    from .exact import check_input
 
-    X, y, variables = _check_input(X, y, variables, max_vars=None, who="search_vocabulary")
+    X, y, variables = check_input(X, y, variables, max_vars=None, who="search_vocabulary")
     names = resolve_vocabulary(vocabulary)
     clash = [v for v in variables if v in names]
     if clash:
@@ -371,9 +371,9 @@ def _tidy(readable: Any) -> str:
     """The shortest of the formula, its expansion and its simplification (expansion on ties)."""
     import sympy
 
-    from ..decompiler import _as_power, _is_exp_of_log_product
+    from ..decompiler import powers_readable
 
-    readable = readable.replace(_is_exp_of_log_product, _as_power)  # exp(y*log(x)) is x**y
+    readable = powers_readable(readable)  # exp(y*log(x)) is x**y
     forms = [sympy.expand(readable), readable]
     if sympy.count_ops(readable) <= 30:
         forms.append(sympy.simplify(readable))
