@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from ..expr import ONE, Eml, Expr, Var, postorder
+from ..expr import ONE, Eml, Expr, Var
 
 __all__ = [
     "X_RANGE",
@@ -85,23 +86,26 @@ def target_values(expr: Expr, points: dict[str, np.ndarray]) -> np.ndarray | Non
     >>> target_values(Eml(ONE, zero), {"x": x}) is None       # e - ln 0
     True
     """
-    from ..search.arithmetic import eml_arrays, exp_guarded, log_guarded
+    from ..search.arithmetic import search_values
 
-    n = len(next(iter(points.values()))) if points else 1
-    vals: dict[int, np.ndarray] = {}
-    for node in postorder(expr):
-        if isinstance(node, Eml):
-            v = eml_arrays(exp_guarded(vals[id(node.left)]), log_guarded(vals[id(node.right)]))
-            if not np.isfinite(v).all():
-                return None
-        elif isinstance(node, Var):
-            if node.name not in points:
-                raise ValueError(f"no sample points for variable {node.name!r}")
-            v = np.asarray(points[node.name], dtype=np.complex128) + 0j
-        else:
-            v = np.ones(n, dtype=np.complex128)
-        vals[id(node)] = v
-    return vals[id(expr)]
+    for name in sorted(expr.free_vars):
+        if name not in points:
+            raise ValueError(f"no sample points for variable {name!r}")
+    env = {k: np.asarray(v, dtype=np.complex128) + 0j for k, v in points.items()}
+    n = len(next(iter(env.values()))) if env else 1
+    try:
+        return search_values(expr, env, n, hook=_stop_at_non_finite)
+    except _NonFinite:
+        return None
+
+
+class _NonFinite(Exception):
+    """An intermediate of a target is not finite at a sample point."""
+
+
+def _stop_at_non_finite(node: Expr, value: Any, a: Any, b: Any) -> None:
+    if isinstance(node, Eml) and not np.isfinite(value).all():
+        raise _NonFinite
 
 
 def _acceptable(expr: Expr, points: dict[str, np.ndarray]) -> bool:

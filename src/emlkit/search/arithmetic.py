@@ -18,7 +18,7 @@ array([2.71828183+0.j])
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -191,8 +191,10 @@ class SearchOps:
         return eml_arrays(exp_guarded(a), log_guarded(b))
 
 
-def search_values(expr: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-    """Values of ``expr`` at ``n`` test points in the search arithmetic (the one DAG walk).
+def search_values(expr: Expr, env: Mapping[str, np.ndarray], n: int,
+                  hook: Callable[[Expr, Any, Any, Any], None] | None = None) -> np.ndarray:
+    """Values of ``expr`` at ``n`` test points in the search arithmetic (the one DAG walk);
+    ``hook(node, value, a, b)`` sees every step and may raise to stop the walk.
 
     >>> from emlkit.expr import eml
     >>> search_values(eml("x", 1), {"x": np.array([0j, 1 + 0j])}, 2)
@@ -200,7 +202,7 @@ def search_values(expr: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarr
     """
     from ..backends.walk import make_plan, run
 
-    return run(make_plan(expr, fold_constants=False), SearchOps(n), env)
+    return run(make_plan(expr, fold_constants=False), SearchOps(n), env, hook)
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
