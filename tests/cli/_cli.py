@@ -16,6 +16,7 @@ def bad(capsys, *argv, match=""):
     """Bad input: exit 2, nothing on stdout, exactly one ``eml: ...`` line naming ``match``."""
     code, out, err = run(capsys, *argv)
     assert code == 2, (argv, out, err)
-    assert out == "" and err.count("\n") == 1 and err.startswith("eml: "), err
+    assert out == "" and err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("eml: ") and "Traceback" not in err and len(err) < 400, err
     assert match.lower() in err.lower(), err
     return err

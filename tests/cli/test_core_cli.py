@@ -9,29 +9,12 @@ import math
 
 import mpmath
 import pytest
+from _cli import bad, run  # tests/cli/_cli.py
 
 import emlkit as ek
-from emlkit.cli import main, text_size
+from emlkit.cli import text_size
 
 LN = "eml(1, eml(eml(1, x), 1))"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def bad(capsys, *argv, match=""):
-    """Run a command that must fail: status 2, one line on stderr naming the problem."""
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (argv, out, err)
-    assert out == ""
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert err.startswith("eml: ") and "Traceback" not in err
-    assert match.lower() in err.lower(), err
-    assert len(err) < 400
-    return err
 
 
 # ---------------------------------------------------------------- compile
