@@ -26,7 +26,7 @@ import sympy
 from _machine import machine  # benchmarks/ is the script folder, first on sys.path
 
 import emlkit as ek
-from emlkit.decompiler import recognize
+from emlkit.decompiler import subforms as recognize
 
 FORMULAS = ["x*y+523", "3.25*x-17", "x/7+2/3", "sin(2*x)+1e3", "x*y + 123456", "1000*x - 1/1000",
             "x + pi/7", "x + log(3)", "sin(x)"]

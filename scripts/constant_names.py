@@ -17,7 +17,7 @@ from pathlib import Path
 import sympy
 
 import emlkit as ek
-from emlkit.decompiler import recognize as rec
+from emlkit.decompiler import subforms as rec
 
 FORMULAS = [
     "exp(x)", "ln(x)", "x + y", "x - y", "x*y", "x/y", "x^y", "sqrt(x)", "-x", "1/x", "x^2",

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 import emlkit as ek
-from emlkit.decompiler import recognize as rec
+from emlkit.decompiler import subforms as rec
 
 x, y = sympy.symbols("x y")
 

@@ -9,7 +9,7 @@ import sympy
 
 import emlkit as ek
 from emlkit.decompiler import _names
-from emlkit.decompiler import recognize as rec
+from emlkit.decompiler import subforms as rec
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ named (each such naming is a SymPy nsimplify run, about half a second for an unn
 import mpmath
 import sympy
 
-import emlkit.decompiler.recognize as rec
+import emlkit.decompiler.subforms as rec
 from emlkit import parse
 from emlkit.decompiler import decompile
 from emlkit.expr import Eml, postorder

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..backends.walk import make_plan, run
 from ..expr import Eml, Expr
-from .recognize import recognize_nodes
+from .subforms import recognize_nodes
 
 __all__ = ["decompile", "powers_readable", "to_sympy"]
 
@@ -122,7 +122,7 @@ def _exact_constant(node: Expr) -> Any:
     import sympy
 
     from ..compiler.constants import constant_value
-    from .recognize import name_constant
+    from .subforms import name_constant
 
     form = name_constant(node)
     if form is not None:
