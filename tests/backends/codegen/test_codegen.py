@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import cmath
-import ctypes
 import math
 import random
 import re
-import shutil
 import subprocess
 
 import mpmath
 import numpy as np
 import pytest
+from _gcc import GCC, c_library, needs_gcc, run_c  # tests/backends/codegen/_gcc.py
 
 import emlkit as ek
 from emlkit.backends.codegen import LANGUAGES, fold_constants, to_code
@@ -245,8 +244,6 @@ def test_depth_100000_chain_generates_and_runs():
 
 # ---------------------------------------------------------------- C, compiled with gcc
 
-gcc = shutil.which("gcc") or shutil.which("cc")
-needs_gcc = pytest.mark.skipif(gcc is None, reason="no C compiler")
 
 
 def _random_tree(rng: random.Random, leaves: int):
@@ -257,34 +254,9 @@ def _random_tree(rng: random.Random, leaves: int):
     return nodes[0]
 
 
-def _c_library(tmp_path, exprs: dict[str, object]):
-    """One C file holding every generated function plus array wrappers, loaded with ctypes."""
-    parts = ["#include <stddef.h>"]
-    for name, e in exprs.items():
-        parts.append(to_code(e, "c", name=name))
-        k = len(e.free_vars)
-        call = ", ".join(f"a[i * {k} + {j}]" for j in range(k))
-        parts.append(
-            f"void run_{name}(long n, const double complex *a, double complex *out)\n"
-            f"{{\n    (void)a;\n    for (long i = 0; i < n; i++) out[i] = {name}({call});\n}}\n"
-        )
-    src = tmp_path / "gen.c"
-    src.write_text("\n".join(parts))
-    lib = tmp_path / "gen.so"
-    cmd = [gcc, "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-shared",
-           "-fPIC", str(src), "-o", str(lib), "-lm"]
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return ctypes.CDLL(str(lib))
-
-
 def _run_c(lib, name, expr, pts):
-    k = len(expr.free_vars)
-    a = np.ascontiguousarray(np.broadcast_to(pts[:, None], (len(pts), k)), dtype=np.complex128)
-    out = np.empty(len(pts), dtype=np.complex128)
-    fn = getattr(lib, f"run_{name}")
-    fn.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
-    fn(len(pts), a.ctypes.data, out.ctypes.data)
-    return out
+    """``expr``'s generated function at ``pts``, every argument taking the same values."""
+    return run_c(lib, name, [pts] * len(expr.free_vars), n=len(pts))
 
 
 def _agree(got, want):
@@ -309,7 +281,7 @@ def test_c_compiles_and_matches_numpy(tmp_path):
     exprs = {f"k{i}": _random_tree(rng, rng.randrange(2, 9)) for i in range(60)}
     exprs.update({f"form_{n}": e for n, (e, _) in FORMS.items()})
     exprs["nasty"] = _nasty_expr()
-    lib = _c_library(tmp_path, exprs)
+    lib = c_library(tmp_path, exprs)
     for name, e in exprs.items():
         got = _run_c(lib, name, e, GRID)
         f = _load("numpy", e)
@@ -330,7 +302,7 @@ def test_c_compiles_and_matches_numpy(tmp_path):
 
 @needs_gcc
 def test_c_signed_zero_picks_the_side_of_the_cut(tmp_path):
-    lib = _c_library(tmp_path, {"lnx": ln(x)})
+    lib = c_library(tmp_path, {"lnx": ln(x)})
     got = _run_c(lib, "lnx", ln(x), np.array([complex(-2.0, 0.0), complex(-2.0, -0.0)]))
     assert got[0].imag == pytest.approx(math.pi) and got[1].imag == pytest.approx(-math.pi)
 
@@ -344,7 +316,7 @@ def test_c_program_prints_e(tmp_path):
         '    printf("%.17g %.17g\\n", creal(z), cimag(z));\n    return 0;\n}\n'
     )
     exe = tmp_path / "main"
-    subprocess.run([gcc, "-std=c99", "-O2", str(src), "-o", str(exe), "-lm"], check=True)
+    subprocess.run([GCC, "-std=c99", "-O2", str(src), "-o", str(exe), "-lm"], check=True)
     out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout.split()
     assert float(out[0]) == pytest.approx(math.e, rel=1e-15) and float(out[1]) == 0.0
 
@@ -360,7 +332,7 @@ def test_generated_code_takes_the_evaluators_side_of_the_cut(tmp_path, src):
     e = ek.compile(src)
     pts = np.array([complex(1.9, 0.0), complex(1.9, -0.0), complex(-1.9, 0.0), complex(-1.9, -0.0)])
     want = ek.evaluate(e, x=pts)
-    lib = _c_library(tmp_path, {"g": e})
+    lib = c_library(tmp_path, {"g": e})
     assert _agree(_run_c(lib, "g", e, pts), want)
     assert _agree(np.asarray(_load("numpy", e)(pts)), want)
     assert _agree(_load("torch", e)(torch.as_tensor(pts)).numpy(), want)
@@ -411,7 +383,7 @@ def test_wrapper_keeps_the_sign_of_a_zero_imaginary_part(lang):
 def test_c_wrapper_keeps_the_sign_of_a_zero_imaginary_part(tmp_path):
     e = ln(exp(x))
     pts = np.array([complex(-2.0, -0.0), complex(-2.0, 0.0), complex(3.0, -0.0)])
-    got = _run_c(_c_library(tmp_path, {"g": e}), "g", e, pts)
+    got = _run_c(c_library(tmp_path, {"g": e}), "g", e, pts)
     np.testing.assert_allclose(got.real, pts.real, rtol=1e-14)
     assert np.all(got.imag == 0) and np.array_equal(np.signbit(got.imag), np.signbit(pts.imag))
 

@@ -3,12 +3,9 @@ function of the compiler at ±0, ±inf, tiny and huge inputs and on both sides o
 
 from __future__ import annotations
 
-import ctypes
-import shutil
-import subprocess
-
 import numpy as np
 import pytest
+from _gcc import c_library, needs_gcc, run_c  # tests/backends/codegen/_gcc.py
 
 import emlkit as ek
 from emlkit.backends.codegen import to_code
@@ -26,9 +23,6 @@ POINTS = np.array(
     dtype=np.complex128,
 )
 
-gcc = shutil.which("gcc") or shutil.which("cc")
-
-
 def _same(got, want):
     """Equal up to 1e-9 relative, infinities of the same sign part by part, NaN where NaN."""
     got, want = np.asarray(got, complex), np.asarray(want, complex)
@@ -43,32 +37,6 @@ def _same(got, want):
     return ok
 
 
-def _c_functions(tmp_path, exprs):
-    parts = []
-    for name, e in exprs.items():
-        parts.append(to_code(e, "c", name=name))
-        k = len(e.free_vars)
-        call = ", ".join(f"a[i * {k} + {j}]" for j in range(k))
-        parts.append(
-            f"void run_{name}(long n, const double complex *a, double complex *out)\n"
-            f"{{\n    for (long i = 0; i < n; i++) out[i] = {name}({call});\n}}\n"
-        )
-    src, lib = tmp_path / "gen.c", tmp_path / "gen.so"
-    src.write_text("\n".join(parts))
-    subprocess.run([gcc, "-std=c99", "-O2", "-Wall", "-Werror", "-shared", "-fPIC", str(src),
-                    "-o", str(lib), "-lm"], check=True, capture_output=True, text=True)
-    return ctypes.CDLL(str(lib))
-
-
-def _run_c(lib, name, args):
-    a = np.ascontiguousarray(np.stack(args, axis=-1), dtype=np.complex128)
-    out = np.empty(len(a), dtype=np.complex128)
-    fn = getattr(lib, f"run_{name}")
-    fn.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
-    fn(len(a), a.ctypes.data, out.ctypes.data)
-    return out
-
-
 def _cases():
     xx, yy = np.meshgrid(POINTS[::2], POINTS[::3])
     out = {f: (POINTS,) for f in UNARY}
@@ -76,12 +44,12 @@ def _cases():
     return out
 
 
-@pytest.mark.skipif(gcc is None, reason="no C compiler")
+@needs_gcc
 def test_generated_code_agrees_with_evaluate_on_special_points(tmp_path):
     torch = pytest.importorskip("torch")
     cases = _cases()
     exprs = {f"g{i}": ek.compile(f) for i, f in enumerate(cases)}
-    lib = _c_functions(tmp_path, exprs)
+    lib = c_library(tmp_path, exprs)
     for (name, e), (formula, args) in zip(exprs.items(), cases.items()):
         names = sorted(e.free_vars)
         assert len(names) == len(args), formula
@@ -90,7 +58,7 @@ def test_generated_code_agrees_with_evaluate_on_special_points(tmp_path):
         exec(to_code(e, "numpy", name="g"), ns)  # noqa: S102 - our own generated code
         exec(to_code(e, "torch", name="h"), ns)  # noqa: S102
         got = {
-            "c": _run_c(lib, name, args),
+            "c": run_c(lib, name, args),
             "numpy": ns["g"](*args),
             "torch": ns["h"](*[torch.as_tensor(a) for a in args]).numpy(),
         }
